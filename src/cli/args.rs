@@ -1,0 +1,74 @@
+//! The command line, as clap parses it.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// The X07 convention for where the service manifest lives.
+pub const DEFAULT_MANIFEST: &str = "arch/service/index.x07service.json";
+
+#[derive(Debug, Parser)]
+#[command(name = "x07-topo", version, about = "The topology compiler for X07 services", max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate the manifest and profiles; print every diagnostic.
+    Check(CheckArgs),
+    /// Print the JSON Schema of an input or output format.
+    Schema(SchemaArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Human text, or one JSON report object (x07.topo.report@0.1.0) on stdout.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Fail (exit 1) when there are warnings.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ManifestArg {
+    /// The service manifest.
+    #[arg(long, value_name = "PATH", default_value = DEFAULT_MANIFEST)]
+    pub manifest: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub manifest: ManifestArg,
+    /// A profile id (arch/topology/ID.json, else the manifest's entry) or a profile file.
+    /// Repeatable; without it, every profile the manifest declares is checked.
+    #[arg(long = "profile", value_name = "ID|PATH")]
+    pub profiles: Vec<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// x07.service.manifest@0.1.0
+    Manifest,
+    /// x07.topology.profile@0.1.0
+    Profile,
+    /// x07.topo.target@0.1.0
+    Target,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which format.
+    #[arg(value_enum)]
+    pub kind: SchemaKind,
+}

@@ -1,0 +1,84 @@
+//! Reading the inputs from disk.
+
+use crate::diagnostics::{codes, Diagnostic};
+use crate::document::Document;
+use crate::inputs::ProfileSource;
+use crate::manifest::Manifest;
+use crate::profile::TargetFile;
+use std::path::{Path, PathBuf};
+
+/// How a path is shown in diagnostics: as the user gave it, with `/` separators.
+pub fn display(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+pub fn read(path: &Path) -> Result<Vec<u8>, Diagnostic> {
+    std::fs::read(path).map_err(|e| {
+        let hint = if e.kind() == std::io::ErrorKind::NotFound {
+            "check the path; the manifest defaults to arch/service/index.x07service.json (use --manifest)"
+        } else {
+            "check the file's permissions"
+        };
+        Diagnostic::about_file(&codes::FILE_UNREADABLE, display(path), format!("cannot read {}: {}", display(path), io_reason(&e)), hint)
+    })
+}
+
+/// The reason without the platform's error number, so reports match across machines.
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        std::io::ErrorKind::IsADirectory => "it is a directory".to_string(),
+        _ => {
+            let s = e.to_string();
+            s.split(" (os error").next().unwrap_or(&s).to_string()
+        }
+    }
+}
+
+/// `arch/topology/` beside the manifest's `arch/`.
+fn topology_dir(manifest: &Path) -> PathBuf {
+    let arch = manifest.parent().and_then(Path::parent).unwrap_or(Path::new(""));
+    arch.join("topology")
+}
+
+/// Finds and reads the profiles named on the command line (or, with none, every profile
+/// the manifest declares). I/O failures are returned as diagnostics.
+pub fn profiles(manifest_path: &Path, manifest: &Manifest, args: &[String], diags: &mut Vec<Diagnostic>) -> Vec<ProfileSource> {
+    let wanted: Vec<String> = if args.is_empty() { manifest.profiles().iter().map(|p| p.id.clone()).collect() } else { args.to_vec() };
+    let mut out = Vec::new();
+    for arg in wanted {
+        let (path, expected_id) = if crate::target::is_path(&arg) {
+            (PathBuf::from(&arg), None)
+        } else {
+            let path = topology_dir(manifest_path).join(format!("{arg}.json"));
+            if !path.exists() {
+                out.push(ProfileSource::Entry(arg));
+                continue;
+            }
+            (path, Some(arg))
+        };
+        match read(&path) {
+            Err(d) => diags.push(d),
+            Ok(bytes) => {
+                let (doc, mut parse) = Document::parse(&display(&path), &bytes);
+                diags.append(&mut parse);
+                let target_file = target_reference(&doc).filter(|t| crate::target::is_path(t)).map(|reference| {
+                    let file = path.parent().unwrap_or(Path::new("")).join(&reference);
+                    let bytes = std::fs::read(&file).map_err(|e| io_reason(&e));
+                    TargetFile { reference, name: display(&file), bytes }
+                });
+                out.push(ProfileSource::File { doc, expected_id, target_file });
+            }
+        }
+    }
+    out
+}
+
+/// The raw `target` member of a profile document, before decoding.
+fn target_reference(doc: &Document) -> Option<String> {
+    match &doc.root.as_ref()?.member("target")?.value.value {
+        crate::json::Value::String(s) => Some(s.clone()),
+        _ => None,
+    }
+}

@@ -1,0 +1,148 @@
+//! The table of diagnostic codes. Codes are stable: never renumber or reuse one; retire a
+//! code by leaving it here with "(retired)" in its summary. Every code has a golden case
+//! (enforced by `tests/golden.rs`).
+
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Class {
+    InvalidInput,
+    Conflict,
+    NotFound,
+    Unsupported,
+    InvariantViolation,
+}
+
+impl Class {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Class::InvalidInput => "invalid_input",
+            Class::Conflict => "conflict",
+            Class::NotFound => "not_found",
+            Class::Unsupported => "unsupported",
+            Class::InvariantViolation => "invariant_violation",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct Code {
+    /// `XT` and three digits; the hundreds say the phase (0 documents, 1 manifest,
+    /// 2 profile and target, 3 lowering, 4 Kubernetes, 5 wasmCloud, 6 hosted, 9 shell).
+    pub id: &'static str,
+    /// A short kebab-case name, for people.
+    pub name: &'static str,
+    pub class: Class,
+    pub severity: Severity,
+    pub summary: &'static str,
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id)
+    }
+}
+
+macro_rules! code_table {
+    ($($konst:ident = $id:literal $name:literal $class:ident $severity:ident $summary:literal;)*) => {
+        $(pub static $konst: Code = Code {
+            id: $id, name: $name, class: Class::$class, severity: Severity::$severity, summary: $summary,
+        };)*
+        /// Every code, in table order.
+        pub static ALL: &[&Code] = &[$(&$konst),*];
+    };
+}
+
+code_table! {
+    // Documents: bytes, JSON, and the shape every typed document shares.
+    NOT_UTF8            = "XT001" "not-utf8"             InvalidInput Error "the file is not UTF-8 text";
+    EMPTY_DOCUMENT      = "XT002" "empty-document"       InvalidInput Error "the file is empty";
+    JSON_SYNTAX         = "XT003" "json-syntax"          InvalidInput Error "the file is not valid JSON";
+    NESTING_TOO_DEEP    = "XT004" "nesting-too-deep"     InvalidInput Error "the document nests deeper than the reader allows";
+    DUPLICATE_KEY       = "XT005" "duplicate-key"        InvalidInput Error "an object has the same key twice";
+    WRONG_TYPE          = "XT006" "wrong-type"           InvalidInput Error "a value has the wrong JSON type";
+    UNKNOWN_FIELD       = "XT007" "unknown-field"        InvalidInput Error "an object has a member the format does not define";
+    MISSING_FIELD       = "XT008" "missing-field"        InvalidInput Error "a required member is missing";
+    UNKNOWN_VALUE       = "XT009" "unknown-value"        InvalidInput Error "a value is not one of the format's vocabulary";
+    SCHEMA_VERSION      = "XT010" "schema-version"       Unsupported  Error "the document declares a schema version this tool does not read";
+    BLANK_STRING        = "XT011" "blank-string"         InvalidInput Error "a string that must say something is empty or only white space";
+    OUT_OF_RANGE        = "XT012" "out-of-range"         InvalidInput Error "a number is outside the range its field allows";
+
+    // The service manifest.
+    DUPLICATE_CELL_KEY      = "XT101" "duplicate-cell-key"      Conflict     Error "two cells have the same cell_key";
+    DUPLICATE_BINDING       = "XT102" "duplicate-binding"       Conflict     Error "two resource bindings have the same name";
+    DUPLICATE_PROFILE       = "XT103" "duplicate-profile"       Conflict     Error "two topology profile entries have the same id";
+    INGRESS_MISMATCH        = "XT104" "ingress-mismatch"        InvalidInput Error "a cell's ingress_kind does not match its cell_kind";
+    UNKNOWN_BINDING_REF     = "XT105" "unknown-binding-ref"     NotFound     Error "a cell refers to a binding the manifest does not declare";
+    DUPLICATE_BINDING_REF   = "XT106" "duplicate-binding-ref"   Conflict     Error "a cell lists the same binding twice";
+    RUNTIME_SECTION_MISSING = "XT107" "runtime-section-missing" InvalidInput Error "an event or schedule cell lacks its runtime.event or runtime.schedule";
+    RUNTIME_SECTION_FORBIDDEN = "XT108" "runtime-section-forbidden" InvalidInput Error "runtime.event or runtime.schedule on a cell of another ingress kind";
+    EVENT_BINDING_NOT_IN_CELL = "XT109" "event-binding-not-in-cell" InvalidInput Error "runtime.event.binding_ref is not among the cell's binding_refs";
+    EVENT_BINDING_KIND      = "XT110" "event-binding-kind"      InvalidInput Error "an event binding is not a kafka or amqp binding";
+    INVALID_CRON            = "XT111" "invalid-cron"            InvalidInput Error "a cron expression Kubernetes would reject";
+    INVALID_TIMEZONE        = "XT112" "invalid-timezone"        InvalidInput Error "a time zone that is not an IANA name";
+    INVALID_INT_OR_PERCENT  = "XT113" "invalid-int-or-percent"  InvalidInput Error "a rollout bound that is neither a count nor a percentage in 0..=100";
+    MIN_ABOVE_MAX           = "XT114" "min-above-max"           InvalidInput Error "min_replicas is greater than max_replicas";
+    AUTOSCALING_NO_TARGET   = "XT115" "autoscaling-no-target"   InvalidInput Error "autoscaling names no target metric";
+    NOT_FOR_INGRESS         = "XT116" "not-for-ingress"         InvalidInput Error "autoscaling or canary-lite on a cell whose ingress cannot use it";
+    INVALID_PROBE           = "XT117" "invalid-probe"           InvalidInput Error "a probe does not have the fields its probe_kind needs";
+    ROLLOUT_NO_PROGRESS     = "XT118" "rollout-no-progress"     InvalidInput Error "max_unavailable and max_surge are both zero, so a rollout can never proceed";
+    UNNAMEABLE              = "XT119" "unnameable"              InvalidInput Error "a name has nothing left after sanitising to a Kubernetes name";
+    NAME_COLLISION          = "XT120" "name-collision"          Conflict     Error "two names become the same object or variable name";
+    PLACEMENT_ALIAS         = "XT121" "placement-alias"         InvalidInput Warning "an upstream placement alias was used";
+    ARCHETYPE_RULE          = "XT122" "archetype-rule"          InvalidInput Warning "a cell breaks a rule of upstream's archetype catalog";
+    UNKNOWN_TRUST_PROFILE   = "XT123" "unknown-trust-profile"   NotFound     Warning "a trust profile this tool does not know; the sandboxed defaults apply";
+    UNUSED_BINDING          = "XT124" "unused-binding"          InvalidInput Warning "a declared binding that no cell uses";
+    CANARY_PERCENT_UNUSED   = "XT125" "canary-percent-unused"   InvalidInput Warning "canary_percent without the canary-lite strategy has no effect";
+
+    // Topology profiles and target descriptions.
+    PROFILE_NOT_FOUND       = "XT201" "profile-not-found"       NotFound     Error "neither a profile file nor a manifest entry has this id";
+    PROFILE_CONFLICT        = "XT202" "profile-conflict"        Conflict     Error "a profile file contradicts the manifest's entry of the same id";
+    PROFILE_UNKNOWN_BINDING = "XT203" "profile-unknown-binding" NotFound     Error "a profile configures a binding the manifest does not declare";
+    PROFILE_UNKNOWN_CELL    = "XT204" "profile-unknown-cell"    NotFound     Error "a profile names a cell the manifest does not have";
+    PROFILE_UNKNOWN_GROUP   = "XT205" "profile-unknown-group"   NotFound     Error "a profile names a topology group no cell is in";
+    INVALID_QUANTITY        = "XT206" "invalid-quantity"        InvalidInput Error "a resource amount that is not a Kubernetes quantity";
+    UNKNOWN_TARGET          = "XT207" "unknown-target"          NotFound     Error "a target description that is neither built in nor a readable file";
+    TARGET_KIND_MISMATCH    = "XT208" "target-kind-mismatch"    Conflict     Error "the target description is for another target kind";
+    INVALID_IMAGE           = "XT209" "invalid-image"           InvalidInput Error "an image reference that is not a valid OCI reference";
+    INVALID_ENV_NAME        = "XT210" "invalid-env-name"        InvalidInput Error "an environment variable or key name that Kubernetes rejects";
+
+    // The shell: command line and files.
+    FILE_UNREADABLE         = "XT901" "file-unreadable"         NotFound     Error "an input file cannot be read";
+}
+
+pub fn by_id(id: &str) -> Option<&'static Code> {
+    ALL.iter().copied().find(|c| c.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn ids_and_names_are_unique_and_well_formed() {
+        let ids: BTreeSet<_> = ALL.iter().map(|c| c.id).collect();
+        let names: BTreeSet<_> = ALL.iter().map(|c| c.name).collect();
+        assert_eq!(ids.len(), ALL.len());
+        assert_eq!(names.len(), ALL.len());
+        for c in ALL {
+            assert!(c.id.len() == 5 && c.id.starts_with("XT") && c.id[2..].bytes().all(|b| b.is_ascii_digit()), "{}", c.id);
+        }
+    }
+}

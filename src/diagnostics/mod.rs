@@ -1,0 +1,107 @@
+//! Diagnostics: what went wrong, where, and what to do about it.
+//!
+//! Every diagnostic has a stable code from [`codes`]; class and severity belong to the
+//! code, so the same problem is always reported the same way.
+
+pub mod codes;
+mod render;
+
+pub use codes::{Class, Code, Severity};
+pub use render::{render_human, HumanStyle};
+
+use crate::document::Document;
+use crate::json::Pointer;
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: &'static Code,
+    /// The file as the user named it; `""` when the problem is in no file (the command line).
+    pub file: String,
+    /// RFC 6901 pointer into `file`; `""` is the whole document.
+    pub pointer: String,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+    pub message: String,
+    pub hint: String,
+    /// The offending source line, for human output only.
+    pub excerpt: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic about the value at `pointer` in `doc`.
+    pub fn at(code: &'static Code, doc: &Document, pointer: &Pointer, message: impl Into<String>, hint: impl Into<String>) -> Self {
+        let offset = doc.root.as_ref().map_or(0, |root| root.locate(pointer.as_str()));
+        Self::at_offset(code, doc, pointer, offset, message, hint)
+    }
+
+    /// A diagnostic at a byte offset of `doc` (syntax errors, duplicate keys).
+    pub fn at_offset(
+        code: &'static Code,
+        doc: &Document,
+        pointer: &Pointer,
+        offset: usize,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Self {
+        let (line, column) = doc.source.line_col(offset);
+        Diagnostic {
+            code,
+            file: doc.source.name.clone(),
+            pointer: pointer.as_str().to_string(),
+            line: Some(line),
+            column: Some(column),
+            message: message.into(),
+            hint: hint.into(),
+            excerpt: Some(doc.source.line_text(line).to_string()),
+        }
+    }
+
+    /// A diagnostic about a whole file, or about no file (`file` empty): usage, I/O.
+    pub fn about_file(code: &'static Code, file: impl Into<String>, message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            file: file.into(),
+            pointer: String::new(),
+            line: None,
+            column: None,
+            message: message.into(),
+            hint: hint.into(),
+            excerpt: None,
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.code.severity == Severity::Error
+    }
+}
+
+impl Serialize for Diagnostic {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Diagnostic", 9)?;
+        st.serialize_field("code", self.code.id)?;
+        st.serialize_field("class", self.code.class.as_str())?;
+        st.serialize_field("severity", self.code.severity.as_str())?;
+        st.serialize_field("file", &self.file)?;
+        st.serialize_field("pointer", &self.pointer)?;
+        st.serialize_field("line", &self.line)?;
+        st.serialize_field("column", &self.column)?;
+        st.serialize_field("message", &self.message)?;
+        st.serialize_field("hint", &self.hint)?;
+        st.end()
+    }
+}
+
+/// Puts diagnostics in the one order every run reports them in: by file, then position,
+/// then code; exact repeats (the same problem found twice) are dropped.
+pub fn sort(diags: &mut Vec<Diagnostic>) {
+    diags.sort_by(|a, b| {
+        (&a.file, a.line, a.column, a.code.id, &a.pointer, &a.message).cmp(&(&b.file, b.line, b.column, b.code.id, &b.pointer, &b.message))
+    });
+    diags.dedup_by(|a, b| a.code == b.code && a.file == b.file && a.pointer == b.pointer && a.message == b.message);
+}
+
+pub fn has_errors(diags: &[Diagnostic]) -> bool {
+    diags.iter().any(Diagnostic::is_error)
+}

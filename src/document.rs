@@ -1,0 +1,77 @@
+//! An input document: its source text and its parsed JSON tree, or the reason there is none.
+
+use crate::diagnostics::{codes, Diagnostic};
+use crate::json::{self, Node, Pointer};
+use crate::source::SourceFile;
+
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub source: SourceFile,
+    /// `None` when the bytes are not a JSON document (the diagnostics say why).
+    pub root: Option<Node>,
+}
+
+impl Document {
+    /// Reads `bytes` as a JSON document named `name`. Pure: the shell does the reading.
+    /// Returns the document and every problem found at this level (encoding, syntax,
+    /// nesting, duplicate keys).
+    pub fn parse(name: &str, bytes: &[u8]) -> (Document, Vec<Diagnostic>) {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let text = match std::str::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                let doc = Document { source: SourceFile::new(name, String::from_utf8_lossy(bytes)), root: None };
+                let diag = Diagnostic::at_offset(
+                    &codes::NOT_UTF8,
+                    &doc,
+                    &Pointer::root(),
+                    e.valid_up_to(),
+                    format!("byte 0x{:02X} at offset {} is not valid UTF-8", bytes[e.valid_up_to()], e.valid_up_to()),
+                    "save the file as UTF-8 (JSON text must be UTF-8)",
+                );
+                return (doc, vec![diag]);
+            }
+        };
+        let mut doc = Document { source: SourceFile::new(name, text), root: None };
+        if text.trim().is_empty() {
+            let diag = Diagnostic::at_offset(
+                &codes::EMPTY_DOCUMENT,
+                &doc,
+                &Pointer::root(),
+                0,
+                "the file is empty",
+                "write a JSON object with a `schema_version` member",
+            );
+            return (doc, vec![diag]);
+        }
+        match json::parse(text) {
+            Err(e) => {
+                let (code, hint) = match e.kind {
+                    json::SyntaxErrorKind::Syntax => (&codes::JSON_SYNTAX, "fix the JSON syntax at this position"),
+                    json::SyntaxErrorKind::TooDeep => (&codes::NESTING_TOO_DEEP, "no X07 input nests this deep; check how the file was generated"),
+                };
+                let diag = Diagnostic::at_offset(code, &doc, &Pointer::root(), e.offset, e.message, hint);
+                (doc, vec![diag])
+            }
+            Ok(parsed) => {
+                let diags = parsed
+                    .duplicates
+                    .iter()
+                    .map(|d| {
+                        let (line, _) = doc.source.line_col(d.first.start);
+                        Diagnostic::at_offset(
+                            &codes::DUPLICATE_KEY,
+                            &doc,
+                            &d.pointer,
+                            d.again.start,
+                            format!("duplicate key `{}` (first on line {line})", d.pointer.as_str().rsplit('/').next().unwrap_or_default()),
+                            "remove one of the two members: JSON readers disagree on which one wins",
+                        )
+                    })
+                    .collect();
+                doc.root = Some(parsed.root);
+                (doc, diags)
+            }
+        }
+    }
+}

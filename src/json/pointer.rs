@@ -1,0 +1,51 @@
+//! RFC 6901 JSON pointers, built as the decoder walks a document.
+
+use std::fmt;
+
+/// A JSON pointer (`""` is the whole document, `/cells/0/cell_key` a member).
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pointer(String);
+
+impl Pointer {
+    pub fn root() -> Self {
+        Pointer(String::new())
+    }
+
+    pub fn key(&self, key: &str) -> Self {
+        Pointer(format!("{}/{}", self.0, escape_token(key)))
+    }
+
+    pub fn index(&self, index: usize) -> Self {
+        Pointer(format!("{}/{}", self.0, index))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Pointer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+pub fn escape_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+pub(super) fn unescape_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_escaped_both_ways() {
+        let p = Pointer::root().key("bindings").key("a/b~c").index(2);
+        assert_eq!(p.as_str(), "/bindings/a~1b~0c/2");
+        assert_eq!(unescape_token("a~1b~0c"), "a/b~c");
+    }
+}

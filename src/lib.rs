@@ -1,0 +1,18 @@
+//! x07-topo: the topology compiler for X07 services.
+//!
+//! The kernel (everything but [`cli`]) is pure: it takes bytes and returns values and
+//! diagnostics. Only [`cli`] reads files, writes files and prints. See ARCHITECTURE.md.
+
+pub mod checks;
+pub mod cli;
+pub mod decode;
+pub mod diagnostics;
+pub mod document;
+pub mod inputs;
+pub mod json;
+pub mod manifest;
+pub mod profile;
+pub mod report;
+pub mod source;
+pub mod suggest;
+pub mod target;

@@ -1,0 +1,3 @@
+fn main() {
+    std::process::exit(x07_topo::cli::main());
+}

@@ -1,0 +1,151 @@
+//! JSON tree → [`ProfileDocument`].
+
+use super::*;
+use crate::checks::names;
+use crate::decode::Decoder;
+use crate::diagnostics::codes;
+use crate::json::{Node, Pointer};
+
+pub fn decode(d: &mut Decoder<'_>) -> Option<ProfileDocument> {
+    let root = d.doc.root.as_ref()?;
+    let at = Pointer::root();
+    let mut f = d.fields(root, &at)?;
+    let schema_version = d.required(&mut f, "schema_version", |d, n, at| crate::manifest::decode_schema_version(d, n, at, SCHEMA_VERSION));
+    let id = d.required(&mut f, "id", Decoder::text);
+    let target_kind = d.optional(&mut f, "target_kind", Decoder::vocab);
+    let placement = d.optional(&mut f, "placement", crate::manifest::decode_placement);
+    let environment = d.optional(&mut f, "environment", label_value);
+    let target = d.optional(&mut f, "target", Decoder::text);
+    let notes = d.optional(&mut f, "notes", Decoder::string);
+    let images = d.optional(&mut f, "images", images);
+    let regroup = d.optional(&mut f, "regroup", |d, n, at| d.map(n, at, Decoder::text));
+    let groups = d.optional(&mut f, "groups", |d, n, at| d.map(n, at, overrides));
+    let cells = d.optional(&mut f, "cells", |d, n, at| d.map(n, at, overrides));
+    let bindings = d.optional(&mut f, "bindings", |d, n, at| d.map(n, at, binding_config));
+    d.finish(f);
+    Some(ProfileDocument {
+        schema_version: schema_version?,
+        id: id?,
+        target_kind: target_kind?,
+        placement: placement?,
+        environment: environment?,
+        target: target?,
+        notes: notes?,
+        images: images?,
+        regroup: regroup?,
+        groups: groups?,
+        cells: cells?,
+        bindings: bindings?,
+    })
+}
+
+/// A value that becomes a Kubernetes label value: at most 63 characters of letters,
+/// digits, `-`, `_` and `.`, beginning and ending with a letter or digit.
+fn label_value<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<String> {
+    let s = d.text(n, at)?;
+    let edges_ok = s.starts_with(|c: char| c.is_ascii_alphanumeric()) && s.ends_with(|c: char| c.is_ascii_alphanumeric());
+    if s.len() > 63 || !edges_ok || !s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
+        d.report(
+            &codes::UNKNOWN_VALUE,
+            at,
+            format!("`{s}` cannot be a Kubernetes label value"),
+            "use at most 63 letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit",
+        );
+        return None;
+    }
+    Some(s)
+}
+
+fn image<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<String> {
+    let s = d.string(n, at)?;
+    match crate::checks::image::check_image_reference(&s) {
+        Ok(()) => Some(s),
+        Err(why) => {
+            d.report(&codes::INVALID_IMAGE, at, format!("image `{s}`: {why}"), "write an OCI reference such as \"ghcr.io/acme/orders:1.4.2\" or \"...@sha256:<64 hex>\"");
+            None
+        }
+    }
+}
+
+fn images<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<Images> {
+    let mut f = d.fields(n, at)?;
+    let default = d.optional(&mut f, "default", image);
+    let groups = d.optional(&mut f, "groups", |d, n, at| d.map(n, at, image));
+    d.finish(f);
+    Some(Images { default: default?, groups: groups? })
+}
+
+fn overrides<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<Overrides> {
+    let mut f = d.fields(n, at)?;
+    let replicas = d.optional(&mut f, "replicas", |d, n, at| d.u32_in(n, at, 0, i32::MAX as u32));
+    let autoscaling = d.optional(&mut f, "autoscaling", crate::manifest::decode_autoscaling);
+    let resources = d.optional(&mut f, "resources", crate::target::decode_resources);
+    let port = d.optional(&mut f, "port", |d, n, at| d.u32_in(n, at, 1, 65535).map(|p| p as u16));
+    let env = d.optional(&mut f, "env", |d, n, at| d.map(n, at, |d, n, at| env_value(d, n, at)));
+    d.finish(f);
+    Some(Overrides { replicas: replicas?, autoscaling: autoscaling?, resources: resources?, port: port?, env: env? })
+}
+
+/// A plain environment variable: its name (the last pointer token) must be one Kubernetes takes.
+fn env_value<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<String> {
+    let value = d.string(n, at)?;
+    let name = at.as_str().rsplit('/').next().unwrap_or_default().replace("~1", "/").replace("~0", "~");
+    if !names::is_env_name(&name) {
+        d.report(&codes::INVALID_ENV_NAME, at, format!("`{name}` is not a valid environment variable name"), "use letters, digits and `_`, not starting with a digit");
+        return None;
+    }
+    Some(value)
+}
+
+fn binding_config<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<BindingConfig> {
+    let mut f = d.fields(n, at)?;
+    let secret = d.optional(&mut f, "secret", dns_subdomain);
+    let keys = d.optional(&mut f, "keys", |d, n, at| d.map(n, at, secret_key));
+    let config = d.optional(&mut f, "config", |d, n, at| d.map(n, at, config_value));
+    let provider = d.optional(&mut f, "provider", Decoder::text);
+    d.finish(f);
+    Some(BindingConfig { secret: secret?, keys: keys?, config: config?, provider: provider? })
+}
+
+/// The last token of `at`, the key of a map entry.
+fn entry_key(at: &Pointer) -> String {
+    at.as_str().rsplit('/').next().unwrap_or_default().replace("~1", "/").replace("~0", "~")
+}
+
+/// `keys`: variable suffix → the Secret's data key.
+fn secret_key<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<String> {
+    let key = d.text(n, at)?;
+    let suffix = entry_key(at);
+    let mut ok = true;
+    if !names::is_env_name(&suffix) {
+        d.report(&codes::INVALID_ENV_NAME, at, format!("`{suffix}` cannot end an environment variable name"), "use letters, digits and `_`");
+        ok = false;
+    }
+    if !names::is_config_key(&key) {
+        d.report(&codes::INVALID_ENV_NAME, at, format!("`{key}` is not a valid Secret key"), "Secret keys use letters, digits, `-`, `_` and `.`");
+        ok = false;
+    }
+    ok.then_some(key)
+}
+
+/// `config`: the key becomes a variable suffix and a ConfigMap key.
+fn config_value<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<String> {
+    let value = d.string(n, at)?;
+    let key = entry_key(at);
+    if !names::is_env_name(&key) {
+        d.report(&codes::INVALID_ENV_NAME, at, format!("config key `{key}` cannot be part of an environment variable name"), "use letters, digits and `_`");
+        return None;
+    }
+    Some(value)
+}
+
+/// A Secret name: a DNS-1123 subdomain.
+fn dns_subdomain<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<String> {
+    let s = d.text(n, at)?;
+    let labels_ok = s.split('.').all(|l| !l.is_empty() && names::sanitize_dns1123(l) == l);
+    if s.len() > 253 || !labels_ok {
+        d.report(&codes::UNKNOWN_VALUE, at, format!("`{s}` is not a valid Secret name"), "use lower-case letters, digits, `-` and `.` (a DNS-1123 subdomain)");
+        return None;
+    }
+    Some(s)
+}

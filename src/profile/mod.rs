@@ -1,0 +1,169 @@
+//! Topology profiles (SPEC §2.2): the document `x07.topology.profile@0.1.0`, and the
+//! resolution of `--profile ID|PATH` against the manifest's entries and the target
+//! descriptions into one [`Profile`].
+
+mod decode;
+mod resolve;
+
+pub use decode::decode;
+pub use resolve::{resolve, ProfileSpec, TargetFile};
+
+use crate::document::Document;
+use crate::manifest::{Autoscaling, Cell, Placement, TargetKind};
+use crate::target::{Resources, TargetDescription};
+use schemars::JsonSchema;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+pub const SCHEMA_VERSION: &str = "x07.topology.profile@0.1.0";
+
+/// The profile document as written.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "x07.topology.profile@0.1.0", description = "An x07-topo topology profile (arch/topology/<id>.json).")]
+pub struct ProfileDocument {
+    #[schemars(schema_with = "profile_version_schema")]
+    pub schema_version: String,
+    #[schemars(length(min = 1))]
+    pub id: String,
+    /// Inherited from the manifest's entry of the same id; required when there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_kind: Option<TargetKind>,
+    /// Inherited from the manifest's entry of the same id; `co-located` when there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "optional_placement_schema")]
+    pub placement: Option<Placement>,
+    /// The `x07.io/environment` label and the deployment environment; defaults to the id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
+    /// A built-in target description (`k8s-default`, ...) or the path of one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub images: Option<Images>,
+    /// Cell key → the topology group it moves to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regroup: Option<BTreeMap<String, String>>,
+    /// Deployable key → overrides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<BTreeMap<String, Overrides>>,
+    /// Cell key → overrides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cells: Option<BTreeMap<String, Overrides>>,
+    /// Binding name → how it is materialised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bindings: Option<BTreeMap<String, BindingConfig>>,
+}
+
+fn profile_version_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "type": "string", "const": SCHEMA_VERSION })
+}
+
+fn optional_placement_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    crate::manifest::placement_input_schema(g)
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Images {
+    /// The image of every deployable without one of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// Deployable key → image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<BTreeMap<String, String>>,
+}
+
+/// What a profile may change per deployable (`groups`) or per cell (`cells`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Overrides {
+    /// A fixed replica count; the manifest's autoscaling of these cells is then not used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<u32>,
+    /// Replaces the manifest's autoscaling.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autoscaling: Option<Autoscaling>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Resources>,
+    /// Container port of an http or mcp cell.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 65535))]
+    pub port: Option<u16>,
+    /// Extra plain environment variables (never secrets).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env: Option<BTreeMap<String, String>>,
+}
+
+/// How one logical binding is materialised.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BindingConfig {
+    /// Name of the Secret holding the binding's credentials (default: the binding name, sanitised).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// Variable suffix → Secret key: inject only these keys, under these names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keys: Option<BTreeMap<String, String>>,
+    /// Non-secret settings, emitted as plain configuration, never inside a Secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<BTreeMap<String, String>>,
+    /// The platform provider that materialises it (targets that choose providers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+}
+
+/// Where a resolved profile came from.
+#[derive(Debug, Clone)]
+pub enum ProfileOrigin {
+    /// A profile document (possibly inheriting from a manifest entry).
+    File(Document),
+    /// Only the manifest's entry, with the target kind's defaults.
+    ManifestEntry,
+}
+
+/// A profile resolved against the manifest and its target description: everything the
+/// lowering needs, with inheritance and defaults applied.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub id: String,
+    pub target_kind: TargetKind,
+    pub placement: Placement,
+    pub environment: String,
+    pub target: TargetDescription,
+    pub images: Images,
+    pub regroup: BTreeMap<String, String>,
+    pub groups: BTreeMap<String, Overrides>,
+    pub cells: BTreeMap<String, Overrides>,
+    pub bindings: BTreeMap<String, BindingConfig>,
+    pub origin: ProfileOrigin,
+}
+
+/// The deployable key of the single deployable of `single` placement.
+pub const SINGLE_DEPLOYABLE: &str = "main";
+
+impl Profile {
+    /// The topology group of a cell after `regroup`.
+    pub fn group_of<'a>(&'a self, cell: &'a Cell) -> &'a str {
+        self.regroup.get(&cell.cell_key).map_or(cell.topology_group.as_str(), String::as_str)
+    }
+
+    /// The key of the deployable a cell lands in under this profile's placement.
+    pub fn deployable_of<'a>(&'a self, cell: &'a Cell) -> &'a str {
+        match self.placement {
+            Placement::CoLocated => self.group_of(cell),
+            Placement::SplitByCell => &cell.cell_key,
+            Placement::Single => SINGLE_DEPLOYABLE,
+        }
+    }
+
+    /// The profile file, if the profile has one (for diagnostics that point into it).
+    pub fn document(&self) -> Option<&Document> {
+        match &self.origin {
+            ProfileOrigin::File(doc) => Some(doc),
+            ProfileOrigin::ManifestEntry => None,
+        }
+    }
+}

@@ -1,0 +1,289 @@
+//! `--profile ID|PATH` → [`Profile`]: inheritance from the manifest's entry, the target
+//! description, and the checks of the profile against the manifest.
+
+use super::*;
+use crate::decode::Decoder;
+use crate::diagnostics::{codes, Diagnostic};
+use crate::json::Pointer;
+use crate::manifest::Manifest;
+
+/// A profile as the shell found it.
+pub enum ProfileSpec<'a> {
+    /// `--profile ID` with no file `arch/topology/ID.json`: the manifest's entry alone.
+    Entry(&'a str),
+    /// A profile document: `--profile PATH`, or the file found for `--profile ID`
+    /// (`expected_id` is then that ID, which the document's `id` must match).
+    File { doc: &'a Document, expected_id: Option<&'a str>, target_file: Option<&'a TargetFile> },
+}
+
+/// A target description the profile names by path, as the shell read it.
+pub struct TargetFile {
+    pub reference: String,
+    /// The path as shown in diagnostics.
+    pub name: String,
+    /// The file's bytes, or why it could not be read.
+    pub bytes: Result<Vec<u8>, String>,
+}
+
+/// Resolves one profile. Every problem is pushed to `diags`; `None` when the profile cannot
+/// be used.
+pub fn resolve(manifest: &Manifest, spec: ProfileSpec<'_>, diags: &mut Vec<Diagnostic>) -> Option<Profile> {
+    match spec {
+        ProfileSpec::Entry(id) => resolve_entry(manifest, id, diags),
+        ProfileSpec::File { doc, expected_id, target_file } => resolve_file(manifest, doc, expected_id, target_file, diags),
+    }
+}
+
+fn resolve_entry(manifest: &Manifest, id: &str, diags: &mut Vec<Diagnostic>) -> Option<Profile> {
+    let Some(entry) = manifest.profile(id) else {
+        let ids: Vec<&str> = manifest.profiles().iter().map(|p| p.id.as_str()).collect();
+        let known = if ids.is_empty() { "the manifest declares no topology_profiles".to_string() } else { format!("the manifest declares: {}", ids.join(", ")) };
+        diags.push(Diagnostic::about_file(
+            &codes::PROFILE_NOT_FOUND,
+            "",
+            format!("profile `{id}` is neither a file arch/topology/{id}.json nor an entry of the manifest's topology_profiles"),
+            format!("{}{known}; or pass the path of a profile document", crate::suggest::did_you_mean(id, ids.iter().copied())),
+        ));
+        return None;
+    };
+    let kind = entry.target_kind();
+    let target = builtin_target(crate::target::default_name(kind), diags)?;
+    Some(Profile {
+        id: entry.id.clone(),
+        target_kind: kind,
+        placement: entry.placement,
+        environment: entry.id.clone(),
+        target,
+        images: Images::default(),
+        regroup: BTreeMap::new(),
+        groups: BTreeMap::new(),
+        cells: BTreeMap::new(),
+        bindings: BTreeMap::new(),
+        origin: ProfileOrigin::ManifestEntry,
+    })
+}
+
+fn builtin_target(name: &str, diags: &mut Vec<Diagnostic>) -> Option<TargetDescription> {
+    let (file, text) = crate::target::builtin(name)?;
+    let (doc, mut parse_diags) = Document::parse(file, text.as_bytes());
+    let mut d = Decoder::new(&doc);
+    let target = crate::target::decode(&mut d);
+    parse_diags.append(&mut d.diags);
+    let ok = !crate::diagnostics::has_errors(&parse_diags);
+    diags.append(&mut parse_diags);
+    target.filter(|_| ok)
+}
+
+fn resolve_file(
+    manifest: &Manifest,
+    doc: &Document,
+    expected_id: Option<&str>,
+    target_file: Option<&TargetFile>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Profile> {
+    let mut d = Decoder::new(doc);
+    let decoded = decode(&mut d);
+    let profile = decoded.and_then(|p| inherit(manifest, p, expected_id, target_file, &mut d));
+    let ok = !crate::diagnostics::has_errors(&d.diags);
+    diags.append(&mut d.diags);
+    profile.filter(|_| ok)
+}
+
+/// Applies the manifest entry, resolves the target, and checks the document's names
+/// against the manifest.
+fn inherit(
+    manifest: &Manifest,
+    p: ProfileDocument,
+    expected_id: Option<&str>,
+    target_file: Option<&TargetFile>,
+    d: &mut Decoder<'_>,
+) -> Option<Profile> {
+    let root = Pointer::root();
+    if let Some(expected) = expected_id {
+        if p.id != expected {
+            d.report(
+                &codes::PROFILE_CONFLICT,
+                &root.key("id"),
+                format!("this file is profile `{expected}` by its name, but its id is `{}`", p.id),
+                format!("set \"id\": \"{expected}\", or rename the file to {}.json", p.id),
+            );
+        }
+    }
+    let entry = manifest.profile(&p.id);
+    let target_kind = match (entry, p.target_kind) {
+        (Some(e), Some(k)) if e.target_kind() != k => {
+            d.report(
+                &codes::PROFILE_CONFLICT,
+                &root.key("target_kind"),
+                format!("target_kind is `{k}`, but the manifest's profile `{}` says `{}`", p.id, e.target_kind()),
+                "remove target_kind here (it is inherited), or change the manifest's entry",
+            );
+            None
+        }
+        (_, Some(k)) => Some(k),
+        (Some(e), None) => Some(e.target_kind()),
+        (None, None) => {
+            d.report(
+                &codes::MISSING_FIELD,
+                &root,
+                format!("profile `{}` is not in the manifest's topology_profiles, so it must state its target_kind", p.id),
+                "add \"target_kind\": \"k8s\", \"wasmcloud\" or \"hosted\", or add the profile to the manifest",
+            );
+            None
+        }
+    };
+    let placement = match (entry, p.placement) {
+        (Some(e), Some(pl)) if e.placement != pl => {
+            d.report(
+                &codes::PROFILE_CONFLICT,
+                &root.key("placement"),
+                format!("placement is `{pl}`, but the manifest's profile `{}` says `{}`", p.id, e.placement),
+                "remove placement here (it is inherited), or change the manifest's entry",
+            );
+            None
+        }
+        (_, Some(pl)) => Some(pl),
+        (Some(e), None) => Some(e.placement),
+        (None, None) => Some(Placement::CoLocated),
+    };
+    let target = target_kind.and_then(|kind| resolve_target(&p, kind, target_file, d));
+
+    let profile = Profile {
+        id: p.id.clone(),
+        target_kind: target_kind?,
+        placement: placement?,
+        environment: p.environment.clone().unwrap_or_else(|| p.id.clone()),
+        target: target?,
+        images: p.images.unwrap_or_default(),
+        regroup: p.regroup.unwrap_or_default(),
+        groups: p.groups.unwrap_or_default(),
+        cells: p.cells.unwrap_or_default(),
+        bindings: p.bindings.unwrap_or_default(),
+        origin: ProfileOrigin::File(d.doc.clone()),
+    };
+    check_names(manifest, &profile, d);
+    Some(profile)
+}
+
+fn resolve_target(p: &ProfileDocument, kind: TargetKind, target_file: Option<&TargetFile>, d: &mut Decoder<'_>) -> Option<TargetDescription> {
+    let at = Pointer::root().key("target");
+    let name = p.target.as_deref().unwrap_or(crate::target::default_name(kind));
+    let target = if crate::target::is_path(name) {
+        match target_file.map(|t| (&t.name, &t.bytes)) {
+            Some((file, Ok(bytes))) => {
+                let (doc, mut parse) = Document::parse(file, bytes);
+                let mut td = Decoder::new(&doc);
+                let t = crate::target::decode(&mut td);
+                parse.append(&mut td.diags);
+                let ok = !crate::diagnostics::has_errors(&parse);
+                d.diags.append(&mut parse);
+                t.filter(|_| ok)?
+            }
+            Some((_, Err(why))) => {
+                d.report(&codes::UNKNOWN_TARGET, &at, format!("target description `{name}` cannot be read: {why}"), "fix the path (it is relative to the profile file), or name a built-in target");
+                return None;
+            }
+            None => {
+                d.report(&codes::UNKNOWN_TARGET, &at, format!("target description `{name}` was not loaded"), "pass the profile by path so its target file can be found");
+                return None;
+            }
+        }
+    } else {
+        match crate::target::builtin(name) {
+            Some(_) => builtin_target(name, &mut d.diags)?,
+            None => {
+                let names: Vec<&str> = crate::target::BUILTIN.iter().map(|(n, _, _)| *n).collect();
+                d.report(
+                    &codes::UNKNOWN_TARGET,
+                    &at,
+                    format!("there is no built-in target description `{name}`"),
+                    format!("{}the built-in ones are {}; a path to a file also works", crate::suggest::did_you_mean(name, names.iter().copied()), names.join(", ")),
+                );
+                return None;
+            }
+        }
+    };
+    if target.target_kind != kind {
+        d.report(
+            &codes::TARGET_KIND_MISMATCH,
+            &at,
+            format!("target `{}` describes a {} target, but this profile's target_kind is {kind}", target.name, target.target_kind),
+            format!("name a {kind} target description, e.g. \"{}\"", crate::target::default_name(kind)),
+        );
+        return None;
+    }
+    Some(target)
+}
+
+/// Every cell, group and binding the profile names must exist in the manifest.
+fn check_names(manifest: &Manifest, profile: &Profile, d: &mut Decoder<'_>) {
+    let root = Pointer::root();
+    let cell_keys: Vec<&str> = manifest.cells.iter().map(|c| c.cell_key.as_str()).collect();
+    let unknown_cell = |d: &mut Decoder<'_>, at: Pointer, key: &str, section: &str| {
+        d.report(
+            &codes::PROFILE_UNKNOWN_CELL,
+            &at,
+            format!("{section} names cell `{key}`, which the manifest does not have"),
+            format!("{}the cells are: {}", crate::suggest::did_you_mean(key, cell_keys.iter().copied()), cell_keys.join(", ")),
+        )
+    };
+    for key in profile.regroup.keys().filter(|k| manifest.cell(k).is_none()) {
+        unknown_cell(d, root.key("regroup").key(key), key, "regroup");
+    }
+    for key in profile.cells.keys().filter(|k| manifest.cell(k).is_none()) {
+        unknown_cell(d, root.key("cells").key(key), key, "cells");
+    }
+
+    let mut deployables: Vec<&str> = manifest.cells.iter().map(|c| profile.deployable_of(c)).collect();
+    deployables.sort_unstable();
+    deployables.dedup();
+    let unknown_deployable = |d: &mut Decoder<'_>, at: Pointer, key: &str, section: &str| {
+        d.report(
+            &codes::PROFILE_UNKNOWN_GROUP,
+            &at,
+            format!("{section} names deployable `{key}`, but under {} placement the deployables are: {}", profile.placement, deployables.join(", ")),
+            format!(
+                "{}keys name deployables: topology groups (after regroup) when co-located, cell keys when split-by-cell, `{SINGLE_DEPLOYABLE}` when single",
+                crate::suggest::did_you_mean(key, deployables.iter().copied())
+            ),
+        )
+    };
+    for key in profile.groups.keys().filter(|k| !deployables.contains(&k.as_str())) {
+        unknown_deployable(d, root.key("groups").key(key), key, "groups");
+    }
+    for key in profile.images.groups.iter().flatten().map(|(k, _)| k).filter(|k| !deployables.contains(&k.as_str())) {
+        unknown_deployable(d, root.key("images").key("groups").key(key), key, "images.groups");
+    }
+
+    let binding_names: Vec<&str> = manifest.bindings().iter().map(|b| b.name.as_str()).collect();
+    for key in profile.bindings.keys().filter(|k| manifest.binding(k).is_none()) {
+        d.report(
+            &codes::PROFILE_UNKNOWN_BINDING,
+            &root.key("bindings").key(key),
+            format!("bindings configures `{key}`, which the manifest's resource_bindings does not declare"),
+            format!("{}declare it in the manifest, or remove this entry", crate::suggest::did_you_mean(key, binding_names.iter().copied())),
+        );
+    }
+    // A group that regroup creates must not share an object name with another group.
+    if profile.placement == Placement::CoLocated {
+        use crate::checks::names::sanitize_dns1123;
+        for (cell, group) in &profile.regroup {
+            let name = sanitize_dns1123(group);
+            let clash = manifest
+                .cells
+                .iter()
+                .map(|c| profile.group_of(c))
+                .find(|other| *other != group.as_str() && sanitize_dns1123(other) == name);
+            if let Some(other) = clash {
+                d.report(
+                    &codes::NAME_COLLISION,
+                    &root.key("regroup").key(cell),
+                    format!("topology group `{group}` and `{other}` both become the deployable name `{name}`"),
+                    "regroup into an existing group by its exact name, or choose a distinct name",
+                );
+            } else if name.is_empty() {
+                d.report(&codes::UNNAMEABLE, &root.key("regroup").key(cell), format!("topology group `{group}` leaves nothing for a deployable name"), "use letters and digits in the name");
+            }
+        }
+    }
+}

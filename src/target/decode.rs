@@ -1,0 +1,142 @@
+//! JSON tree → [`TargetDescription`].
+
+use super::*;
+use crate::decode::Decoder;
+use crate::diagnostics::codes;
+use crate::json::{Node, Pointer};
+
+pub fn decode(d: &mut Decoder<'_>) -> Option<TargetDescription> {
+    let root = d.doc.root.as_ref()?;
+    let at = Pointer::root();
+    let mut f = d.fields(root, &at)?;
+    let schema_version = d.required(&mut f, "schema_version", |d, n, at| crate::manifest::decode_schema_version(d, n, at, SCHEMA_VERSION));
+    let name = d.required(&mut f, "name", Decoder::text);
+    let target_kind: Option<TargetKind> = d.required(&mut f, "target_kind", Decoder::vocab);
+    let notes = d.optional(&mut f, "notes", Decoder::string);
+    let k8s = d.optional(&mut f, "k8s", k8s);
+    let wasmcloud = d.optional(&mut f, "wasmcloud", wasmcloud);
+    let hosted = d.optional(&mut f, "hosted", hosted);
+    d.finish(f);
+    let kind = target_kind?;
+    // Only the section of the description's own kind means anything.
+    for (section, present, own) in [
+        ("k8s", matches!(k8s, Some(Some(_))), TargetKind::K8s),
+        ("wasmcloud", matches!(wasmcloud, Some(Some(_))), TargetKind::Wasmcloud),
+        ("hosted", matches!(hosted, Some(Some(_))), TargetKind::Hosted),
+    ] {
+        if present && own != kind {
+            d.report(
+                &codes::TARGET_KIND_MISMATCH,
+                &at.key(section),
+                format!("a `{kind}` target description has a `{section}` section"),
+                format!("move these settings to a {section} target description, or remove the section"),
+            );
+        }
+    }
+    let mut k8s = k8s?;
+    if kind == TargetKind::K8s && k8s.is_none() {
+        k8s = Some(K8sSettings::default());
+    }
+    Some(TargetDescription {
+        schema_version: schema_version?,
+        name: name?,
+        target_kind: kind,
+        notes: notes?,
+        k8s,
+        wasmcloud: wasmcloud?,
+        hosted: hosted?,
+    })
+}
+
+fn k8s<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<K8sSettings> {
+    let defaults = K8sSettings::default();
+    let mut f = d.fields(n, at)?;
+    let namespace = d.optional(&mut f, "namespace", dns_label);
+    let keda = d.optional(&mut f, "keda", Decoder::boolean);
+    let argo_rollouts = d.optional(&mut f, "argo_rollouts", Decoder::boolean);
+    let wasm_runtime_class = d.optional(&mut f, "wasm_runtime_class", Decoder::text);
+    let default_port = d.optional(&mut f, "default_port", |d, n, at| d.u32_in(n, at, 1, 65535).map(|p| p as u16));
+    let default_resources = d.optional(&mut f, "default_resources", resources);
+    let ingress = d.optional(&mut f, "ingress", ingress);
+    let gateway = d.optional(&mut f, "gateway", gateway);
+    d.finish(f);
+    Some(K8sSettings {
+        namespace: namespace?.unwrap_or(defaults.namespace),
+        keda: keda?.unwrap_or(defaults.keda),
+        argo_rollouts: argo_rollouts?.unwrap_or(defaults.argo_rollouts),
+        wasm_runtime_class: wasm_runtime_class?,
+        default_port: default_port?.unwrap_or(defaults.default_port),
+        default_resources: default_resources?.unwrap_or_default(),
+        ingress: ingress?,
+        gateway: gateway?,
+    })
+}
+
+/// A namespace or other DNS-1123 label, as Kubernetes requires it.
+fn dns_label<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<String> {
+    let s = d.text(n, at)?;
+    if s.len() > 63 || crate::checks::names::sanitize_dns1123(&s) != s {
+        d.report(
+            &codes::UNKNOWN_VALUE,
+            at,
+            format!("`{s}` is not a DNS-1123 label"),
+            "use at most 63 lower-case letters, digits and `-`, starting and ending with a letter or digit",
+        );
+        return None;
+    }
+    Some(s)
+}
+
+/// Requests and limits; each must be a Kubernetes quantity.
+pub fn resources<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<Resources> {
+    let mut f = d.fields(n, at)?;
+    let cpu = d.optional(&mut f, "cpu", quantity);
+    let memory = d.optional(&mut f, "memory", quantity);
+    let cpu_limit = d.optional(&mut f, "cpu_limit", quantity);
+    let memory_limit = d.optional(&mut f, "memory_limit", quantity);
+    d.finish(f);
+    Some(Resources { cpu: cpu?, memory: memory?, cpu_limit: cpu_limit?, memory_limit: memory_limit? })
+}
+
+fn quantity<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<String> {
+    let s = d.string(n, at)?;
+    match crate::checks::quantity::parse_quantity(&s) {
+        Ok(_) => Some(s),
+        Err(why) => {
+            d.report(&codes::INVALID_QUANTITY, at, why, "write a quantity such as \"250m\" or \"0.5\" (cpu) or \"256Mi\" (memory)");
+            None
+        }
+    }
+}
+
+fn ingress<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<IngressSettings> {
+    let mut f = d.fields(n, at)?;
+    let class_name = d.required(&mut f, "class_name", Decoder::text);
+    let host = d.required(&mut f, "host", Decoder::text);
+    let tls_secret = d.optional(&mut f, "tls_secret", dns_label);
+    d.finish(f);
+    Some(IngressSettings { class_name: class_name?, host: host?, tls_secret: tls_secret? })
+}
+
+fn gateway<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<GatewaySettings> {
+    let mut f = d.fields(n, at)?;
+    let name = d.required(&mut f, "name", Decoder::text);
+    let namespace = d.optional(&mut f, "namespace", dns_label);
+    let hostnames = d.optional(&mut f, "hostnames", |d, n, at| d.array(n, at, Decoder::text));
+    d.finish(f);
+    Some(GatewaySettings { name: name?, namespace: namespace?, hostnames: hostnames?.unwrap_or_default() })
+}
+
+fn wasmcloud<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<WasmcloudSettings> {
+    let mut f = d.fields(n, at)?;
+    let lattice = d.required(&mut f, "lattice", Decoder::text);
+    d.finish(f);
+    Some(WasmcloudSettings { lattice: lattice? })
+}
+
+fn hosted<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<HostedSettings> {
+    let mut f = d.fields(n, at)?;
+    let platform = d.required(&mut f, "platform", Decoder::text);
+    d.finish(f);
+    Some(HostedSettings { platform: platform? })
+}

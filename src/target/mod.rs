@@ -1,0 +1,150 @@
+//! Target descriptions (`x07.topo.target@0.1.0`): the settings and defaults of one target
+//! kind. The defaults in `targets/` are compiled into the binary; a profile may name one
+//! of those or a file of its own.
+
+mod decode;
+
+pub use decode::{decode, resources as decode_resources};
+
+use crate::manifest::TargetKind;
+use schemars::JsonSchema;
+use serde::Serialize;
+
+pub const SCHEMA_VERSION: &str = "x07.topo.target@0.1.0";
+
+/// The built-in target descriptions: (name, file as shown in diagnostics, text).
+pub const BUILTIN: &[(&str, &str, &str)] = &[
+    ("k8s-default", "targets/k8s-default.json", include_str!("../../targets/k8s-default.json")),
+    ("wasmcloud-default", "targets/wasmcloud-default.json", include_str!("../../targets/wasmcloud-default.json")),
+    ("hosted-default", "targets/hosted-default.json", include_str!("../../targets/hosted-default.json")),
+];
+
+/// The name of the default target description of a kind.
+pub fn default_name(kind: TargetKind) -> &'static str {
+    match kind {
+        TargetKind::K8s => "k8s-default",
+        TargetKind::Wasmcloud => "wasmcloud-default",
+        TargetKind::Hosted => "hosted-default",
+    }
+}
+
+pub fn builtin(name: &str) -> Option<(&'static str, &'static str)> {
+    BUILTIN.iter().find(|(n, _, _)| *n == name).map(|&(_, file, text)| (file, text))
+}
+
+/// A `target` value that names a file rather than a built-in description.
+pub fn is_path(reference: &str) -> bool {
+    reference.contains('/') || reference.contains('\\') || reference.ends_with(".json")
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TargetDescription {
+    pub schema_version: String,
+    pub name: String,
+    pub target_kind: TargetKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub k8s: Option<K8sSettings>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wasmcloud: Option<WasmcloudSettings>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hosted: Option<HostedSettings>,
+}
+
+/// Kubernetes settings. Every member is optional in the file; [`K8sSettings::default`]
+/// says what an omitted member means.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct K8sSettings {
+    /// Namespace of every namespaced object.
+    pub namespace: String,
+    /// KEDA is installed: event cells scale with ScaledObjects.
+    pub keda: bool,
+    /// Argo Rollouts is installed: canary-lite becomes a Rollout.
+    pub argo_rollouts: bool,
+    /// RuntimeClass that runs wasm-component cells; none means they cannot run here.
+    pub wasm_runtime_class: Option<String>,
+    /// Container port of http and mcp cells with no port of their own.
+    pub default_port: u16,
+    /// Requests of every container unless a profile overrides them.
+    pub default_resources: Resources,
+    /// Expose http cells through an Ingress of this class.
+    pub ingress: Option<IngressSettings>,
+    /// Expose http cells through a Gateway API HTTPRoute attached to this gateway.
+    pub gateway: Option<GatewaySettings>,
+}
+
+impl Default for K8sSettings {
+    fn default() -> Self {
+        K8sSettings {
+            namespace: "default".to_string(),
+            keda: false,
+            argo_rollouts: false,
+            wasm_runtime_class: None,
+            default_port: 8080,
+            default_resources: Resources::default(),
+            ingress: None,
+            gateway: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Resources {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_limit: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_limit: Option<String>,
+}
+
+impl Resources {
+    /// Each member of `over` replaces the same member here.
+    pub fn overlay(&self, over: &Resources) -> Resources {
+        Resources {
+            cpu: over.cpu.clone().or_else(|| self.cpu.clone()),
+            memory: over.memory.clone().or_else(|| self.memory.clone()),
+            cpu_limit: over.cpu_limit.clone().or_else(|| self.cpu_limit.clone()),
+            memory_limit: over.memory_limit.clone().or_else(|| self.memory_limit.clone()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IngressSettings {
+    pub class_name: String,
+    pub host: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_secret: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GatewaySettings {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hostnames: Vec<String>,
+}
+
+/// wasmCloud settings (the provider catalog arrives with the wasmCloud emitter).
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WasmcloudSettings {
+    pub lattice: String,
+}
+
+/// Hosted platform settings.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HostedSettings {
+    pub platform: String,
+}

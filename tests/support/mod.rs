@@ -1,0 +1,121 @@
+//! Test helpers: run the real binary in a scratch folder and compare what it printed.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub fn binary() -> &'static str {
+    env!("CARGO_BIN_EXE_x07-topo")
+}
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Copies a folder tree (files and folders only), skipping `skip` at its top level.
+pub fn copy_tree(from: &Path, to: &Path, skip: &[&str]) {
+    std::fs::create_dir_all(to).unwrap();
+    let mut entries: Vec<_> = std::fs::read_dir(from).unwrap().map(|e| e.unwrap()).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let name = e.file_name();
+        if skip.iter().any(|s| name == std::ffi::OsStr::new(s)) {
+            continue;
+        }
+        let target = to.join(&name);
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &target, &[]);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Every file below `dir`, as sorted relative paths with `/`.
+pub fn list_files(dir: &Path) -> Vec<String> {
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for e in entries.map(|e| e.unwrap()) {
+            if e.file_type().unwrap().is_dir() {
+                walk(base, &e.path(), out);
+            } else {
+                out.push(e.path().strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+/// What one run printed.
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Output {
+    /// The form golden files keep: exit code, stdout, stderr.
+    pub fn transcript(&self) -> String {
+        format!("exit: {}\n--- stdout\n{}--- stderr\n{}", self.code, self.stdout, self.stderr)
+    }
+}
+
+/// A tiny builder for CLI tests: `Test::new().args(&["check"]).run()`.
+pub struct Test {
+    dir: tempfile::TempDir,
+    args: Vec<String>,
+    stdin: Option<String>,
+}
+
+impl Test {
+    pub fn new() -> Self {
+        Test { dir: tempfile::tempdir().unwrap(), args: Vec::new(), stdin: None }
+    }
+
+    /// A test whose folder starts as a copy of `golden/<case>` (inputs only).
+    pub fn from_case(case: &str) -> Self {
+        let t = Test::new();
+        copy_tree(&repo_root().join("golden").join(case), t.dir.path(), &["expected", "args", "README"]);
+        t
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn file(self, path: &str, contents: &str) -> Self {
+        let p = self.dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, contents).unwrap();
+        self
+    }
+
+    pub fn args(mut self, args: &[&str]) -> Self {
+        self.args.extend(args.iter().map(|s| s.to_string()));
+        self
+    }
+
+    pub fn run(&self) -> Output {
+        let out = Command::new(binary()).args(&self.args).current_dir(self.dir.path()).env_remove("NO_COLOR").output().unwrap();
+        Output {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+        }
+    }
+
+    /// Runs and asserts the exit code; returns the output for further checks.
+    pub fn expect(&self, code: i32) -> Output {
+        let out = self.run();
+        assert_eq!(out.code, code, "exit code of {:?}\n{}", self.args, out.transcript());
+        out
+    }
+}
+
+/// A line diff for failure messages.
+pub fn diff(expected: &str, actual: &str) -> String {
+    similar::TextDiff::from_lines(expected, actual).unified_diff().context_radius(3).header("expected", "actual").to_string()
+}
