@@ -68,11 +68,13 @@ pub struct Test {
     dir: tempfile::TempDir,
     args: Vec<String>,
     stdin: Option<String>,
+    /// Where the binary runs, relative to the test's folder (`None`: the folder itself).
+    cwd: Option<String>,
 }
 
 impl Test {
     pub fn new() -> Self {
-        Test { dir: tempfile::tempdir().unwrap(), args: Vec::new(), stdin: None }
+        Test { dir: tempfile::tempdir().unwrap(), args: Vec::new(), stdin: None, cwd: None }
     }
 
     /// A test whose folder starts as a copy of `golden/<case>` (inputs only).
@@ -98,8 +100,19 @@ impl Test {
         self
     }
 
+    /// Runs the binary from `dir` (relative to the test's folder, created if missing).
+    pub fn cwd(mut self, dir: &str) -> Self {
+        std::fs::create_dir_all(self.dir.path().join(dir)).unwrap();
+        self.cwd = Some(dir.to_string());
+        self
+    }
+
     pub fn run(&self) -> Output {
-        let out = Command::new(binary()).args(&self.args).current_dir(self.dir.path()).env_remove("NO_COLOR").output().unwrap();
+        let dir = match &self.cwd {
+            Some(sub) => self.dir.path().join(sub),
+            None => self.dir.path().to_path_buf(),
+        };
+        let out = Command::new(binary()).args(&self.args).current_dir(dir).env_remove("NO_COLOR").output().unwrap();
         Output {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
@@ -118,4 +131,37 @@ impl Test {
 /// A line diff for failure messages.
 pub fn diff(expected: &str, actual: &str) -> String {
     similar::TextDiff::from_lines(expected, actual).unified_diff().context_radius(3).header("expected", "actual").to_string()
+}
+
+/// The golden case folders, sorted.
+pub fn golden_cases() -> Vec<String> {
+    let mut cases: Vec<String> = std::fs::read_dir(repo_root().join("golden"))
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().unwrap().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    cases.sort();
+    cases
+}
+
+/// The exit code a golden case expects: the first line of its `expected/json.out` (`exit: N`).
+pub fn golden_exit(case: &str) -> i32 {
+    let path = repo_root().join("golden").join(case).join("expected/json.out");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let first = text.lines().next().unwrap_or_default();
+    first.strip_prefix("exit: ").and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("{}: first line is {first:?}, not `exit: N`", path.display()))
+}
+
+/// Where a golden case keeps its manifest, relative to the case folder.
+pub const MANIFEST_PATH: &str = "arch/service/index.x07service.json";
+
+/// The bytes of a golden case's manifest, if it has one.
+pub fn golden_manifest(case: &str) -> Option<Vec<u8>> {
+    std::fs::read(repo_root().join("golden").join(case).join(MANIFEST_PATH)).ok()
+}
+
+/// Parses a `--format json` report, with the transcript in the failure message.
+pub fn json_report(out: &Output) -> serde_json::Value {
+    serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}):\n{}", out.transcript()))
 }
