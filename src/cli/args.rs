@@ -17,6 +17,8 @@ pub struct Cli {
 pub enum Command {
     /// Validate the manifest and profiles; print every diagnostic.
     Check(CheckArgs),
+    /// Render the artifacts of one profile.
+    Render(RenderArgs),
     /// Print the JSON Schema of an input or output format.
     Schema(SchemaArgs),
 }
@@ -71,4 +73,24 @@ pub struct SchemaArgs {
     /// Which format.
     #[arg(value_enum)]
     pub kind: SchemaKind,
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    #[command(flatten)]
+    pub manifest: ManifestArg,
+    /// A profile id (arch/topology/ID.json, else the manifest's entry) or a profile file.
+    #[arg(long, value_name = "ID|PATH")]
+    pub profile: String,
+    /// The image of every deployable (REF) or of one (DEPLOYABLE=REF); overrides the profile.
+    #[arg(long, value_name = "[DEPLOYABLE=]REF")]
+    pub image: Vec<String>,
+    /// `-` for one multi-document stream on stdout, or a folder to write one file per object.
+    #[arg(long, value_name = "DIR|-", default_value = "-")]
+    pub out: String,
+    /// Write nothing; exit 1 with a unified diff when DIR differs from what would be rendered.
+    #[arg(long, requires = "out")]
+    pub check: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }

@@ -2,7 +2,8 @@
 
 use crate::diagnostics::{codes, Diagnostic};
 use crate::document::Document;
-use crate::inputs::ProfileSource;
+use crate::inputs::{self, ManifestInput, ProfileSource};
+use crate::profile::Profile;
 use crate::manifest::Manifest;
 use crate::profile::TargetFile;
 use std::path::{Path, PathBuf};
@@ -81,4 +82,34 @@ fn target_reference(doc: &Document) -> Option<String> {
         crate::json::Value::String(s) => Some(s.clone()),
         _ => None,
     }
+}
+
+/// The manifest and the resolved profiles of a run.
+pub struct Loaded {
+    pub input: ManifestInput,
+    pub profiles: Vec<Profile>,
+}
+
+impl Loaded {
+    pub fn manifest(&self) -> &Manifest {
+        self.input.manifest.as_ref().expect("Loaded holds a decoded manifest")
+    }
+}
+
+/// Reads and checks the manifest and the profiles. `None` when the manifest could not be
+/// read or decoded; every problem is in `diags`.
+pub fn inputs(manifest_path: &Path, profile_args: &[String], diags: &mut Vec<Diagnostic>) -> Option<Loaded> {
+    let bytes = match read(manifest_path) {
+        Ok(bytes) => bytes,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let mut input = inputs::read_manifest(&display(manifest_path), &bytes);
+    diags.append(&mut input.diags);
+    let manifest = input.manifest.as_ref()?;
+    let sources = profiles(manifest_path, manifest, profile_args, diags);
+    let profiles = inputs::resolve_profiles(manifest, &sources, diags);
+    Some(Loaded { input, profiles })
 }

@@ -5,6 +5,7 @@ mod args;
 mod check;
 mod load;
 mod output;
+mod render;
 mod schema;
 
 pub use args::{Cli, Command, Format};
@@ -27,6 +28,7 @@ pub fn main() -> i32 {
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Render(args) => render::run(&args),
         Command::Schema(args) => schema::run(&args),
     }
 }

@@ -122,6 +122,21 @@ code_table! {
     INVALID_IMAGE           = "XT209" "invalid-image"           InvalidInput Error "an image reference that is not a valid OCI reference";
     INVALID_ENV_NAME        = "XT210" "invalid-env-name"        InvalidInput Error "an environment variable or key name that Kubernetes rejects";
 
+    // Lowering: cells to deployables.
+    SINGLETON_SHARES_DEPLOYABLE = "XT301" "singleton-shares-deployable" Conflict Error "a singleton-orchestrator cell shares a deployable with a replicated cell";
+    AUTOSCALING_CONFLICT    = "XT302" "autoscaling-conflict"    Conflict     Error "cells of one deployable ask for different scaling";
+    DUPLICATE_PORT          = "XT303" "duplicate-port"          Conflict     Error "two cells of one deployable listen on the same port";
+    NOTHING_TO_RUN          = "XT304" "nothing-to-run"          InvalidInput Warning "a deployable of only embedded-kernel cells starts nothing";
+    RUNTIME_CLASS_UNSUPPORTED = "XT305" "runtime-class-unsupported" Unsupported Error "the target cannot run a cell's runtime class";
+    MIXED_RUNTIME_CLASSES   = "XT306" "mixed-runtime-classes"   Conflict     Error "wasm and native processes in one pod";
+    MISSING_IMAGE           = "XT307" "missing-image"           NotFound     Error "a deployable that runs something has no image";
+    CPU_TARGET_WITHOUT_REQUEST = "XT308" "cpu-target-without-request" InvalidInput Error "cpu autoscaling without a cpu request";
+    SCALER_UNAVAILABLE      = "XT309" "scaler-unavailable"      Unsupported  Warning "no scaler on the target can honour target_inflight";
+    IMAGE_UNKNOWN_DEPLOYABLE = "XT310" "image-unknown-deployable" NotFound   Error "--image names a deployable that does not exist";
+    ROLLOUT_CONFLICT        = "XT311" "rollout-conflict"        Conflict     Error "cells of one deployable ask for different rollouts";
+    SCALE_TO_ZERO_UNSUPPORTED = "XT312" "scale-to-zero-unsupported" Unsupported Error "min_replicas 0 needs a scaler that can scale to zero";
+    TARGET_NOT_RENDERED     = "XT313" "target-not-rendered"     Unsupported  Error "this version cannot render the profile's target kind yet";
+
     // The shell: command line and files.
     FILE_UNREADABLE         = "XT901" "file-unreadable"         NotFound     Error "an input file cannot be read";
 }

@@ -1,0 +1,112 @@
+//! `x07-topo render`.
+
+use super::args::RenderArgs;
+use super::load;
+use super::output::{self, Outcome, EXIT_INPUT, EXIT_USAGE_OR_IO};
+use crate::diagnostics::{self, codes, Diagnostic};
+use crate::emit;
+use crate::inputs;
+use crate::outdir;
+use crate::plan::{self, ImageOverride, LowerOptions};
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Renders the artifacts of one profile; `None` when inputs or lowering had errors.
+pub fn artifacts(manifest: &Path, profile: &str, images: &[String], diags: &mut Vec<Diagnostic>) -> Option<Vec<emit::Artifact>> {
+    let loaded = load::inputs(manifest, &[profile.to_string()], diags)?;
+    if diagnostics::has_errors(diags) {
+        return None;
+    }
+    let profile = loaded.profiles.first()?;
+    let options = LowerOptions { images: images.iter().map(|i| ImageOverride::parse(i)).collect(), require_images: true };
+    let (plan, mut lowering) = plan::lower(loaded.manifest(), &loaded.input.doc, profile, &options);
+    diags.append(&mut lowering);
+    let plan = plan.filter(|_| !diagnostics::has_errors(diags))?;
+    let mut rendered = emit::render(&plan);
+    diags.append(&mut rendered.diags);
+    (!diagnostics::has_errors(diags)).then_some(rendered.artifacts)
+}
+
+pub fn run(args: &RenderArgs) -> i32 {
+    let mut diags = Vec::new();
+    let artifacts = artifacts(&args.manifest.manifest, &args.profile, &args.image, &mut diags);
+    let Some(artifacts) = artifacts else {
+        let diags = inputs::finish(diags);
+        return output::print(&args.output, Outcome { command: "render", diags, result: serde_json::Value::Null, human: String::new() });
+    };
+    let listed: Vec<_> = artifacts.iter().map(|a| json!({"path": a.path, "deployable": a.deployable, "kind": a.kind, "name": a.name})).collect();
+    if args.out == "-" {
+        let stream = emit::stream(&artifacts);
+        let result = json!({ "artifacts": listed, "stream": stream });
+        return output::print(&args.output, Outcome { command: "render", diags: inputs::finish(diags), result, human: stream });
+    }
+    let dir = PathBuf::from(&args.out);
+    let wanted = outdir::layout(&artifacts);
+    let (current, owned) = read_current(&dir, &wanted);
+    if args.check {
+        let drift = outdir::drift(&wanted, &current, &owned);
+        let human = drift.diffs.concat();
+        let result = json!({ "out": args.out, "stale": drift.changed, "diff": human });
+        let mut code = output::print(&args.output, Outcome { command: "render", diags: inputs::finish(diags), result, human });
+        if code == 0 && !drift.changed.is_empty() {
+            eprintln!("{} is stale: {} file(s) differ from what would be rendered", args.out, drift.changed.len());
+            code = EXIT_INPUT;
+        }
+        return code;
+    }
+    match write_out(&dir, &wanted, &owned) {
+        Ok(written) => {
+            let human = format!("wrote {} files to {} ({} changed)\n", wanted.len(), args.out, written);
+            let result = json!({ "out": args.out, "artifacts": listed, "files": wanted.keys().collect::<Vec<_>>() });
+            output::print(&args.output, Outcome { command: "render", diags: inputs::finish(diags), result, human })
+        }
+        Err(e) => {
+            diags.push(Diagnostic::about_file(&codes::FILE_UNREADABLE, load::display(&dir), format!("cannot write {}: {e}", args.out), "check that the folder is writable"));
+            let code = output::print(&args.output, Outcome { command: "render", diags: inputs::finish(diags), result: serde_json::Value::Null, human: String::new() });
+            code.max(EXIT_USAGE_OR_IO)
+        }
+    }
+}
+
+/// The current content of every file that matters for drift: the wanted ones and the
+/// ones the old inventory owns.
+pub fn read_current(dir: &Path, wanted: &BTreeMap<String, String>) -> (BTreeMap<String, Option<String>>, Vec<String>) {
+    let inventory = std::fs::read_to_string(dir.join(outdir::INVENTORY)).ok();
+    let owned = outdir::owned_files(inventory.as_deref());
+    let mut current = BTreeMap::new();
+    for path in wanted.keys().chain(owned.iter()) {
+        current.insert(path.clone(), std::fs::read_to_string(dir.join(path)).ok());
+    }
+    (current, owned)
+}
+
+/// Writes each changed file atomically (temporary file, then rename) and prunes files the
+/// old inventory owned that are no longer wanted. Returns how many files changed.
+fn write_out(dir: &Path, wanted: &BTreeMap<String, String>, owned: &[String]) -> std::io::Result<usize> {
+    let mut changed = 0;
+    for (path, content) in wanted {
+        let target = dir.join(path);
+        if std::fs::read_to_string(&target).ok().as_deref() == Some(content.as_str()) {
+            continue;
+        }
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let tmp = target.with_extension("x07-topo-tmp");
+        std::fs::write(&tmp, content)?;
+        std::fs::rename(&tmp, &target)?;
+        changed += 1;
+    }
+    for path in owned.iter().filter(|p| !wanted.contains_key(*p)) {
+        let target = dir.join(path);
+        if target.is_file() {
+            std::fs::remove_file(&target)?;
+            changed += 1;
+            if let Some(parent) = target.parent() {
+                let _ = std::fs::remove_dir(parent); // only succeeds when now empty
+            }
+        }
+    }
+    Ok(changed)
+}

@@ -1,0 +1,293 @@
+//! The objects around a deployable's pods: access for leases, binding config, Service,
+//! autoscaler, disruption budget, and exposure.
+
+use super::names::{container, Names};
+use super::pod::{config_map_key, int_or_percent, meta};
+use super::{to_value, Object};
+use crate::manifest::{BindingKind, IngressKind};
+use crate::plan::{Autoscale, Deployable, Plan, Scaling};
+use k8s_openapi::api::autoscaling::v2::{
+    CrossVersionObjectReference, HorizontalPodAutoscaler, HorizontalPodAutoscalerSpec, MetricSpec, MetricTarget, ResourceMetricSource,
+};
+use k8s_openapi::api::coordination::v1::{Lease, LeaseSpec};
+use k8s_openapi::api::core::v1::{ConfigMap, Service, ServicePort, ServiceSpec, ServiceAccount};
+use k8s_openapi::api::networking::v1::{
+    HTTPIngressPath, HTTPIngressRuleValue, Ingress, IngressBackend, IngressRule, IngressServiceBackend, IngressSpec, IngressTLS,
+    ServiceBackendPort,
+};
+use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
+use k8s_openapi::api::rbac::v1::{PolicyRule, Role, RoleBinding, RoleRef, Subject};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use serde_json::json;
+use std::collections::BTreeMap;
+
+/// Which autoscaler owns the Deployment's replica count (never two).
+pub enum Autoscaler {
+    None,
+    Hpa(Autoscale),
+    Keda(Autoscale),
+}
+
+pub fn autoscaler(plan: &Plan, d: &Deployable) -> Autoscaler {
+    let Scaling::Autoscaled(a) = &d.scaling else { return Autoscaler::None };
+    let keda = plan.target.k8s.as_ref().is_some_and(|k| k.keda);
+    let event = d.processes().any(|c| c.event.is_some());
+    if keda && event && (a.target_inflight.is_some() || a.min_replicas == 0) {
+        Autoscaler::Keda(a.clone())
+    } else if a.target_cpu_utilization.is_some() {
+        Autoscaler::Hpa(a.clone())
+    } else {
+        Autoscaler::None
+    }
+}
+
+/// ServiceAccount, Role, RoleBinding and Leases for leader election or work leases.
+pub fn access(plan: &Plan, d: &Deployable, names: &Names) -> Vec<Object> {
+    if d.lease_kind.is_none() || d.processes().next().is_none() {
+        return Vec::new();
+    }
+    let _ = plan;
+    let role_name = names.with("leases");
+    let sa = ServiceAccount { metadata: meta(names, &names.base, names.labels()), automount_service_account_token: Some(true), ..Default::default() };
+    let role = Role {
+        metadata: meta(names, &role_name, names.labels()),
+        rules: Some(vec![PolicyRule {
+            api_groups: Some(vec!["coordination.k8s.io".to_string()]),
+            resources: Some(vec!["leases".to_string()]),
+            resource_names: Some(d.leases.clone()),
+            // The Leases are emitted here, so the pods never need to create them.
+            verbs: vec!["get".to_string(), "list".to_string(), "watch".to_string(), "update".to_string(), "patch".to_string()],
+            ..Default::default()
+        }]),
+    };
+    let binding = RoleBinding {
+        metadata: meta(names, &role_name, names.labels()),
+        role_ref: RoleRef { api_group: "rbac.authorization.k8s.io".to_string(), kind: "Role".to_string(), name: role_name.clone() },
+        subjects: Some(vec![Subject {
+            kind: "ServiceAccount".to_string(),
+            name: names.base.clone(),
+            namespace: Some(names.namespace.clone()),
+            ..Default::default()
+        }]),
+    };
+    let mut out = vec![
+        Object { kind: "ServiceAccount", name: names.base.clone(), value: to_value(&sa) },
+        Object { kind: "Role", name: role_name.clone(), value: to_value(&role) },
+        Object { kind: "RoleBinding", name: role_name, value: to_value(&binding) },
+    ];
+    for lease in &d.leases {
+        let l = Lease { metadata: meta(names, lease, names.labels()), spec: Some(LeaseSpec::default()) };
+        out.push(Object { kind: "Lease", name: lease.clone(), value: to_value(&l) });
+    }
+    out
+}
+
+/// The non-secret binding settings of the deployable's cells, as one ConfigMap.
+pub fn config_map(plan: &Plan, d: &Deployable, names: &Names) -> Option<Object> {
+    let mut data = BTreeMap::new();
+    for c in d.cells.iter().filter(|c| c.role != crate::plan::CellRole::Embedded) {
+        for b in c.binding_refs.iter().filter_map(|r| plan.binding(r)) {
+            for (k, v) in &b.config {
+                data.insert(config_map_key(&b.name, k), v.clone());
+            }
+        }
+    }
+    if data.is_empty() {
+        return None;
+    }
+    let name = names.with("bindings");
+    let cm = ConfigMap { metadata: meta(names, &name, names.labels()), data: Some(data), ..Default::default() };
+    Some(Object { kind: "ConfigMap", name, value: to_value(&cm) })
+}
+
+/// A ClusterIP Service for the http and mcp cells.
+pub fn service(_plan: &Plan, d: &Deployable, names: &Names) -> Option<Object> {
+    let ports: Vec<ServicePort> = d
+        .processes()
+        .filter_map(|c| {
+            let port = c.port?;
+            let name = format!("{}-{port}", if c.ingress == IngressKind::Mcp { "mcp" } else { "http" });
+            Some(ServicePort { name: Some(name.clone()), port: port.into(), target_port: Some(IntOrString::String(name)), protocol: Some("TCP".to_string()), ..Default::default() })
+        })
+        .collect();
+    if ports.is_empty() {
+        return None;
+    }
+    let svc = Service {
+        metadata: meta(names, &names.base, names.labels()),
+        spec: Some(ServiceSpec { type_: Some("ClusterIP".to_string()), selector: Some(names.selector()), ports: Some(ports), ..Default::default() }),
+        ..Default::default()
+    };
+    Some(Object { kind: "Service", name: names.base.clone(), value: to_value(&svc) })
+}
+
+pub fn scaling(plan: &Plan, d: &Deployable, names: &Names, autoscaler: &Autoscaler) -> Option<Object> {
+    match autoscaler {
+        Autoscaler::None => None,
+        Autoscaler::Hpa(a) => {
+            let hpa = HorizontalPodAutoscaler {
+                metadata: meta(names, &names.base, names.labels()),
+                spec: Some(HorizontalPodAutoscalerSpec {
+                    scale_target_ref: CrossVersionObjectReference { api_version: Some("apps/v1".to_string()), kind: "Deployment".to_string(), name: names.base.clone() },
+                    min_replicas: Some(a.min_replicas as i32),
+                    max_replicas: a.max_replicas as i32,
+                    metrics: a.target_cpu_utilization.map(|cpu| {
+                        vec![MetricSpec {
+                            type_: "Resource".to_string(),
+                            resource: Some(ResourceMetricSource {
+                                name: "cpu".to_string(),
+                                target: MetricTarget { type_: "Utilization".to_string(), average_utilization: Some(cpu.into()), ..Default::default() },
+                            }),
+                            ..Default::default()
+                        }]
+                    }),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            };
+            Some(Object { kind: "HorizontalPodAutoscaler", name: names.base.clone(), value: to_value(&hpa) })
+        }
+        Autoscaler::Keda(a) => Some(scaled_object(plan, d, names, a)),
+    }
+}
+
+/// A KEDA ScaledObject with one trigger per event cell (kafka or rabbitmq), plus cpu.
+fn scaled_object(plan: &Plan, d: &Deployable, names: &Names, a: &Autoscale) -> Object {
+    let mut triggers = Vec::new();
+    let mut source_container = None;
+    for c in d.processes() {
+        let Some(e) = &c.event else { continue };
+        let Some(b) = plan.binding(&e.binding_ref) else { continue };
+        source_container.get_or_insert_with(|| container(c));
+        let threshold = a.target_inflight.unwrap_or(1).to_string();
+        // Connection details come from the container's own binding variables (KEDA's
+        // `*FromEnv`), so no secret is copied into the ScaledObject.
+        let trigger = match e.binding_kind {
+            BindingKind::Amqp => json!({
+                "type": "rabbitmq",
+                "metadata": {
+                    "hostFromEnv": format!("{}URL", b.env_prefix),
+                    "mode": "QueueLength",
+                    "queueName": e.topic,
+                    "value": threshold,
+                }
+            }),
+            _ => {
+                let mut metadata = json!({
+                    "consumerGroup": e.consumer_group,
+                    "topic": e.topic,
+                    "lagThreshold": threshold,
+                });
+                match b.config.get("bootstrap_servers").or_else(|| b.config.get("BOOTSTRAP_SERVERS")) {
+                    Some(servers) => metadata["bootstrapServers"] = json!(servers),
+                    None => metadata["bootstrapServersFromEnv"] = json!(format!("{}BOOTSTRAP_SERVERS", b.env_prefix)),
+                }
+                json!({ "type": "kafka", "metadata": metadata })
+            }
+        };
+        triggers.push(trigger);
+    }
+    if let Some(cpu) = a.target_cpu_utilization {
+        triggers.push(json!({ "type": "cpu", "metricType": "Utilization", "metadata": { "value": cpu.to_string() } }));
+    }
+    let mut target = json!({ "apiVersion": "apps/v1", "kind": "Deployment", "name": names.base });
+    if d.processes().count() > 1 {
+        if let Some(c) = source_container {
+            target["envSourceContainerName"] = json!(c);
+        }
+    }
+    let value = json!({
+        "apiVersion": "keda.sh/v1alpha1",
+        "kind": "ScaledObject",
+        "metadata": { "name": names.base, "namespace": names.namespace, "labels": names.labels() },
+        "spec": {
+            "scaleTargetRef": target,
+            "minReplicaCount": a.min_replicas,
+            "maxReplicaCount": a.max_replicas,
+            "triggers": triggers,
+        }
+    });
+    Object { kind: "ScaledObject", name: names.base.clone(), value }
+}
+
+/// A PodDisruptionBudget when at least two replicas always run.
+pub fn pdb(_plan: &Plan, d: &Deployable, names: &Names) -> Option<Object> {
+    if d.min_replicas() < 2 {
+        return None;
+    }
+    let max_unavailable = d.rollout.as_ref().and_then(|r| r.max_unavailable.as_deref()).and_then(int_or_percent).filter(|v| *v != IntOrString::Int(0)).unwrap_or(IntOrString::Int(1));
+    let pdb = PodDisruptionBudget {
+        metadata: meta(names, &names.base, names.labels()),
+        spec: Some(PodDisruptionBudgetSpec {
+            max_unavailable: Some(max_unavailable),
+            selector: Some(LabelSelector { match_labels: Some(names.selector()), ..Default::default() }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    Some(Object { kind: "PodDisruptionBudget", name: names.base.clone(), value: to_value(&pdb) })
+}
+
+/// Ingress or Gateway API HTTPRoute for the http cells, when the target configures one.
+pub fn exposure(plan: &Plan, d: &Deployable, names: &Names) -> Vec<Object> {
+    let Some(k8s) = &plan.target.k8s else { return Vec::new() };
+    let http: Vec<(String, u16)> = d.processes().filter(|c| c.ingress == IngressKind::Http).filter_map(|c| Some((c.key.clone(), c.port?))).collect();
+    if http.is_empty() {
+        return Vec::new();
+    }
+    // One http cell serves the deployable's root; several are told apart by their cell key.
+    let path = |cell: &str| if http.len() == 1 { "/".to_string() } else { format!("/{}", crate::checks::names::sanitize_dns1123(cell)) };
+    let mut out = Vec::new();
+    if let Some(ing) = &k8s.ingress {
+        let paths = http
+            .iter()
+            .map(|(cell, port)| HTTPIngressPath {
+                path: Some(path(cell)),
+                path_type: "Prefix".to_string(),
+                backend: IngressBackend {
+                    service: Some(IngressServiceBackend { name: names.base.clone(), port: Some(ServiceBackendPort { name: Some(format!("http-{port}")), number: None }) }),
+                    ..Default::default()
+                },
+            })
+            .collect();
+        let ingress = Ingress {
+            metadata: meta(names, &names.base, names.labels()),
+            spec: Some(IngressSpec {
+                ingress_class_name: Some(ing.class_name.clone()),
+                rules: Some(vec![IngressRule { host: Some(ing.host.clone()), http: Some(HTTPIngressRuleValue { paths }) }]),
+                tls: ing.tls_secret.as_ref().map(|s| vec![IngressTLS { hosts: Some(vec![ing.host.clone()]), secret_name: Some(s.clone()) }]),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        out.push(Object { kind: "Ingress", name: names.base.clone(), value: to_value(&ingress) });
+    }
+    if let Some(gw) = &k8s.gateway {
+        let rules: Vec<_> = http
+            .iter()
+            .map(|(cell, port)| {
+                json!({
+                    "matches": [{ "path": { "type": "PathPrefix", "value": path(cell) } }],
+                    "backendRefs": [{ "name": names.base, "port": port }],
+                })
+            })
+            .collect();
+        let mut parent = json!({ "name": gw.name });
+        if let Some(ns) = &gw.namespace {
+            parent["namespace"] = json!(ns);
+        }
+        let mut spec = json!({ "parentRefs": [parent], "rules": rules });
+        if !gw.hostnames.is_empty() {
+            spec["hostnames"] = json!(gw.hostnames);
+        }
+        let value = json!({
+            "apiVersion": "gateway.networking.k8s.io/v1",
+            "kind": "HTTPRoute",
+            "metadata": { "name": names.base, "namespace": names.namespace, "labels": names.labels() },
+            "spec": spec,
+        });
+        out.push(Object { kind: "HTTPRoute", name: names.base.clone(), value });
+    }
+    out
+}

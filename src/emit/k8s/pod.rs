@@ -1,0 +1,358 @@
+//! Pod templates: containers, the X07 environment contract, probes, security; and the
+//! Deployment and CronJob that carry them.
+
+use super::names::{container, Names, ROLE_LABEL};
+use super::objects::Autoscaler;
+use super::{to_value, Object};
+use crate::checks::names::env_token;
+use crate::manifest::{BindingKind, ConcurrencyPolicy, IngressKind, IntOrPercent, Probe, ProbeKind, RolloutStrategy, RuntimeClass};
+use crate::plan::{Deployable, LeaseKind, Plan, PlannedCell, Scaling};
+use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec, DeploymentStrategy, RollingUpdateDeployment};
+use k8s_openapi::api::batch::v1::{CronJob, CronJobSpec, JobSpec, JobTemplateSpec};
+use k8s_openapi::api::core::v1::{
+    Capabilities, ConfigMapKeySelector, Container, ContainerPort, EmptyDirVolumeSource, EnvFromSource, EnvVar, EnvVarSource, ExecAction,
+    HTTPGetAction, ObjectFieldSelector, PodSecurityContext, PodSpec, PodTemplateSpec, Probe as K8sProbe, ResourceRequirements,
+    SeccompProfile, SecretEnvSource, SecretKeySelector, SecurityContext, Volume, VolumeMount,
+};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use std::collections::BTreeMap;
+
+pub fn meta(names: &Names, name: &str, labels: BTreeMap<String, String>) -> ObjectMeta {
+    ObjectMeta { name: Some(name.to_string()), namespace: Some(names.namespace.clone()), labels: Some(labels), ..Default::default() }
+}
+
+pub fn int_or_percent(s: &str) -> Option<IntOrString> {
+    match IntOrPercent::parse(s).ok()? {
+        IntOrPercent::Count(n) => Some(IntOrString::Int(n as i32)),
+        IntOrPercent::Percent(p) => Some(IntOrString::String(format!("{p}%"))),
+    }
+}
+
+pub fn deployment(plan: &Plan, d: &Deployable, names: &Names, autoscaler: &Autoscaler) -> Object {
+    let cells: Vec<&PlannedCell> = d.processes().collect();
+    let mut labels = names.labels();
+    let mut pod_labels = names.labels();
+    pod_labels.insert(ROLE_LABEL.to_string(), "process".to_string());
+    if let [only] = cells.as_slice() {
+        labels.extend(names.cell_labels(only));
+        pod_labels.extend(names.cell_labels(only));
+    }
+    let mut annotations = BTreeMap::new();
+    let replicas = match (&d.scaling, autoscaler) {
+        (_, Autoscaler::Hpa(_) | Autoscaler::Keda(_)) => None,
+        (Scaling::Fixed { replicas, .. }, Autoscaler::None) => Some(*replicas as i32),
+        (Scaling::Autoscaled(a), Autoscaler::None) => {
+            if let Some(t) = a.target_inflight {
+                annotations.insert("x07.io/autoscaling-target-inflight".to_string(), t.to_string());
+            }
+            annotations.insert("x07.io/autoscaling-max-replicas".to_string(), a.max_replicas.to_string());
+            Some(a.min_replicas.max(1) as i32)
+        }
+    };
+    let strategy = d.rollout.as_ref().map(|r| match r.strategy {
+        RolloutStrategy::Recreate => DeploymentStrategy { type_: Some("Recreate".to_string()), rolling_update: None },
+        RolloutStrategy::Rolling | RolloutStrategy::CanaryLite => {
+            let canary = r.strategy == RolloutStrategy::CanaryLite;
+            if canary {
+                annotations.insert("x07.io/rollout-strategy".to_string(), "canary-lite".to_string());
+                if let Some(p) = r.canary_percent {
+                    annotations.insert("x07.io/rollout-canary-percent".to_string(), p.to_string());
+                }
+            }
+            let max_unavailable = if canary { Some(IntOrString::Int(0)) } else { r.max_unavailable.as_deref().and_then(int_or_percent) };
+            let mut max_surge = r.max_surge.as_deref().and_then(int_or_percent);
+            if canary && max_surge.is_none() {
+                max_surge = Some(IntOrString::Int(1)); // with maxUnavailable 0, a surge of at least 1 lets it proceed
+            }
+            DeploymentStrategy { type_: Some("RollingUpdate".to_string()), rolling_update: Some(RollingUpdateDeployment { max_unavailable, max_surge }) }
+        }
+    });
+    let mut metadata = meta(names, &names.base, labels);
+    if !annotations.is_empty() {
+        metadata.annotations = Some(annotations);
+    }
+    let containers = cells.iter().map(|c| container_of(plan, d, c, names)).collect();
+    let deployment = Deployment {
+        metadata,
+        spec: Some(DeploymentSpec {
+            replicas,
+            selector: LabelSelector { match_labels: Some(names.selector()), ..Default::default() },
+            strategy,
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta { labels: Some(pod_labels), ..Default::default() }),
+                spec: Some(pod_spec(plan, d, &cells, containers, names, None)),
+            },
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    Object { kind: "Deployment", name: names.base.clone(), value: to_value(&deployment) }
+}
+
+pub fn cron_job(plan: &Plan, d: &Deployable, cell: &PlannedCell, names: &Names) -> Object {
+    let name = names.cron_job(cell);
+    let s = cell.schedule.as_ref().expect("scheduled cells have a schedule");
+    let mut pod_labels = names.cell_labels(cell);
+    pod_labels.insert(ROLE_LABEL.to_string(), "job".to_string());
+    let policy = s.concurrency_policy.map(|p| match p {
+        ConcurrencyPolicy::Allow => "Allow",
+        ConcurrencyPolicy::Forbid => "Forbid",
+        ConcurrencyPolicy::Replace => "Replace",
+    });
+    let containers = vec![container_of(plan, d, cell, names)];
+    let cron = CronJob {
+        metadata: meta(names, &name, names.cell_labels(cell)),
+        spec: Some(CronJobSpec {
+            schedule: s.cron.clone(),
+            time_zone: s.timezone.clone(),
+            concurrency_policy: policy.map(str::to_string),
+            starting_deadline_seconds: s.start_deadline_seconds.map(i64::from),
+            suspend: s.suspend,
+            job_template: JobTemplateSpec {
+                metadata: Some(ObjectMeta { labels: Some(names.cell_labels(cell)), ..Default::default() }),
+                spec: Some(JobSpec {
+                    backoff_limit: s.retry_limit.map(|r| r as i32),
+                    template: PodTemplateSpec {
+                        metadata: Some(ObjectMeta { labels: Some(pod_labels), ..Default::default() }),
+                        spec: Some(pod_spec(plan, d, &[cell], containers, names, Some("OnFailure"))),
+                    },
+                    ..Default::default()
+                }),
+            },
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    Object { kind: "CronJob", name, value: to_value(&cron) }
+}
+
+fn pod_spec(plan: &Plan, d: &Deployable, cells: &[&PlannedCell], containers: Vec<Container>, names: &Names, restart: Option<&str>) -> PodSpec {
+    let leases = d.lease_kind.is_some() && restart.is_none();
+    let drain = cells.iter().filter_map(|c| c.event.as_ref().and_then(|e| e.drain_timeout_seconds)).max();
+    let wasm = cells.iter().any(|c| c.runtime_class == RuntimeClass::WasmComponent);
+    PodSpec {
+        containers,
+        restart_policy: restart.map(str::to_string),
+        service_account_name: leases.then(|| names.base.clone()),
+        automount_service_account_token: Some(leases),
+        termination_grace_period_seconds: drain.map(i64::from),
+        runtime_class_name: if wasm { plan.target.k8s.as_ref().and_then(|k| k.wasm_runtime_class.clone()) } else { None },
+        security_context: Some(PodSecurityContext {
+            run_as_non_root: Some(true),
+            seccomp_profile: Some(SeccompProfile { type_: "RuntimeDefault".to_string(), ..Default::default() }),
+            ..Default::default()
+        }),
+        // A read-only root file system still needs somewhere to write temporary files.
+        volumes: Some(vec![Volume { name: "tmp".to_string(), empty_dir: Some(EmptyDirVolumeSource::default()), ..Default::default() }]),
+        ..Default::default()
+    }
+}
+
+fn container_of(plan: &Plan, d: &Deployable, c: &PlannedCell, names: &Names) -> Container {
+    let (env, env_from) = environment(plan, d, c, names);
+    let port_name = |p: u16| format!("{}-{p}", if c.ingress == IngressKind::Mcp { "mcp" } else { "http" });
+    let quantities = |pairs: [(&str, &Option<String>); 2]| -> BTreeMap<String, Quantity> {
+        pairs.into_iter().filter_map(|(k, v)| Some((k.to_string(), Quantity(v.clone()?)))).collect()
+    };
+    let requests = quantities([("cpu", &c.resources.cpu), ("memory", &c.resources.memory)]);
+    let limits = quantities([("cpu", &c.resources.cpu_limit), ("memory", &c.resources.memory_limit)]);
+    let probe = |name: &str| -> Option<K8sProbe> {
+        let p = c.probes.as_ref()?;
+        let probe = match name {
+            "startup" => p.startup.as_ref(),
+            "readiness" => p.readiness.as_ref(),
+            _ => p.liveness.as_ref(),
+        }?;
+        Some(k8s_probe(probe, c.port.unwrap_or(plan.target.k8s.as_ref().map_or(8080, |k| k.default_port))))
+    };
+    Container {
+        name: container(c),
+        image: d.image.clone(),
+        image_pull_policy: Some("IfNotPresent".to_string()),
+        ports: c.port.map(|p| vec![ContainerPort { name: Some(port_name(p)), container_port: p.into(), protocol: Some("TCP".to_string()), ..Default::default() }]),
+        env: Some(env),
+        env_from: (!env_from.is_empty()).then_some(env_from),
+        resources: (!requests.is_empty() || !limits.is_empty()).then(|| ResourceRequirements {
+            requests: (!requests.is_empty()).then_some(requests),
+            limits: (!limits.is_empty()).then_some(limits),
+            ..Default::default()
+        }),
+        startup_probe: probe("startup"),
+        readiness_probe: probe("readiness"),
+        liveness_probe: probe("liveness"),
+        security_context: Some(SecurityContext {
+            allow_privilege_escalation: Some(false),
+            read_only_root_filesystem: Some(true),
+            run_as_non_root: Some(true),
+            capabilities: Some(Capabilities { drop: Some(vec!["ALL".to_string()]), ..Default::default() }),
+            ..Default::default()
+        }),
+        volume_mounts: Some(vec![VolumeMount { name: "tmp".to_string(), mount_path: "/tmp".to_string(), ..Default::default() }]),
+        ..Default::default()
+    }
+}
+
+fn k8s_probe(p: &Probe, default_port: u16) -> K8sProbe {
+    let (http_get, exec) = match p.probe_kind {
+        ProbeKind::Http => (
+            Some(HTTPGetAction { path: p.path.clone(), port: IntOrString::Int(p.port.unwrap_or(default_port).into()), ..Default::default() }),
+            None,
+        ),
+        ProbeKind::Exec => (None, Some(ExecAction { command: p.command.clone() })),
+    };
+    let i = |v: Option<u32>| v.map(|v| v as i32);
+    K8sProbe {
+        http_get,
+        exec,
+        initial_delay_seconds: i(p.initial_delay_seconds),
+        period_seconds: i(p.period_seconds),
+        timeout_seconds: i(p.timeout_seconds),
+        success_threshold: i(p.success_threshold),
+        failure_threshold: i(p.failure_threshold),
+        ..Default::default()
+    }
+}
+
+fn plain(name: &str, value: impl Into<String>) -> EnvVar {
+    EnvVar { name: name.to_string(), value: Some(value.into()), value_from: None }
+}
+
+fn from(name: &str, source: EnvVarSource) -> EnvVar {
+    EnvVar { name: name.to_string(), value: None, value_from: Some(source) }
+}
+
+fn field(name: &str, path: &str) -> EnvVar {
+    from(name, EnvVarSource { field_ref: Some(ObjectFieldSelector { field_path: path.to_string(), ..Default::default() }), ..Default::default() })
+}
+
+fn secret_key(name: &str, secret: &str, key: &str, optional: bool) -> EnvVar {
+    from(
+        name,
+        EnvVarSource {
+            secret_key_ref: Some(SecretKeySelector { name: secret.to_string(), key: key.to_string(), optional: Some(optional) }),
+            ..Default::default()
+        },
+    )
+}
+
+fn config_key(name: &str, config_map: &str, key: &str) -> EnvVar {
+    from(
+        name,
+        EnvVarSource {
+            config_map_key_ref: Some(ConfigMapKeySelector { name: config_map.to_string(), key: key.to_string(), optional: Some(false) }),
+            ..Default::default()
+        },
+    )
+}
+
+/// The ConfigMap key of a binding's config value.
+pub fn config_map_key(binding: &str, key: &str) -> String {
+    format!("{}_{key}", env_token(binding))
+}
+
+/// The container environment: upstream's X07 contract, OpenTelemetry, bindings, then the
+/// profile's plain variables.
+fn environment(plan: &Plan, d: &Deployable, c: &PlannedCell, names: &Names) -> (Vec<EnvVar>, Vec<EnvFromSource>) {
+    let mut env = vec![
+        plain("X07_ENTRY_SYMBOL", &c.entry_symbol),
+        plain("X07_WORKLOAD_CELL_KEY", &c.key),
+        plain("X07_WORKLOAD_CELL_KIND", c.kind.as_str()),
+        plain("X07_WORKLOAD_INGRESS_KIND", c.ingress.as_str()),
+        plain("X07_WORKLOAD_RUNTIME_CLASS", c.runtime_class.as_str()),
+        plain("X07_WORKLOAD_SCALE_CLASS", c.scale_class.as_str()),
+        plain("X07_WORKLOAD_TOPOLOGY_GROUP", &c.topology_group),
+    ];
+    if let Some(e) = &c.event {
+        env.push(plain("X07_EVENT_BINDING_REF", &e.binding_ref));
+        env.push(plain("X07_EVENT_TOPIC", &e.topic));
+        env.push(plain("X07_EVENT_CONSUMER_GROUP", &e.consumer_group));
+        if let Some(a) = e.ack_mode {
+            env.push(plain("X07_EVENT_ACK_MODE", a.as_str()));
+        }
+        if let Some(m) = e.max_in_flight {
+            env.push(plain("X07_EVENT_MAX_IN_FLIGHT", m.to_string()));
+        }
+        if let Some(t) = e.drain_timeout_seconds {
+            env.push(plain("X07_EVENT_DRAIN_TIMEOUT_SECONDS", t.to_string()));
+        }
+    }
+    if let Some(s) = &c.schedule {
+        env.push(plain("X07_SCHEDULE_CRON", &s.cron));
+        if let Some(tz) = &s.timezone {
+            env.push(plain("X07_SCHEDULE_TIMEZONE", tz));
+        }
+        // The Job controller names each run's pods with `job-name`; a retried pod keeps it,
+        // so the key below is the same across retries of one run (replay-safe).
+        env.push(field("X07_JOB_RUN_ID", "metadata.labels['job-name']"));
+        env.push(plain("X07_JOB_CHECKPOINT_KEY", format!("{}:{}:$(X07_JOB_RUN_ID)", plan.service_id, c.key)));
+    }
+    if c.schedule.is_none() {
+        match d.lease_kind {
+            Some(LeaseKind::LeaderElection) => {
+                env.push(plain("X07_LEADER_ELECTION_ENABLED", "true"));
+                env.push(plain("X07_LEADER_ELECTION_LEASE_NAME", &d.leases[0]));
+                env.push(field("X07_K8S_LEASE_NAMESPACE", "metadata.namespace"));
+            }
+            Some(LeaseKind::WorkLeases) => {
+                env.push(plain("X07_WORK_LEASES_ENABLED", "true"));
+                env.push(plain("X07_WORK_LEASE_NAMES", d.leases.join(",")));
+                env.push(field("X07_K8S_LEASE_NAMESPACE", "metadata.namespace"));
+            }
+            None => {}
+        }
+    }
+    env.push(plain("OTEL_SERVICE_NAME", &plan.service_id));
+    env.push(plain(
+        "OTEL_RESOURCE_ATTRIBUTES",
+        format!(
+            "service.name={},service.namespace={},deployment.environment={},x07.cell_key={},x07.topology_group={}",
+            plan.service_id, plan.domain_pack, plan.environment, c.key, c.topology_group
+        ),
+    ));
+
+    let config_map = names.with("bindings");
+    let mut env_from = Vec::new();
+    let mut otlp_done = false;
+    let mut s3_done = false;
+    for r in &c.binding_refs {
+        let Some(b) = plan.binding(r) else { continue };
+        let optional = !b.required;
+        if b.keys.is_empty() {
+            env_from.push(EnvFromSource {
+                prefix: Some(b.env_prefix.clone()),
+                secret_ref: Some(SecretEnvSource { name: b.secret.clone(), optional: Some(optional) }),
+                ..Default::default()
+            });
+        } else {
+            for (suffix, key) in &b.keys {
+                env.push(secret_key(&format!("{}{suffix}", b.env_prefix), &b.secret, key, optional));
+            }
+        }
+        for key in b.config.keys() {
+            env.push(config_key(&format!("{}{key}", b.env_prefix), &config_map, &config_map_key(&b.name, key)));
+        }
+        if b.kind == BindingKind::Otlp && !otlp_done {
+            otlp_done = true;
+            env.push(match b.config.get("ENDPOINT") {
+                Some(_) => config_key("OTEL_EXPORTER_OTLP_ENDPOINT", &config_map, &config_map_key(&b.name, "ENDPOINT")),
+                None => secret_key("OTEL_EXPORTER_OTLP_ENDPOINT", &b.secret, b.keys.get("ENDPOINT").map_or("ENDPOINT", String::as_str), optional),
+            });
+        }
+        if b.kind == BindingKind::S3 && !s3_done {
+            s3_done = true;
+            for key in ["ENDPOINT", "BUCKET", "ACCESS_KEY", "SECRET_KEY"] {
+                let name = format!("X07_OS_OBJ_S3_{key}");
+                env.push(match b.config.get(key) {
+                    Some(_) => config_key(&name, &config_map, &config_map_key(&b.name, key)),
+                    None => secret_key(&name, &b.secret, b.keys.get(key).map_or(key, String::as_str), optional),
+                });
+            }
+        }
+    }
+    for (k, v) in &c.env {
+        env.push(plain(k, v));
+    }
+    (env, env_from)
+}

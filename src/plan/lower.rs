@@ -1,0 +1,456 @@
+//! Lowering: manifest + resolved profile → [`Plan`], enforcing the co-location rules.
+
+use super::scaling::{self, ScalingError};
+use super::*;
+use crate::diagnostics::{codes, Code, Diagnostic};
+use crate::document::Document;
+use crate::json::Pointer;
+use crate::manifest::{Cell, Manifest, RolloutStrategy};
+use crate::profile::{Overrides, Profile};
+
+/// `--image [DEPLOYABLE=]REF` from the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageOverride {
+    pub deployable: Option<String>,
+    pub reference: String,
+}
+
+impl ImageOverride {
+    pub fn parse(arg: &str) -> Self {
+        match arg.split_once('=') {
+            Some((key, reference)) => ImageOverride { deployable: Some(key.to_string()), reference: reference.to_string() },
+            None => ImageOverride { deployable: None, reference: arg.to_string() },
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct LowerOptions {
+    pub images: Vec<ImageOverride>,
+    /// `render` needs an image for every deployable that runs something; `check` and `plan` do not.
+    pub require_images: bool,
+}
+
+struct Ctx<'a> {
+    manifest: &'a Manifest,
+    manifest_doc: &'a Document,
+    profile: &'a Profile,
+    diags: Vec<Diagnostic>,
+}
+
+impl Ctx<'_> {
+    fn cell_at(&self, key: &str) -> Pointer {
+        let i = self.manifest.cells.iter().position(|c| c.cell_key == key).unwrap_or(0);
+        Pointer::root().key("cells").index(i)
+    }
+
+    fn at_cell(&mut self, code: &'static Code, key: &str, suffix: &[&str], message: String, hint: String) {
+        let mut at = self.cell_at(key);
+        for s in suffix {
+            at = at.key(s);
+        }
+        self.diags.push(Diagnostic::at(code, self.manifest_doc, &at, message, hint));
+    }
+
+    /// A diagnostic about the profile: at `pointer` in its file, or about the command line's profile.
+    fn at_profile(&mut self, code: &'static Code, pointer: Pointer, message: String, hint: String) {
+        let d = match self.profile.document() {
+            Some(doc) => Diagnostic::at(code, doc, &pointer, message, hint),
+            None => Diagnostic::about_file(code, self.manifest_doc.source.name.clone(), message, hint),
+        };
+        self.diags.push(d);
+    }
+
+    fn command_line(&mut self, code: &'static Code, message: String, hint: String) {
+        self.diags.push(Diagnostic::about_file(code, "", message, hint));
+    }
+
+    fn regroup_hint(&self, key: &str) -> String {
+        format!(
+            "move one of the cells to another topology group (in the manifest, or with the profile's `regroup`), or set `groups.{key}.replicas` or `groups.{key}.autoscaling` in profile `{}`",
+            self.profile.id
+        )
+    }
+}
+
+/// Lowers the manifest under one profile. Returns the Plan when there is no error.
+pub fn lower(manifest: &Manifest, manifest_doc: &Document, profile: &Profile, options: &LowerOptions) -> (Option<Plan>, Vec<Diagnostic>) {
+    let mut cx = Ctx { manifest, manifest_doc, profile, diags: Vec::new() };
+    let mut keys: Vec<&str> = manifest.cells.iter().map(|c| profile.deployable_of(c)).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    check_image_overrides(&mut cx, &keys, options);
+
+    let deployables: Vec<Deployable> = keys.iter().map(|key| deployable(&mut cx, key, options)).collect();
+    let plan = Plan {
+        service_id: manifest.service_id.clone(),
+        display_name: manifest.display_name.clone(),
+        domain_pack: manifest.domain_pack.id.clone(),
+        trust_profile: manifest.trust_profile().to_string(),
+        profile: profile.id.clone(),
+        environment: profile.environment.clone(),
+        target_kind: profile.target_kind,
+        placement: profile.placement,
+        target: profile.target.clone(),
+        target_name: profile.target.name.clone(),
+        deployables,
+        bindings: bindings::resolve(manifest, profile),
+    };
+    let ok = !crate::diagnostics::has_errors(&cx.diags);
+    (ok.then_some(plan), cx.diags)
+}
+
+fn check_image_overrides(cx: &mut Ctx<'_>, keys: &[&str], options: &LowerOptions) {
+    for o in &options.images {
+        if let Err(why) = crate::checks::image::check_image_reference(&o.reference) {
+            cx.command_line(&codes::INVALID_IMAGE, format!("--image `{}`: {why}", o.reference), "pass --image REF or --image DEPLOYABLE=REF with an OCI reference".to_string());
+        }
+        if let Some(key) = &o.deployable {
+            if !keys.contains(&key.as_str()) {
+                cx.command_line(
+                    &codes::IMAGE_UNKNOWN_DEPLOYABLE,
+                    format!("--image names deployable `{key}`, but profile `{}` has: {}", cx.profile.id, keys.join(", ")),
+                    format!("{}use one of the deployable keys", crate::suggest::did_you_mean(key, keys.iter().copied())),
+                );
+            }
+        }
+    }
+}
+
+fn deployable(cx: &mut Ctx<'_>, key: &str, options: &LowerOptions) -> Deployable {
+    let profile = cx.profile;
+    let group = profile.groups.get(key);
+    let cells: Vec<PlannedCell> =
+        cx.manifest.cells.iter().filter(|c| profile.deployable_of(c) == key).map(|c| planned_cell(cx, c, group)).collect();
+    let processes: Vec<&PlannedCell> = cells.iter().filter(|c| c.role == CellRole::Process).collect();
+
+    check_runtime_classes(cx, key, &cells);
+    check_singleton(cx, key, &processes);
+    check_ports(cx, key, &processes);
+    if !cells.iter().any(|c| c.role != CellRole::Embedded) {
+        let only = cells.iter().map(|c| format!("`{}`", c.key)).collect::<Vec<_>>().join(", ");
+        cx.at_cell(
+            &codes::NOTHING_TO_RUN,
+            &cells[0].key,
+            &["runtime_class"],
+            format!("deployable `{key}` has only embedded-kernel cells ({only}); it emits nothing"),
+            "put embedded kernels in the topology group of the cells that host them".to_string(),
+        );
+    }
+
+    let overrides_replicas: Vec<(&str, u32)> =
+        cells.iter().filter_map(|c| profile.cells.get(&c.key).and_then(|o| o.replicas).map(|r| (c.key.as_str(), r))).collect();
+    let scaling = match scaling::decide(key, group, &processes) {
+        Ok(Scaling::Fixed { source, .. }) if source == "default" && !overrides_replicas.is_empty() => {
+            let (cell, replicas) = overrides_replicas[0];
+            Scaling::Fixed { replicas, source: format!("profile cells.{cell}.replicas") }
+        }
+        Ok(s) => s,
+        Err(ScalingError::Conflict(a, b)) => {
+            let hint = cx.regroup_hint(key);
+            cx.at_cell(&codes::AUTOSCALING_CONFLICT, &b, &["runtime", "autoscaling"], format!("cells `{a}` and `{b}` share deployable `{key}` but ask for different autoscaling"), hint);
+            Scaling::Fixed { replicas: 1, source: "default".to_string() }
+        }
+    };
+    check_scaling(cx, key, &scaling, &processes);
+    let rollout = rollout(cx, key, &processes);
+
+    let (lease_kind, leases) = leases(cx, key, &processes, &scaling);
+    let (image, image_source) = image(key, profile, options);
+    if image.is_none() && options.require_images && cells.iter().any(|c| c.role != CellRole::Embedded) {
+        let pointer = Pointer::root().key("images");
+        cx.at_profile(
+            &codes::MISSING_IMAGE,
+            pointer,
+            format!("deployable `{key}` has no image"),
+            format!("pass --image {key}=REF (or --image REF for every deployable), or set images.groups.{key} or images.default in profile `{}`", profile.id),
+        );
+    }
+    let mut d = Deployable { key: key.to_string(), image, image_source, cells, scaling, rollout, leases, lease_kind };
+    annotate_parity(cx, &mut d);
+    d
+}
+
+fn planned_cell(cx: &mut Ctx<'_>, cell: &Cell, group: Option<&Overrides>) -> PlannedCell {
+    let profile = cx.profile;
+    let own = profile.cells.get(&cell.cell_key);
+    let rt = cell.runtime();
+    let role = if cell.runtime_class == RuntimeClass::EmbeddedKernel {
+        CellRole::Embedded
+    } else if cell.is_long_running() {
+        CellRole::Process
+    } else {
+        CellRole::Job
+    };
+    let at = cx.cell_at(&cell.cell_key);
+    let autoscaling = match own.and_then(|o| o.autoscaling.as_ref()) {
+        Some(a) => Some((a, format!("profile cells.{}.autoscaling", cell.cell_key))),
+        None => rt.autoscaling.as_ref().map(|a| (a, format!("manifest {}/runtime/autoscaling", at))),
+    }
+    .filter(|_| role == CellRole::Process)
+    .map(|(a, source)| Autoscale {
+        min_replicas: a.min_replicas,
+        max_replicas: a.max_replicas,
+        target_cpu_utilization: a.target_cpu_utilization,
+        target_inflight: a.target_inflight,
+        source,
+    });
+    let probe_port = rt.probes.as_ref().and_then(|p| p.each().find_map(|(_, probe)| probe.port));
+    let port = cell.ingress_kind.serves().then(|| {
+        own.and_then(|o| o.port).or(group.and_then(|g| g.port)).or(probe_port).unwrap_or_else(|| default_port(profile))
+    });
+    let target_resources = profile.target.k8s.as_ref().map(|k| k.default_resources.clone()).unwrap_or_default();
+    let resources = target_resources
+        .overlay(group.and_then(|g| g.resources.as_ref()).unwrap_or(&Default::default()))
+        .overlay(own.and_then(|o| o.resources.as_ref()).unwrap_or(&Default::default()));
+    let mut env = group.and_then(|g| g.env.clone()).unwrap_or_default();
+    env.extend(own.and_then(|o| o.env.clone()).unwrap_or_default());
+    let event = rt.event.as_ref().map(|e| PlannedEvent {
+        binding_ref: e.binding_ref.clone(),
+        binding_kind: cx.manifest.binding(&e.binding_ref).map_or(BindingKind::Kafka, |b| b.kind),
+        topic: e.topic.clone(),
+        consumer_group: e.consumer_group.clone(),
+        ack_mode: e.ack_mode,
+        max_in_flight: e.max_in_flight,
+        drain_timeout_seconds: e.drain_timeout_seconds,
+    });
+    let schedule = rt.schedule.as_ref().map(|s| PlannedSchedule {
+        cron: s.cron.clone(),
+        timezone: s.timezone.clone(),
+        concurrency_policy: s.concurrency_policy,
+        retry_limit: s.retry_limit,
+        start_deadline_seconds: s.start_deadline_seconds,
+        suspend: s.suspend,
+    });
+    PlannedCell {
+        key: cell.cell_key.clone(),
+        kind: cell.cell_kind,
+        ingress: cell.ingress_kind,
+        runtime_class: cell.runtime_class,
+        scale_class: cell.scale_class,
+        entry_symbol: cell.entry_symbol.clone(),
+        topology_group: profile.group_of(cell).to_string(),
+        role,
+        binding_refs: cell.binding_refs().to_vec(),
+        port,
+        probes: rt.probes.clone(),
+        event,
+        schedule,
+        autoscaling,
+        resources,
+        env,
+        parity: Vec::new(),
+    }
+}
+
+fn default_port(profile: &Profile) -> u16 {
+    profile.target.k8s.as_ref().map_or(8080, |k| k.default_port)
+}
+
+fn check_runtime_classes(cx: &mut Ctx<'_>, key: &str, cells: &[PlannedCell]) {
+    let target = &cx.profile.target;
+    for c in cells.iter().filter(|c| c.role != CellRole::Embedded) {
+        let runnable = match cx.profile.target_kind {
+            TargetKind::Hosted => true,
+            TargetKind::Wasmcloud => c.runtime_class == RuntimeClass::WasmComponent,
+            TargetKind::K8s => c.runtime_class != RuntimeClass::WasmComponent || target.k8s.as_ref().is_some_and(|k| k.wasm_runtime_class.is_some()),
+        };
+        if !runnable {
+            let hint = match cx.profile.target_kind {
+                TargetKind::Wasmcloud => "wasmCloud runs wasm-component cells only; render this cell with a k8s or hosted profile".to_string(),
+                _ => format!("set `k8s.wasm_runtime_class` in target `{}` (a RuntimeClass that runs wasm), or use a wasmcloud or hosted profile", target.name),
+            };
+            cx.at_cell(
+                &codes::RUNTIME_CLASS_UNSUPPORTED,
+                &c.key,
+                &["runtime_class"],
+                format!("cell `{}` is {} but target `{}` ({}) cannot run it", c.key, c.runtime_class, target.name, cx.profile.target_kind),
+                hint,
+            );
+        }
+    }
+    if cx.profile.target_kind == TargetKind::K8s {
+        // runtimeClassName is per pod: wasm and native processes cannot share one.
+        let mut processes = cells.iter().filter(|c| c.role == CellRole::Process);
+        if let Some(first) = processes.next() {
+            let is_wasm = first.runtime_class == RuntimeClass::WasmComponent;
+            if let Some(other) = processes.find(|c| (c.runtime_class == RuntimeClass::WasmComponent) != is_wasm) {
+                let hint = cx.regroup_hint(key).split(", or set").next().unwrap_or_default().to_string();
+                cx.at_cell(
+                    &codes::MIXED_RUNTIME_CLASSES,
+                    &other.key,
+                    &["runtime_class"],
+                    format!("cells `{}` ({}) and `{}` ({}) would share the pods of deployable `{key}`", first.key, first.runtime_class, other.key, other.runtime_class),
+                    hint,
+                );
+            }
+        }
+    }
+}
+
+fn check_singleton(cx: &mut Ctx<'_>, key: &str, processes: &[&PlannedCell]) {
+    let Some(singleton) = processes.iter().find(|c| c.scale_class == ScaleClass::SingletonOrchestrator) else { return };
+    if let Some(other) = processes.iter().find(|c| c.scale_class != ScaleClass::SingletonOrchestrator) {
+        let hint = format!("give `{}` a topology group of its own (in the manifest, or with the profile's `regroup`)", singleton.key);
+        cx.at_cell(
+            &codes::SINGLETON_SHARES_DEPLOYABLE,
+            &other.key,
+            &["scale_class"],
+            format!("singleton-orchestrator `{}` and {} `{}` share deployable `{key}`: one would be pinned to the other's replicas", singleton.key, other.scale_class, other.key),
+            hint,
+        );
+    }
+}
+
+fn check_ports(cx: &mut Ctx<'_>, key: &str, processes: &[&PlannedCell]) {
+    let mut seen: BTreeMap<u16, &str> = BTreeMap::new();
+    for c in processes {
+        let Some(port) = c.port else { continue };
+        if let Some(other) = seen.insert(port, &c.key) {
+            cx.at_cell(
+                &codes::DUPLICATE_PORT,
+                &c.key,
+                &[],
+                format!("cells `{other}` and `{}` of deployable `{key}` both listen on port {port}", c.key),
+                format!("set a different port for one of them (`cells.{}.port` in the profile, or its probe port)", c.key),
+            );
+            seen.insert(port, other);
+        }
+    }
+}
+
+fn check_scaling(cx: &mut Ctx<'_>, key: &str, scaling: &Scaling, processes: &[&PlannedCell]) {
+    let Scaling::Autoscaled(a) = scaling else { return };
+    let keda = cx.profile.target.k8s.as_ref().is_some_and(|k| k.keda);
+    let has_event = processes.iter().any(|c| c.event.is_some());
+    if cx.profile.target_kind != TargetKind::K8s {
+        return;
+    }
+    if a.target_cpu_utilization.is_some() {
+        for c in processes.iter().filter(|c| c.resources.cpu.is_none()) {
+            cx.at_cell(
+                &codes::CPU_TARGET_WITHOUT_REQUEST,
+                &c.key,
+                &["runtime", "autoscaling"],
+                format!("deployable `{key}` scales on cpu, but container `{}` has no cpu request to measure it against", c.key),
+                format!("set `resources.cpu` in `groups.{key}` or `cells.{}` of profile `{}`, or `k8s.default_resources` in the target", c.key, cx.profile.id),
+            );
+        }
+    }
+    let keda_scales = keda && has_event;
+    if a.min_replicas == 0 && !keda_scales {
+        let c = processes.first().map_or(key, |c| c.key.as_str()).to_string();
+        cx.at_cell(
+            &codes::SCALE_TO_ZERO_UNSUPPORTED,
+            &c,
+            &["runtime", "autoscaling", "min_replicas"],
+            format!("deployable `{key}` asks for min_replicas 0, which a HorizontalPodAutoscaler cannot do"),
+            "use min_replicas 1, or a target with KEDA for event cells".to_string(),
+        );
+    }
+    if a.target_inflight.is_some() && !keda_scales {
+        let c = processes.iter().find(|c| c.autoscaling.as_ref().is_some_and(|x| x.target_inflight.is_some())).or(processes.first());
+        let c = c.map_or(key, |c| c.key.as_str()).to_string();
+        let why = if has_event { "the target has no KEDA" } else { "no Kubernetes scaler measures in-flight requests without a metrics adapter" };
+        cx.at_cell(
+            &codes::SCALER_UNAVAILABLE,
+            &c,
+            &["runtime", "autoscaling", "target_inflight"],
+            format!("target_inflight of deployable `{key}` cannot be honoured: {why}; it is carried as an annotation"),
+            if has_event { "use a target with `k8s.keda: true`, or scale on cpu".to_string() } else { "scale on target_cpu_utilization, or accept the annotation".to_string() },
+        );
+    }
+}
+
+fn rollout(cx: &mut Ctx<'_>, key: &str, processes: &[&PlannedCell]) -> Option<Rollout> {
+    let mut chosen: Option<(&str, &Rollout)> = None;
+    for c in processes {
+        let Some(r) = cx.manifest.cell(&c.key).and_then(|cell| cell.runtime().rollout.as_ref()) else { continue };
+        match chosen {
+            Some((other, first)) if first != r => {
+                cx.at_cell(
+                    &codes::ROLLOUT_CONFLICT,
+                    &c.key,
+                    &["runtime", "rollout"],
+                    format!("cells `{other}` and `{}` share deployable `{key}` but ask for different rollouts", c.key),
+                    "give them the same runtime.rollout, or different topology groups".to_string(),
+                );
+            }
+            Some(_) => {}
+            None => chosen = Some((&c.key, r)),
+        }
+    }
+    chosen.map(|(_, r)| r.clone())
+}
+
+fn leases(cx: &Ctx<'_>, key: &str, processes: &[&PlannedCell], scaling: &Scaling) -> (Option<LeaseKind>, Vec<String>) {
+    let base = format!("{}-{key}", cx.manifest.service_id);
+    if processes.iter().any(|c| c.scale_class == ScaleClass::SingletonOrchestrator) {
+        return (Some(LeaseKind::LeaderElection), vec![crate::checks::names::object_name(&[&base, "leader"], 63)]);
+    }
+    if processes.iter().any(|c| c.scale_class == ScaleClass::LeasedWorker) {
+        // One work lease per replica the deployable can reach.
+        let pool = match scaling {
+            Scaling::Fixed { replicas, .. } => *replicas,
+            Scaling::Autoscaled(a) => a.max_replicas,
+        }
+        .max(1);
+        let names = (0..pool).map(|i| crate::checks::names::object_name(&[&base, "lease", &i.to_string()], 63)).collect();
+        return (Some(LeaseKind::WorkLeases), names);
+    }
+    (None, Vec::new())
+}
+
+fn image(key: &str, profile: &Profile, options: &LowerOptions) -> (Option<String>, Option<String>) {
+    let cli_specific = options.images.iter().rev().find(|o| o.deployable.as_deref() == Some(key));
+    let cli_default = options.images.iter().rev().find(|o| o.deployable.is_none());
+    if let Some(o) = cli_specific {
+        return (Some(o.reference.clone()), Some(format!("--image {key}=")));
+    }
+    if let Some(o) = cli_default {
+        return (Some(o.reference.clone()), Some("--image".to_string()));
+    }
+    if let Some(r) = profile.images.groups.as_ref().and_then(|g| g.get(key)) {
+        return (Some(r.clone()), Some(format!("images.groups.{key}")));
+    }
+    if let Some(r) = &profile.images.default {
+        return (Some(r.clone()), Some("images.default".to_string()));
+    }
+    (None, None)
+}
+
+/// What the target approximates or drops, per cell, for the plan's parity lines.
+fn annotate_parity(cx: &Ctx<'_>, d: &mut Deployable) {
+    let k8s = cx.profile.target.k8s.as_ref().filter(|_| cx.profile.target_kind == TargetKind::K8s);
+    let keda = k8s.is_some_and(|k| k.keda);
+    let argo = k8s.is_some_and(|k| k.argo_rollouts);
+    let has_event = d.cells.iter().any(|c| c.role == CellRole::Process && c.event.is_some());
+    let scaling_source = match &d.scaling {
+        Scaling::Fixed { source, .. } => source.clone(),
+        Scaling::Autoscaled(a) => a.source.clone(),
+    };
+    let canary = d.rollout.as_ref().is_some_and(|r| r.strategy == RolloutStrategy::CanaryLite);
+    for c in &mut d.cells {
+        match c.role {
+            CellRole::Embedded => c.parity.push("embedded kernel: runs inside the deployable's host cells, starts no process".to_string()),
+            CellRole::Job => {}
+            CellRole::Process => {
+                if let Some(a) = &c.autoscaling {
+                    if a.source != scaling_source {
+                        c.parity.push(format!("own autoscaling not used: the deployable scales by {scaling_source}"));
+                    }
+                }
+                if k8s.is_some() {
+                    if canary && !argo {
+                        c.parity.push("canary-lite approximated by a RollingUpdate with maxUnavailable 0 (no Argo Rollouts)".to_string());
+                    }
+                    if let Scaling::Autoscaled(a) = &d.scaling {
+                        if a.target_inflight.is_some() && !(keda && has_event) {
+                            c.parity.push("target_inflight carried as an annotation only: no scaler on the target".to_string());
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

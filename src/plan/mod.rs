@@ -1,0 +1,198 @@
+//! The Plan: what runs where, target-independent (SPEC §3). Lowering builds it from the
+//! manifest and one resolved profile; every emitter reads only the Plan.
+
+mod bindings;
+mod lower;
+mod scaling;
+
+pub use lower::{lower, ImageOverride, LowerOptions};
+
+use crate::manifest::{
+    AckMode, BindingKind, CellKind, ConcurrencyPolicy, IngressKind, Placement, Probes, Rollout, RuntimeClass, ScaleClass, TargetKind,
+};
+use crate::target::{Resources, TargetDescription};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub service_id: String,
+    pub display_name: String,
+    pub domain_pack: String,
+    pub trust_profile: String,
+    pub profile: String,
+    pub environment: String,
+    pub target_kind: TargetKind,
+    pub placement: Placement,
+    #[serde(skip)]
+    pub target: TargetDescription,
+    pub target_name: String,
+    /// Sorted by key.
+    pub deployables: Vec<Deployable>,
+    /// In manifest order.
+    pub bindings: Vec<PlannedBinding>,
+}
+
+impl Plan {
+    pub fn binding(&self, name: &str) -> Option<&PlannedBinding> {
+        self.bindings.iter().find(|b| b.name == name)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Deployable {
+    pub key: String,
+    /// `None` when no image was given (allowed for `check` and `plan`, not for `render`).
+    pub image: Option<String>,
+    /// Where the image came from: `--image`, `images.groups.<key>`, `images.default`.
+    pub image_source: Option<String>,
+    /// In manifest order.
+    pub cells: Vec<PlannedCell>,
+    /// How the long-running cells scale together.
+    pub scaling: Scaling,
+    /// The rollout of the long-running cells.
+    pub rollout: Option<Rollout>,
+    /// Lease names for leader election or work leases.
+    pub leases: Vec<String>,
+    pub lease_kind: Option<LeaseKind>,
+}
+
+impl Deployable {
+    /// Cells that run as processes of the deployable (one container each).
+    pub fn processes(&self) -> impl Iterator<Item = &PlannedCell> {
+        self.cells.iter().filter(|c| c.role == CellRole::Process)
+    }
+
+    pub fn jobs(&self) -> impl Iterator<Item = &PlannedCell> {
+        self.cells.iter().filter(|c| c.role == CellRole::Job)
+    }
+
+    /// A deployable of only embedded-kernel cells starts nothing.
+    pub fn runs_anything(&self) -> bool {
+        self.cells.iter().any(|c| c.role != CellRole::Embedded)
+    }
+
+    /// The smallest number of replicas the deployable runs with.
+    pub fn min_replicas(&self) -> u32 {
+        match &self.scaling {
+            Scaling::Fixed { replicas, .. } => *replicas,
+            Scaling::Autoscaled(a) => a.min_replicas,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LeaseKind {
+    LeaderElection,
+    WorkLeases,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CellRole {
+    /// A long-running process (http, event, workflow or mcp ingress).
+    Process,
+    /// A scheduled job.
+    Job,
+    /// An embedded kernel: runs inside its deployable's host cells, starts nothing.
+    Embedded,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedCell {
+    pub key: String,
+    pub kind: CellKind,
+    pub ingress: IngressKind,
+    pub runtime_class: RuntimeClass,
+    pub scale_class: ScaleClass,
+    pub entry_symbol: String,
+    /// The topology group after `regroup`.
+    pub topology_group: String,
+    pub role: CellRole,
+    pub binding_refs: Vec<String>,
+    /// The container port of http and mcp cells.
+    pub port: Option<u16>,
+    pub probes: Option<Probes>,
+    pub event: Option<PlannedEvent>,
+    pub schedule: Option<PlannedSchedule>,
+    /// The cell's own autoscaling (profile override, else manifest).
+    pub autoscaling: Option<Autoscale>,
+    pub resources: Resources,
+    /// Plain environment from the profile (`groups`, then `cells`).
+    pub env: BTreeMap<String, String>,
+    /// What the target approximates or drops for this cell.
+    pub parity: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedEvent {
+    pub binding_ref: String,
+    pub binding_kind: BindingKind,
+    pub topic: String,
+    pub consumer_group: String,
+    pub ack_mode: Option<AckMode>,
+    pub max_in_flight: Option<u32>,
+    pub drain_timeout_seconds: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedSchedule {
+    pub cron: String,
+    pub timezone: Option<String>,
+    pub concurrency_policy: Option<ConcurrencyPolicy>,
+    pub retry_limit: Option<u32>,
+    pub start_deadline_seconds: Option<u32>,
+    pub suspend: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Autoscale {
+    pub min_replicas: u32,
+    pub max_replicas: u32,
+    pub target_cpu_utilization: Option<u8>,
+    pub target_inflight: Option<u32>,
+    /// Where it came from, e.g. `manifest /cells/0/runtime/autoscaling`.
+    pub source: String,
+}
+
+impl Autoscale {
+    fn same_policy(&self, other: &Autoscale) -> bool {
+        (self.min_replicas, self.max_replicas, self.target_cpu_utilization, self.target_inflight)
+            == (other.min_replicas, other.max_replicas, other.target_cpu_utilization, other.target_inflight)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "mode", rename_all = "kebab-case")]
+pub enum Scaling {
+    Fixed { replicas: u32, source: String },
+    Autoscaled(Autoscale),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedBinding {
+    pub name: String,
+    pub kind: BindingKind,
+    pub required: bool,
+    /// Cell keys, sorted.
+    pub used_by: Vec<String>,
+    /// `profile` when the profile's `bindings` entry materialises it, else `target-default`.
+    pub resolved_by: ResolvedBy,
+    /// The Secret (or secret reference) holding its credentials.
+    pub secret: String,
+    /// Variables get `<env_prefix><KEY>`.
+    pub env_prefix: String,
+    /// Variable suffix → Secret key; empty means "every key of the Secret" (`envFrom`).
+    pub keys: BTreeMap<String, String>,
+    /// Non-secret settings.
+    pub config: BTreeMap<String, String>,
+    pub provider: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ResolvedBy {
+    Profile,
+    TargetDefault,
+}
