@@ -90,8 +90,13 @@ def load_schema(exe, kind):
 
 def case_exit(case_dir):
     """The exit code a golden case expects, from the first line of expected/json.out."""
-    first = (case_dir / "expected" / "json.out").read_text(encoding="utf-8").split("\n", 1)[0]
-    if not first.startswith("exit: "):
+    path = case_dir / "expected" / "json.out"
+    try:
+        first = path.read_text(encoding="utf-8").split("\n", 1)[0]
+    except (OSError, UnicodeDecodeError) as e:
+        problem(f"{rel(path)}: cannot read the expected exit code: {e}")
+        return None
+    if not first.startswith("exit: ") or not first[len("exit: "):].isdigit():
         problem(f"{rel(case_dir)}/expected/json.out does not start with `exit: N`")
         return None
     return int(first[len("exit: "):])
@@ -110,7 +115,13 @@ def errors_of(validator, document):
 
 
 def describe(errors):
-    return "; ".join(f"/{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors[:5])
+    """The first few errors, each at its deepest relevant cause (anyOf hides the real one)."""
+    parts = []
+    for e in errors[:5]:
+        e = jsonschema.exceptions.best_match([e]) or e
+        message = e.message if len(e.message) <= 160 else e.message[:157] + "..."
+        parts.append(f"/{'/'.join(map(str, e.absolute_path))}: {message}")
+    return "; ".join(parts)
 
 
 def must_pass(validator, kind, paths):
