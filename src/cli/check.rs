@@ -17,10 +17,12 @@ pub fn run(args: &CheckArgs) -> i32 {
         let name = &loaded.input.doc.source.name;
         let mut listed = Vec::new();
         let _ = writeln!(human, "{name}: service `{}`, {} cells, {} bindings", manifest.service_id, manifest.cells.len(), manifest.bindings().len());
+        // Lowering a manifest or profile with errors would only report their consequences.
+        let inputs_ok = !crate::diagnostics::has_errors(&diags);
         for p in &loaded.profiles {
             // Target-dependent rules (co-location, runtime classes, scaling) run per profile;
             // images are a render-time matter (`--image`), so they are not required here.
-            let (plan, mut lowering) = plan::lower(manifest, &loaded.input.doc, p, &LowerOptions::default());
+            let (plan, mut lowering) = if inputs_ok { plan::lower(manifest, &loaded.input.doc, p, &LowerOptions::default()) } else { (None, Vec::new()) };
             diags.append(&mut lowering);
             let deployables: Vec<&str> = plan.as_ref().map(|pl| pl.deployables.iter().map(|d| d.key.as_str()).collect()).unwrap_or_default();
             listed.push(json!({

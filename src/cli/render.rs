@@ -38,7 +38,8 @@ pub fn run(args: &RenderArgs) -> i32 {
     let listed: Vec<_> = artifacts.iter().map(|a| json!({"path": a.path, "deployable": a.deployable, "kind": a.kind, "name": a.name})).collect();
     if args.out == "-" {
         let stream = emit::stream(&artifacts);
-        let result = json!({ "artifacts": listed, "stream": stream });
+        let documents: Vec<&serde_json::Value> = artifacts.iter().map(|a| &a.value).collect();
+        let result = json!({ "artifacts": listed, "documents": documents });
         return output::print(&args.output, Outcome { command: "render", diags: inputs::finish(diags), result, human: stream });
     }
     let dir = PathBuf::from(&args.out);

@@ -133,7 +133,7 @@ code_table! {
     CPU_TARGET_WITHOUT_REQUEST = "XT308" "cpu-target-without-request" InvalidInput Error "cpu autoscaling without a cpu request";
     SCALER_UNAVAILABLE      = "XT309" "scaler-unavailable"      Unsupported  Warning "no scaler on the target can honour target_inflight";
     IMAGE_UNKNOWN_DEPLOYABLE = "XT310" "image-unknown-deployable" NotFound   Error "--image names a deployable that does not exist";
-    ROLLOUT_CONFLICT        = "XT311" "rollout-conflict"        Conflict     Error "cells of one deployable ask for different rollouts";
+    ROLLOUT_CONFLICT        = "XT311" "rollout-conflict"        Conflict     Warning "cells of one deployable ask for different rollouts; the first cell's is used";
     SCALE_TO_ZERO_UNSUPPORTED = "XT312" "scale-to-zero-unsupported" Unsupported Error "min_replicas 0 needs a scaler that can scale to zero";
     TARGET_NOT_RENDERED     = "XT313" "target-not-rendered"     Unsupported  Error "this version cannot render the profile's target kind yet";
 

@@ -17,6 +17,8 @@ pub struct Artifact {
     pub name: String,
     /// The document's text (YAML or JSON), ending in a newline.
     pub content: String,
+    /// The document as data: what `content` must read back as.
+    pub value: serde_json::Value,
 }
 
 /// What `render` produced: artifacts in stream order, plus warnings.

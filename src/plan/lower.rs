@@ -45,6 +45,8 @@ impl Ctx<'_> {
     }
 
     fn at_cell(&mut self, code: &'static Code, key: &str, suffix: &[&str], message: String, hint: String) {
+        // The same manifest is lowered once per profile: say which one.
+        let message = format!("profile `{}`: {message}", self.profile.id);
         let mut at = self.cell_at(key);
         for s in suffix {
             at = at.key(s);
@@ -372,7 +374,7 @@ fn rollout(cx: &mut Ctx<'_>, key: &str, processes: &[&PlannedCell]) -> Option<Ro
                     &codes::ROLLOUT_CONFLICT,
                     &c.key,
                     &["runtime", "rollout"],
-                    format!("cells `{other}` and `{}` share deployable `{key}` but ask for different rollouts", c.key),
+                    format!("cells `{other}` and `{}` share deployable `{key}` but ask for different rollouts; the deployable uses `{other}`'s", c.key),
                     "give them the same runtime.rollout, or different topology groups".to_string(),
                 );
             }

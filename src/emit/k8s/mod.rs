@@ -52,6 +52,7 @@ pub fn render(plan: &Plan) -> Rendered {
                 kind: o.kind.to_string(),
                 name: o.name.clone(),
                 content: super::yaml::to_yaml(&o.value),
+                value: o.value,
             });
         }
     }
