@@ -73,21 +73,23 @@ fn missing_manifest_is_an_io_failure_with_xt901() {
 
 #[test]
 fn deny_warnings_turns_a_warning_only_run_into_exit_1() {
+    // `--profile prod` keeps the run about the manifest's warnings: other profiles of this
+    // manifest (dev: everything in one deployable) may have lowering errors of their own.
     let case = "check-warn-canary-percent-unused";
-    let out = Test::from_case(case).args(&["check", "--format", "json"]).expect(0);
+    let out = Test::from_case(case).args(&["check", "--profile", "prod", "--format", "json"]).expect(0);
     let report = json_report(&out);
     assert_eq!(report["ok"], true);
     let severities: BTreeSet<&str> = diagnostics(&report).iter().map(|d| d["severity"].as_str().unwrap()).collect();
     assert_eq!(severities, BTreeSet::from(["warning"]), "the case must have warnings and no errors:\n{}", out.stdout);
     assert!(codes(&report).contains(&"XT125"), "{}", out.stdout);
 
-    let denied = Test::from_case(case).args(&["check", "--format", "json", "--deny-warnings"]).expect(1);
+    let denied = Test::from_case(case).args(&["check", "--profile", "prod", "--format", "json", "--deny-warnings"]).expect(1);
     let denied_report = json_report(&denied);
     assert_eq!(denied_report["ok"], false, "a run that fails is not ok");
     assert_eq!(denied_report["diagnostics"], report["diagnostics"], "--deny-warnings changes the exit code, not the diagnostics");
 
-    Test::from_case(case).args(&["check", "--deny-warnings"]).expect(1);
-    Test::from_case(case).args(&["check"]).expect(0);
+    Test::from_case(case).args(&["check", "--profile", "prod", "--deny-warnings"]).expect(1);
+    Test::from_case(case).args(&["check", "--profile", "prod"]).expect(0);
     // A clean run stays clean with --deny-warnings.
     Test::from_case("check-ok-archetype-api-cell").args(&["check", "--deny-warnings"]).expect(0);
 }
@@ -97,7 +99,7 @@ fn json_report_has_exactly_the_specified_keys() {
     let mut seen_diagnostics = 0;
     for (case, args, code) in [
         ("check-err-multiple-problems", &["check"][..], 1),
-        ("check-warn-canary-percent-unused", &["check"][..], 0),
+        ("check-warn-canary-percent-unused", &["check", "--profile", "prod"][..], 0),
         ("check-ok-profile-files", &["check", "--profile", "prod"][..], 0),
         ("profile-err-not-found", &["check", "--profile", "qa"][..], 1),
         ("check-err-json-syntax", &["check"][..], 1),
@@ -166,8 +168,8 @@ fn diagnostics_come_out_in_the_same_order_every_run() {
 fn human_output_has_no_ansi_escapes_off_a_terminal() {
     for (case, args, code) in [
         ("check-err-multiple-problems", &["check"][..], 1),
-        ("check-warn-canary-percent-unused", &["check"][..], 0),
-        ("check-ok-orders-seed", &["check", "--format", "human"][..], 0),
+        ("check-warn-canary-percent-unused", &["check", "--profile", "prod"][..], 0),
+        ("check-ok-orders-seed", &["check", "--profile", "prod", "--format", "human"][..], 0),
         ("check-ok-orders-seed", &["check", "--bogus"][..], 2),
         ("check-ok-orders-seed", &["--help"][..], 0),
     ] {
@@ -225,8 +227,9 @@ fn unknown_profile_id_is_xt201() {
     let message = errors[0]["message"].as_str().unwrap();
     assert!(message.contains("qa"), "the message names the id: {message}");
     Test::from_case("check-ok-orders-seed").args(&["check", "--profile", "qa"]).expect(1);
-    // The ids the manifest declares are fine.
-    Test::from_case("check-ok-orders-seed").args(&["check", "--profile", "prod", "--profile", "dev"]).expect(0);
+    // An id the manifest declares is found (without a file: the manifest's entry).
+    let out = Test::from_case("check-ok-orders-seed").args(&["check", "--profile", "prod", "--format", "json"]).expect(0);
+    assert_eq!(profiles_of(&json_report(&out)), [("prod".to_string(), Value::Null)], "{}", out.stdout);
 }
 
 fn profiles_of(report: &Value) -> Vec<(String, Value)> {
