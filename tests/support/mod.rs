@@ -165,3 +165,44 @@ pub fn golden_manifest(case: &str) -> Option<Vec<u8>> {
 pub fn json_report(out: &Output) -> serde_json::Value {
     serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}):\n{}", out.transcript()))
 }
+
+impl Test {
+    /// Runs the binary in this test's folder with `args` instead of the builder's, so one
+    /// folder can see several runs (render, then render again, then `--check`, ...).
+    pub fn run_args<S: AsRef<std::ffi::OsStr>>(&self, args: &[S]) -> Output {
+        let dir = match &self.cwd {
+            Some(sub) => self.dir.path().join(sub),
+            None => self.dir.path().to_path_buf(),
+        };
+        let out = Command::new(binary()).args(args).current_dir(dir).env_remove("NO_COLOR").output().unwrap();
+        Output {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+        }
+    }
+
+    /// `run_args`, asserting the exit code.
+    pub fn expect_args<S: AsRef<std::ffi::OsStr> + std::fmt::Debug>(&self, args: &[S], code: i32) -> Output {
+        let out = self.run_args(args);
+        assert_eq!(out.code, code, "exit code of {args:?}\n{}", out.transcript());
+        out
+    }
+}
+
+/// A golden case's `args`, split on whitespace, with `--out X` removed.
+pub fn golden_args_without_out(case: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(repo_root().join("golden").join(case).join("args")).unwrap();
+    let mut args: Vec<String> = text.split_whitespace().map(str::to_string).collect();
+    if let Some(i) = args.iter().position(|a| a == "--out") {
+        args.drain(i..(i + 2).min(args.len()));
+    }
+    args
+}
+
+/// The stdout part of a transcript (`exit: N\n--- stdout\n...--- stderr\n...`).
+pub fn transcript_stdout(text: &str) -> &str {
+    let start = text.find("--- stdout\n").map(|i| i + "--- stdout\n".len()).expect("transcript has a `--- stdout` line");
+    let end = text[start..].find("--- stderr\n").map_or(text.len(), |i| start + i);
+    &text[start..end]
+}
