@@ -29,8 +29,8 @@ pub fn read_manifest(name: &str, bytes: &[u8]) -> ManifestInput {
 
 /// A profile as the shell found it on disk.
 pub enum ProfileSource {
-    /// No file: the manifest entry with this id.
-    Entry(String),
+    /// No file: the manifest entry with this id (`looked_for` is the file that was not there).
+    Entry { id: String, looked_for: String },
     File { doc: Document, expected_id: Option<String>, target_file: Option<TargetFile> },
 }
 
@@ -39,7 +39,7 @@ pub fn resolve_profiles(manifest: &Manifest, sources: &[ProfileSource], diags: &
     let mut out = Vec::new();
     for source in sources {
         let spec = match source {
-            ProfileSource::Entry(id) => ProfileSpec::Entry(id),
+            ProfileSource::Entry { id, looked_for } => ProfileSpec::Entry { id, looked_for },
             ProfileSource::File { doc, expected_id, target_file } => {
                 if doc.root.is_none() {
                     continue; // its parse errors are reported already

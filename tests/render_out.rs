@@ -261,7 +261,6 @@ fn an_inventory_pointing_outside_dir_deletes_nothing_outside() {
 
 #[cfg(unix)]
 #[test]
-#[ignore = "bug: pruning follows a symlinked folder inside DIR and deletes a file outside DIR (src/cli/render.rs write_out)"]
 fn an_inventory_entry_through_a_symlink_deletes_nothing_outside() {
     let outside = tempfile::tempdir().unwrap();
     let t = rendered();

@@ -54,7 +54,7 @@ pub fn profiles(manifest_path: &Path, manifest: &Manifest, args: &[String], diag
         } else {
             let path = topology_dir(manifest_path).join(format!("{arg}.json"));
             if !path.exists() {
-                out.push(ProfileSource::Entry(arg));
+                out.push(ProfileSource::Entry { id: arg, looked_for: display(&path) });
                 continue;
             }
             (path, Some(arg))

@@ -77,7 +77,8 @@ pub fn read_current(dir: &Path, wanted: &BTreeMap<String, String>) -> (BTreeMap<
     let owned = outdir::owned_files(inventory.as_deref());
     let mut current = BTreeMap::new();
     for path in wanted.keys().chain(owned.iter()) {
-        current.insert(path.clone(), std::fs::read_to_string(dir.join(path)).ok());
+        let text = if no_links(dir, path) { std::fs::read_to_string(dir.join(path)).ok() } else { None };
+        current.insert(path.clone(), text);
     }
     (current, owned)
 }
@@ -87,6 +88,9 @@ pub fn read_current(dir: &Path, wanted: &BTreeMap<String, String>) -> (BTreeMap<
 fn write_out(dir: &Path, wanted: &BTreeMap<String, String>, owned: &[String]) -> std::io::Result<usize> {
     let mut changed = 0;
     for (path, content) in wanted {
+        if !no_links(dir, path) {
+            return Err(std::io::Error::other(format!("refusing to write {path}: it goes through a symbolic link")));
+        }
         let target = dir.join(path);
         if std::fs::read_to_string(&target).ok().as_deref() == Some(content.as_str()) {
             continue;
@@ -99,7 +103,7 @@ fn write_out(dir: &Path, wanted: &BTreeMap<String, String>, owned: &[String]) ->
         std::fs::rename(&tmp, &target)?;
         changed += 1;
     }
-    for path in owned.iter().filter(|p| !wanted.contains_key(*p)) {
+    for path in owned.iter().filter(|p| !wanted.contains_key(*p) && no_links(dir, p)) {
         let target = dir.join(path);
         if target.is_file() {
             std::fs::remove_file(&target)?;
@@ -110,4 +114,17 @@ fn write_out(dir: &Path, wanted: &BTreeMap<String, String>, owned: &[String]) ->
         }
     }
     Ok(changed)
+}
+
+/// Whether no part of `path` below `dir` is a symbolic link, so that reading, writing or
+/// pruning it cannot reach outside DIR (a committed link could point anywhere).
+fn no_links(dir: &Path, path: &str) -> bool {
+    let mut here = dir.to_path_buf();
+    for part in path.split('/') {
+        here.push(part);
+        if std::fs::symlink_metadata(&here).is_ok_and(|m| m.file_type().is_symlink()) {
+            return false;
+        }
+    }
+    true
 }

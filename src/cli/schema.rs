@@ -9,7 +9,9 @@ pub fn schema_text(kind: SchemaKind) -> String {
         SchemaKind::Profile => schemars::schema_for!(crate::profile::ProfileDocument),
         SchemaKind::Target => schemars::schema_for!(crate::target::TargetDescription),
     };
-    let mut text = serde_json::to_string_pretty(&schema).expect("schemas serialise");
+    let mut value = schema.to_value();
+    drop_null(&mut value);
+    let mut text = serde_json::to_string_pretty(&value).expect("schemas serialise");
     text.push('\n');
     text
 }
@@ -17,4 +19,32 @@ pub fn schema_text(kind: SchemaKind) -> String {
 pub fn run(args: &SchemaArgs) -> i32 {
     write_stdout(&schema_text(args.kind));
     EXIT_OK
+}
+
+/// Optional members may be absent but never `null` (the decoders reject null), so the
+/// `null` schemars adds for `Option<T>` is taken out again.
+fn drop_null(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::Array(types)) = map.get_mut("type") {
+                types.retain(|t| t != "null");
+                if types.len() == 1 {
+                    let only = types.remove(0);
+                    map.insert("type".to_string(), only);
+                }
+            }
+            if let Some(Value::Array(any)) = map.get_mut("anyOf") {
+                any.retain(|s| s.get("type").and_then(Value::as_str) != Some("null"));
+                if any.len() == 1 {
+                    let Value::Object(only) = any.remove(0) else { unreachable!("schemas are objects") };
+                    map.remove("anyOf");
+                    map.extend(only);
+                }
+            }
+            map.values_mut().for_each(drop_null);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_null),
+        _ => {}
+    }
 }

@@ -297,10 +297,10 @@ pub struct Rollout {
     pub strategy: RolloutStrategy,
     /// A count (`"1"`) or a percentage (`"25%"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(regex(pattern = r"^[0-9]+%?$"))]
+    #[schemars(regex(pattern = r"^([0-9]+|([0-9]|[1-9][0-9]|100)%)$"))]
     pub max_unavailable: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(regex(pattern = r"^[0-9]+%?$"))]
+    #[schemars(regex(pattern = r"^([0-9]+|([0-9]|[1-9][0-9]|100)%)$"))]
     pub max_surge: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]

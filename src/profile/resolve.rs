@@ -10,7 +10,7 @@ use crate::manifest::Manifest;
 /// A profile as the shell found it.
 pub enum ProfileSpec<'a> {
     /// `--profile ID` with no file `arch/topology/ID.json`: the manifest's entry alone.
-    Entry(&'a str),
+    Entry { id: &'a str, looked_for: &'a str },
     /// A profile document: `--profile PATH`, or the file found for `--profile ID`
     /// (`expected_id` is then that ID, which the document's `id` must match).
     File { doc: &'a Document, expected_id: Option<&'a str>, target_file: Option<&'a TargetFile> },
@@ -29,19 +29,19 @@ pub struct TargetFile {
 /// be used.
 pub fn resolve(manifest: &Manifest, spec: ProfileSpec<'_>, diags: &mut Vec<Diagnostic>) -> Option<Profile> {
     match spec {
-        ProfileSpec::Entry(id) => resolve_entry(manifest, id, diags),
+        ProfileSpec::Entry { id, looked_for } => resolve_entry(manifest, id, looked_for, diags),
         ProfileSpec::File { doc, expected_id, target_file } => resolve_file(manifest, doc, expected_id, target_file, diags),
     }
 }
 
-fn resolve_entry(manifest: &Manifest, id: &str, diags: &mut Vec<Diagnostic>) -> Option<Profile> {
+fn resolve_entry(manifest: &Manifest, id: &str, looked_for: &str, diags: &mut Vec<Diagnostic>) -> Option<Profile> {
     let Some(entry) = manifest.profile(id) else {
         let ids: Vec<&str> = manifest.profiles().iter().map(|p| p.id.as_str()).collect();
         let known = if ids.is_empty() { "the manifest declares no topology_profiles".to_string() } else { format!("the manifest declares: {}", ids.join(", ")) };
         diags.push(Diagnostic::about_file(
             &codes::PROFILE_NOT_FOUND,
             "",
-            format!("profile `{id}` is neither a file arch/topology/{id}.json nor an entry of the manifest's topology_profiles"),
+            format!("profile `{id}` is neither a file {looked_for} nor an entry of the manifest's topology_profiles"),
             format!("{}{known}; or pass the path of a profile document", crate::suggest::did_you_mean(id, ids.iter().copied())),
         ));
         return None;
