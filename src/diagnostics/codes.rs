@@ -161,3 +161,27 @@ mod tests {
         }
     }
 }
+
+/// The Markdown table of every code, as `docs/diagnostics.md` holds it.
+pub fn markdown_table() -> String {
+    let mut out = String::from(
+        "# Diagnostic codes\n\nGenerated from `src/diagnostics/codes.rs` (the test `docs_table_is_current` keeps it in step;\n`UPDATE_GOLDEN=1 cargo test` rewrites it). Codes are never renumbered or reused. Every code has\na golden case under `golden/` that shows it.\n\n| code | name | class | severity | meaning |\n| --- | --- | --- | --- | --- |\n",
+    );
+    for c in ALL {
+        out.push_str(&format!("| {} | {} | {} | {} | {} |\n", c.id, c.name, c.class.as_str(), c.severity.as_str(), c.summary));
+    }
+    out
+}
+
+#[cfg(test)]
+mod docs_tests {
+    #[test]
+    fn docs_table_is_current() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/diagnostics.md");
+        let table = super::markdown_table();
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            std::fs::write(path, &table).unwrap();
+        }
+        assert_eq!(std::fs::read_to_string(path).unwrap_or_default(), table, "docs/diagnostics.md is stale: UPDATE_GOLDEN=1 cargo test");
+    }
+}

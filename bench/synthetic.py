@@ -1,0 +1,56 @@
+"""Writes a synthetic X07 service of N cells (default 3000) for the render benchmark.
+
+Each topology group holds one http cell (cpu autoscaling), one kafka consumer and one
+scheduled job, so co-location is valid; bindings of every kind are spread over the cells.
+"""
+import json
+import os
+import sys
+
+cells_wanted = int(sys.argv[2]) if len(sys.argv) > 2 else 3000
+root = sys.argv[1]
+kinds = ["postgres", "mysql", "redis", "kafka", "amqp", "s3", "secret", "otlp"]
+bindings = [{"name": f"{k}.b{i}", "kind": k, **({"required": False} if i % 3 == 0 else {})} for k in kinds for i in range(3)]
+kafka = [b["name"] for b in bindings if b["kind"] == "kafka"]
+cells = []
+g = 0
+while len(cells) < cells_wanted:
+    group = f"group-{g:04d}"
+    refs = [bindings[(g + j) % len(bindings)]["name"] for j in range(3)]
+    cells.append({
+        "cell_key": f"api-{g:04d}", "cell_kind": "api-cell", "entry_symbol": f"bench.api{g}.main", "ingress_kind": "http",
+        "runtime_class": "native-http", "scale_class": "replicated-http", "binding_refs": sorted(set(refs)), "topology_group": group,
+        "runtime": {
+            "probes": {"readiness": {"probe_kind": "http", "path": "/readyz", "port": 8080}},
+            "rollout": {"strategy": "rolling", "max_unavailable": "25%", "max_surge": "1"},
+            "autoscaling": {"min_replicas": 2, "max_replicas": 10, "target_cpu_utilization": 75},
+        },
+    })
+    k = kafka[g % len(kafka)]
+    cells.append({
+        "cell_key": f"events-{g:04d}", "cell_kind": "event-consumer", "entry_symbol": f"bench.events{g}.main", "ingress_kind": "event",
+        "runtime_class": "native-worker", "scale_class": "partitioned-consumer", "binding_refs": sorted({k, refs[0]}), "topology_group": group,
+        "runtime": {"event": {"binding_ref": k, "topic": f"topic.{g}", "consumer_group": f"cg-{g}", "ack_mode": "manual"}},
+    })
+    cells.append({
+        "cell_key": f"job-{g:04d}", "cell_kind": "scheduled-job", "entry_symbol": f"bench.job{g}.main", "ingress_kind": "schedule",
+        "runtime_class": "native-worker", "scale_class": "burst-batch", "binding_refs": [refs[0]], "topology_group": group,
+        "runtime": {"schedule": {"cron": f"{g % 60} */2 * * *", "timezone": "Europe/Berlin", "concurrency_policy": "forbid", "retry_limit": 2}},
+    })
+    g += 1
+cells = cells[:cells_wanted]
+used = {r for c in cells for r in c["binding_refs"]}
+manifest = {
+    "schema_version": "x07.service.manifest@0.1.0",
+    "service_id": "bench",
+    "display_name": "Benchmark",
+    "domain_pack": {"id": "bench", "display_name": "Benchmark"},
+    "cells": cells,
+    "topology_profiles": [{"id": "prod", "target_kind": "k8s", "placement": "co-located"}],
+    "resource_bindings": [b for b in bindings if b["name"] in used],
+}
+os.makedirs(os.path.join(root, "arch/service"), exist_ok=True)
+with open(os.path.join(root, "arch/service/index.x07service.json"), "w") as f:
+    json.dump(manifest, f, indent=2)
+    f.write("\n")
+print(f"{len(cells)} cells in {g} groups, {len(manifest['resource_bindings'])} bindings")
