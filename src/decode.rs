@@ -58,6 +58,11 @@ impl<'d> Decoder<'d> {
         self.diags.push(Diagnostic::at(code, self.doc, at, message, hint));
     }
 
+    /// Like [`Decoder::report`], shown at the member's key: for problems with a name.
+    pub fn report_key(&mut self, code: &'static Code, at: &Pointer, message: impl Into<String>, hint: impl Into<String>) {
+        self.diags.push(Diagnostic::at_key(code, self.doc, at, message, hint));
+    }
+
     fn wrong_type(&mut self, node: &Node, at: &Pointer, expected: &str) {
         self.report(
             &codes::WRONG_TYPE,
@@ -122,7 +127,7 @@ impl<'d> Decoder<'d> {
                     did_you_mean(&m.key, known.iter().copied()),
                     known.join(", ")
                 );
-                self.report(&codes::UNKNOWN_FIELD, &at, format!("unknown member `{}`", m.key), hint);
+                self.diags.push(Diagnostic::at_key(&codes::UNKNOWN_FIELD, self.doc, &at, format!("unknown member `{}`", m.key), hint));
             }
         }
     }

@@ -62,17 +62,19 @@ impl Node {
         }
     }
 
-    /// Byte offset of the value at `pointer`, or of the key when the pointer ends at an
-    /// object member; falls back to the deepest existing ancestor.
-    pub fn locate(&self, pointer: &str) -> usize {
+    /// Byte offset of the value at `pointer` (of its key instead, with `at_key`, when the
+    /// pointer ends at an object member); falls back to the deepest existing ancestor.
+    pub fn locate(&self, pointer: &str, at_key: bool) -> usize {
         let mut node = self;
         let mut offset = self.span.start;
-        for token in pointer.split('/').skip(1) {
+        let tokens: Vec<&str> = pointer.split('/').skip(1).collect();
+        for (i, token) in tokens.iter().enumerate() {
+            let last = i + 1 == tokens.len();
             let token = pointer::unescape_token(token);
             match &node.value {
                 Value::Object(members) => match members.iter().find(|m| m.key == token) {
                     Some(m) => {
-                        offset = m.key_span.start;
+                        offset = if last && !at_key { m.value.span.start } else { m.key_span.start };
                         node = &m.value;
                     }
                     None => return offset,

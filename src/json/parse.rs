@@ -339,9 +339,10 @@ mod tests {
     #[test]
     fn locate_finds_keys_and_items() {
         let p = parse("{\n  \"a\": [10, 20]\n}").unwrap();
-        assert_eq!(p.root.locate("/a"), 4);
-        assert_eq!(p.root.locate("/a/1"), 14);
-        assert_eq!(p.root.locate("/a/9"), 4); // falls back to the member holding the array
-        assert_eq!(p.root.locate(""), 0);
+        assert_eq!(p.root.locate("/a", true), 4);
+        assert_eq!(p.root.locate("/a", false), 9);
+        assert_eq!(p.root.locate("/a/1", false), 14);
+        assert_eq!(p.root.locate("/a/9", false), 4); // falls back to the member holding the array
+        assert_eq!(p.root.locate("", false), 0);
     }
 }

@@ -91,7 +91,7 @@ fn env_value<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<Strin
     let value = d.string(n, at)?;
     let name = at.as_str().rsplit('/').next().unwrap_or_default().replace("~1", "/").replace("~0", "~");
     if !names::is_env_name(&name) {
-        d.report(&codes::INVALID_ENV_NAME, at, format!("`{name}` is not a valid environment variable name"), "use letters, digits and `_`, not starting with a digit");
+        d.report_key(&codes::INVALID_ENV_NAME, at, format!("`{name}` is not a valid environment variable name"), "use letters, digits and `_`, not starting with a digit");
         return None;
     }
     Some(value)
@@ -118,7 +118,7 @@ fn secret_key<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<Stri
     let suffix = entry_key(at);
     let mut ok = true;
     if !names::is_env_name(&suffix) {
-        d.report(&codes::INVALID_ENV_NAME, at, format!("`{suffix}` cannot end an environment variable name"), "use letters, digits and `_`");
+        d.report_key(&codes::INVALID_ENV_NAME, at, format!("`{suffix}` cannot end an environment variable name"), "use letters, digits and `_`");
         ok = false;
     }
     if !names::is_config_key(&key) {
@@ -133,7 +133,7 @@ fn config_value<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<St
     let value = d.string(n, at)?;
     let key = entry_key(at);
     if !names::is_env_name(&key) {
-        d.report(&codes::INVALID_ENV_NAME, at, format!("config key `{key}` cannot be part of an environment variable name"), "use letters, digits and `_`");
+        d.report_key(&codes::INVALID_ENV_NAME, at, format!("config key `{key}` cannot be part of an environment variable name"), "use letters, digits and `_`");
         return None;
     }
     Some(value)

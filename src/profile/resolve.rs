@@ -220,7 +220,7 @@ fn check_names(manifest: &Manifest, profile: &Profile, d: &mut Decoder<'_>) {
     let root = Pointer::root();
     let cell_keys: Vec<&str> = manifest.cells.iter().map(|c| c.cell_key.as_str()).collect();
     let unknown_cell = |d: &mut Decoder<'_>, at: Pointer, key: &str, section: &str| {
-        d.report(
+        d.report_key(
             &codes::PROFILE_UNKNOWN_CELL,
             &at,
             format!("{section} names cell `{key}`, which the manifest does not have"),
@@ -238,7 +238,7 @@ fn check_names(manifest: &Manifest, profile: &Profile, d: &mut Decoder<'_>) {
     deployables.sort_unstable();
     deployables.dedup();
     let unknown_deployable = |d: &mut Decoder<'_>, at: Pointer, key: &str, section: &str| {
-        d.report(
+        d.report_key(
             &codes::PROFILE_UNKNOWN_GROUP,
             &at,
             format!("{section} names deployable `{key}`, but under {} placement the deployables are: {}", profile.placement, deployables.join(", ")),
@@ -257,7 +257,7 @@ fn check_names(manifest: &Manifest, profile: &Profile, d: &mut Decoder<'_>) {
 
     let binding_names: Vec<&str> = manifest.bindings().iter().map(|b| b.name.as_str()).collect();
     for key in profile.bindings.keys().filter(|k| manifest.binding(k).is_none()) {
-        d.report(
+        d.report_key(
             &codes::PROFILE_UNKNOWN_BINDING,
             &root.key("bindings").key(key),
             format!("bindings configures `{key}`, which the manifest's resource_bindings does not declare"),
