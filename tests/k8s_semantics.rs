@@ -227,7 +227,8 @@ fn check_documents(docs: &[Value]) -> Vec<String> {
     }
     let of = |k: &str| by_kind.get(k).cloned().unwrap_or_default();
     let exists = |k: &str, ns: &str, n: &str| of(k).iter().any(|d| namespace(d) == ns && name(d) == n);
-    let deployments = of("Deployment");
+    // An Argo Rollout (canary-lite on a target with Argo Rollouts) stands where a Deployment would.
+    let deployments: Vec<&Value> = of("Deployment").into_iter().chain(of("Rollout")).collect();
     let deployment_labels = |d: &Value| string_map(&d["spec"]["template"]["metadata"]["labels"]);
 
     let mut seen = BTreeSet::new();
@@ -446,8 +447,8 @@ fn check_documents(docs: &[Value]) -> Vec<String> {
         let target = &d["spec"]["scaleTargetRef"];
         let target_kind = target["kind"].as_str().unwrap_or(if kind(d) == "ScaledObject" { "Deployment" } else { "" });
         let target_name = target["name"].as_str().unwrap_or("");
-        if target_kind != "Deployment" || !exists("Deployment", namespace(d), target_name) {
-            p.push(format!("{}: scaleTargetRef {target_kind} {target_name:?} is not an emitted Deployment", id(d)));
+        if !matches!(target_kind, "Deployment" | "Rollout") || !exists(target_kind, namespace(d), target_name) {
+            p.push(format!("{}: scaleTargetRef {target_kind} {target_name:?} is not an emitted Deployment or Rollout", id(d)));
             continue;
         }
         owners.entry((namespace(d).to_string(), target_name.to_string())).or_default().push(id(d));

@@ -27,6 +27,7 @@ const KIND_ORDER: &[&str] = &[
     "Lease",
     "Service",
     "Deployment",
+    "Rollout",
     "CronJob",
     "HorizontalPodAutoscaler",
     "ScaledObject",
@@ -53,6 +54,7 @@ pub fn render(plan: &Plan) -> Rendered {
                 name: o.name.clone(),
                 content: super::yaml::to_yaml(&o.value),
                 value: o.value,
+                in_stream: true,
             });
         }
     }
@@ -72,7 +74,7 @@ pub fn objects_of(plan: &Plan, d: &Deployable) -> Vec<Object> {
     let autoscaler = objects::autoscaler(plan, d);
     if d.processes().next().is_some() {
         out.extend(objects::service(plan, d, &names));
-        out.push(pod::deployment(plan, d, &names, &autoscaler));
+        out.push(pod::workload(plan, d, &names, &autoscaler));
         out.extend(objects::scaling(plan, d, &names, &autoscaler));
         out.extend(objects::pdb(plan, d, &names));
         out.extend(objects::exposure(plan, d, &names));

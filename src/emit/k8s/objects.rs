@@ -129,7 +129,10 @@ pub fn scaling(plan: &Plan, d: &Deployable, names: &Names, autoscaler: &Autoscal
             let hpa = HorizontalPodAutoscaler {
                 metadata: meta(names, &names.base, names.labels()),
                 spec: Some(HorizontalPodAutoscalerSpec {
-                    scale_target_ref: CrossVersionObjectReference { api_version: Some("apps/v1".to_string()), kind: "Deployment".to_string(), name: names.base.clone() },
+                    scale_target_ref: {
+                        let (api_version, kind) = super::pod::workload_kind(plan, d);
+                        CrossVersionObjectReference { api_version: Some(api_version.to_string()), kind: kind.to_string(), name: names.base.clone() }
+                    },
                     min_replicas: Some(a.min_replicas as i32),
                     max_replicas: a.max_replicas as i32,
                     metrics: a.target_cpu_utilization.map(|cpu| {
@@ -191,7 +194,8 @@ fn scaled_object(plan: &Plan, d: &Deployable, names: &Names, a: &Autoscale) -> O
     if let Some(cpu) = a.target_cpu_utilization {
         triggers.push(json!({ "type": "cpu", "metricType": "Utilization", "metadata": { "value": cpu.to_string() } }));
     }
-    let mut target = json!({ "apiVersion": "apps/v1", "kind": "Deployment", "name": names.base });
+    let (api_version, kind) = super::pod::workload_kind(plan, d);
+    let mut target = json!({ "apiVersion": api_version, "kind": kind, "name": names.base });
     if d.processes().count() > 1 {
         if let Some(c) = source_container {
             target["envSourceContainerName"] = json!(c);

@@ -30,7 +30,43 @@ pub fn int_or_percent(s: &str) -> Option<IntOrString> {
     }
 }
 
-pub fn deployment(plan: &Plan, d: &Deployable, names: &Names, autoscaler: &Autoscaler) -> Object {
+/// The workload that runs the long-running cells: an Argo Rollout for canary-lite on a
+/// target with Argo Rollouts, else a Deployment.
+pub fn workload_kind(plan: &Plan, d: &Deployable) -> (&'static str, &'static str) {
+    let canary = d.rollout.as_ref().is_some_and(|r| r.strategy == RolloutStrategy::CanaryLite);
+    if canary && plan.target.k8s.as_ref().is_some_and(|k| k.argo_rollouts) {
+        ("argoproj.io/v1alpha1", "Rollout")
+    } else {
+        ("apps/v1", "Deployment")
+    }
+}
+
+/// The Deployment, or the Argo Rollout with the same pod template and a canary strategy.
+pub fn workload(plan: &Plan, d: &Deployable, names: &Names, autoscaler: &Autoscaler) -> Object {
+    let deployment = deployment(plan, d, names, autoscaler);
+    if workload_kind(plan, d).1 == "Deployment" {
+        return deployment;
+    }
+    let mut value = deployment.value;
+    let rollout = d.rollout.as_ref().expect("a Rollout is only made for canary-lite");
+    let weight = rollout.canary_percent.unwrap_or(20);
+    let mut canary = serde_json::json!({ "steps": [{ "setWeight": weight }, { "pause": {} }] });
+    for (field, bound) in [("maxSurge", &rollout.max_surge), ("maxUnavailable", &rollout.max_unavailable)] {
+        if let Some(v) = bound.as_deref().and_then(int_or_percent) {
+            canary[field] = serde_json::to_value(v).expect("IntOrString serialises");
+        }
+    }
+    value["apiVersion"] = "argoproj.io/v1alpha1".into();
+    value["kind"] = "Rollout".into();
+    let spec = value["spec"].as_object_mut().expect("a Deployment has a spec");
+    spec.insert("strategy".to_string(), serde_json::json!({ "canary": canary }));
+    if let Some(annotations) = value["metadata"]["annotations"].as_object_mut() {
+        annotations.remove("x07.io/rollout-strategy");
+    }
+    Object { kind: "Rollout", name: deployment.name, value }
+}
+
+fn deployment(plan: &Plan, d: &Deployable, names: &Names, autoscaler: &Autoscaler) -> Object {
     let cells: Vec<&PlannedCell> = d.processes().collect();
     let mut labels = names.labels();
     let mut pod_labels = names.labels();
