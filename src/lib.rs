@@ -14,6 +14,7 @@ pub mod json;
 pub mod manifest;
 pub mod outdir;
 pub mod plan;
+pub mod plan_view;
 pub mod profile;
 pub mod report;
 pub mod source;

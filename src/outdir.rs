@@ -85,6 +85,16 @@ pub fn drift(wanted: &BTreeMap<String, String>, current: &BTreeMap<String, Optio
     d
 }
 
+/// How a stale file differs: `added` (render would write it), `removed` (render would prune
+/// it) or `changed`.
+pub fn file_change(path: &str, wanted: &BTreeMap<String, String>, current: &BTreeMap<String, Option<String>>) -> &'static str {
+    match (wanted.contains_key(path), current.get(path).is_some_and(Option::is_some)) {
+        (true, false) => "added",
+        (false, _) => "removed",
+        (true, true) => "changed",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,8 +17,12 @@ pub struct Cli {
 pub enum Command {
     /// Validate the manifest and profiles; print every diagnostic.
     Check(CheckArgs),
+    /// Show the Plan of one profile: deployables, placement, binding resolution, parity.
+    Plan(PlanArgs),
     /// Render the artifacts of one profile.
     Render(RenderArgs),
+    /// Compare two profiles' topologies, or the committed output with what would be rendered.
+    Diff(DiffArgs),
     /// Print the JSON Schema of an input or output format.
     Schema(SchemaArgs),
 }
@@ -27,6 +31,8 @@ pub enum Command {
 pub enum Format {
     Human,
     Json,
+    /// A Mermaid flowchart (`plan` only).
+    Mermaid,
 }
 
 #[derive(Debug, Args)]
@@ -66,6 +72,8 @@ pub enum SchemaKind {
     Profile,
     /// x07.topo.target@0.1.0
     Target,
+    /// x07.hosted.deployment@0.1.0 (the hosted descriptor render writes)
+    Hosted,
 }
 
 #[derive(Debug, Args)]
@@ -91,6 +99,40 @@ pub struct RenderArgs {
     /// Write nothing; exit 1 with a unified diff when DIR differs from what would be rendered.
     #[arg(long, requires = "out")]
     pub check: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub manifest: ManifestArg,
+    /// A profile id (arch/topology/ID.json, else the manifest's entry) or a profile file.
+    #[arg(long, value_name = "ID|PATH")]
+    pub profile: String,
+    /// The image of every deployable (REF) or of one (DEPLOYABLE=REF); overrides the profile.
+    #[arg(long, value_name = "[DEPLOYABLE=]REF")]
+    pub image: Vec<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    #[command(flatten)]
+    pub manifest: ManifestArg,
+    /// Two profiles to compare (A, then B), or one with --against.
+    #[arg(long = "profile", value_name = "ID|PATH", required = true, num_args = 1)]
+    pub profiles: Vec<String>,
+    /// Compare what would be rendered with this committed folder; exit 1 when it differs.
+    #[arg(long, value_name = "DIR", conflicts_with = "artifacts")]
+    pub against: Option<String>,
+    /// Also show a unified diff of the two profiles' rendered files.
+    #[arg(long)]
+    pub artifacts: bool,
+    /// The image of every deployable (REF) or of one (DEPLOYABLE=REF); overrides the profiles.
+    #[arg(long, value_name = "[DEPLOYABLE=]REF")]
+    pub image: Vec<String>,
     #[command(flatten)]
     pub output: OutputArgs,
 }

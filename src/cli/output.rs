@@ -39,7 +39,8 @@ pub fn print(out: &OutputArgs, outcome: Outcome) -> i32 {
             let report = Report { schema_version: SCHEMA_VERSION, command: outcome.command, ok: code == EXIT_OK, diagnostics: &outcome.diags, result: outcome.result };
             write_stdout(&report.to_json());
         }
-        Format::Human => {
+        // Mermaid text is a command's human output in another notation (`plan` only).
+        Format::Human | Format::Mermaid => {
             let style = HumanStyle { color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() };
             let text = diagnostics::render_human(&outcome.diags, style);
             let _ = std::io::stderr().write_all(text.as_bytes());

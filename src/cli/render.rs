@@ -1,6 +1,6 @@
 //! `x07-topo render`.
 
-use super::args::RenderArgs;
+use super::args::{OutputArgs, RenderArgs};
 use super::load;
 use super::output::{self, Outcome, EXIT_INPUT, EXIT_USAGE_OR_IO};
 use crate::diagnostics::{self, codes, Diagnostic};
@@ -35,31 +35,30 @@ pub fn run(args: &RenderArgs) -> i32 {
         let diags = inputs::finish(diags);
         return output::print(&args.output, Outcome { command: "render", diags, result: serde_json::Value::Null, human: String::new() });
     };
-    let listed: Vec<_> = artifacts.iter().map(|a| json!({"path": a.path, "deployable": a.deployable, "kind": a.kind, "name": a.name})).collect();
+    let list = |only_stream: bool| -> Vec<serde_json::Value> {
+        artifacts
+            .iter()
+            .filter(|a| a.in_stream || !only_stream)
+            .map(|a| json!({"path": a.path, "deployable": a.deployable, "kind": a.kind, "name": a.name}))
+            .collect()
+    };
     if args.out == "-" {
+        // The stream holds the target's documents; the contract documents only go to DIR.
         let stream = emit::stream(&artifacts);
-        let documents: Vec<&serde_json::Value> = artifacts.iter().map(|a| &a.value).collect();
-        let result = json!({ "artifacts": listed, "documents": documents });
+        let documents: Vec<&serde_json::Value> = artifacts.iter().filter(|a| a.in_stream).map(|a| &a.value).collect();
+        let result = json!({ "artifacts": list(true), "documents": documents });
         return output::print(&args.output, Outcome { command: "render", diags: inputs::finish(diags), result, human: stream });
+    }
+    if args.check {
+        return check_folder("render", "out", &args.out, &artifacts, &args.output, diags);
     }
     let dir = PathBuf::from(&args.out);
     let wanted = outdir::layout(&artifacts);
-    let (current, owned) = read_current(&dir, &wanted);
-    if args.check {
-        let drift = outdir::drift(&wanted, &current, &owned);
-        let human = drift.diffs.concat();
-        let result = json!({ "out": args.out, "stale": drift.changed, "diff": human });
-        let mut code = output::print(&args.output, Outcome { command: "render", diags: inputs::finish(diags), result, human });
-        if code == 0 && !drift.changed.is_empty() {
-            eprintln!("{} is stale: {} file(s) differ from what would be rendered", args.out, drift.changed.len());
-            code = EXIT_INPUT;
-        }
-        return code;
-    }
+    let (_, owned) = read_current(&dir, &wanted);
     match write_out(&dir, &wanted, &owned) {
         Ok(written) => {
             let human = format!("wrote {} files to {} ({} changed)\n", wanted.len(), args.out, written);
-            let result = json!({ "out": args.out, "artifacts": listed, "files": wanted.keys().collect::<Vec<_>>() });
+            let result = json!({ "out": args.out, "artifacts": list(false), "files": wanted.keys().collect::<Vec<_>>() });
             output::print(&args.output, Outcome { command: "render", diags: inputs::finish(diags), result, human })
         }
         Err(e) => {
@@ -68,6 +67,29 @@ pub fn run(args: &RenderArgs) -> i32 {
             code.max(EXIT_USAGE_OR_IO)
         }
     }
+}
+
+/// `render --check` and `diff --against DIR`: compares DIR with what `render --out DIR` would
+/// write, and writes nothing. Prints a unified diff of every stale file (exit 1 if any);
+/// `folder_key` names DIR in the JSON result.
+pub fn check_folder(command: &'static str, folder_key: &str, folder: &str, artifacts: &[emit::Artifact], out: &OutputArgs, diags: Vec<Diagnostic>) -> i32 {
+    let dir = PathBuf::from(folder);
+    let wanted = outdir::layout(artifacts);
+    let (current, owned) = read_current(&dir, &wanted);
+    let drift = outdir::drift(&wanted, &current, &owned);
+    let human = drift.diffs.concat();
+    let changes: Vec<_> = drift
+        .changed
+        .iter()
+        .map(|path| json!({ "change": outdir::file_change(path, &wanted, &current), "subject": "file", "name": path }))
+        .collect();
+    let result = json!({ folder_key: folder, "stale": drift.changed, "changes": changes, "diff": human });
+    let mut code = output::print(out, Outcome { command, diags: inputs::finish(diags), result, human });
+    if code == 0 && !drift.changed.is_empty() {
+        eprintln!("{folder} is stale: {} file(s) differ from what would be rendered", drift.changed.len());
+        code = EXIT_INPUT;
+    }
+    code
 }
 
 /// The current content of every file that matters for drift: the wanted ones and the

@@ -8,6 +8,7 @@ pub fn schema_text(kind: SchemaKind) -> String {
         SchemaKind::Manifest => schemars::schema_for!(crate::manifest::Manifest),
         SchemaKind::Profile => schemars::schema_for!(crate::profile::ProfileDocument),
         SchemaKind::Target => schemars::schema_for!(crate::target::TargetDescription),
+        SchemaKind::Hosted => schemars::schema_for!(crate::emit::hosted::HostedDeployment),
     };
     let mut value = schema.to_value();
     drop_null(&mut value);

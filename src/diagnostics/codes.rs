@@ -135,7 +135,22 @@ code_table! {
     IMAGE_UNKNOWN_DEPLOYABLE = "XT310" "image-unknown-deployable" NotFound   Error "--image names a deployable that does not exist";
     ROLLOUT_CONFLICT        = "XT311" "rollout-conflict"        Conflict     Warning "cells of one deployable ask for different rollouts; the first cell's is used";
     SCALE_TO_ZERO_UNSUPPORTED = "XT312" "scale-to-zero-unsupported" Unsupported Error "min_replicas 0 needs a scaler that can scale to zero";
-    TARGET_NOT_RENDERED     = "XT313" "target-not-rendered"     Unsupported  Error "this version cannot render the profile's target kind yet";
+    TARGET_NOT_RENDERED     = "XT313" "target-not-rendered"     Unsupported  Error "(retired) this version cannot render the profile's target kind yet: every kind renders now";
+
+    // Hosted descriptor and the X07 platform contract documents.
+    BINDING_NOT_MATERIALISABLE = "XT601" "binding-not-materialisable" Unsupported Error "the hosted platform manages no resource of a binding's kind and the profile gives no secret reference or config";
+    CONTRACT_NAME_TOO_LONG  = "XT602" "contract-name-too-long"  InvalidInput Warning "a name is longer than the X07 platform contracts allow; the contract documents are not written";
+
+    // wasmCloud: the provider catalog and what wadm or WorkloadDeployments can express.
+    WASMCLOUD_NO_PROVIDER   = "XT501" "wasmcloud-no-provider"   Unsupported  Error "the wasmCloud catalog names no capability provider for a binding kind or ingress kind";
+    WASMCLOUD_UNKNOWN_PROVIDER = "XT502" "wasmcloud-unknown-provider" NotFound Error "a catalog, profile or binding names a capability provider the catalog does not define";
+    WASMCLOUD_NO_EVENT_HANDLER = "XT503" "wasmcloud-no-event-handler" Unsupported Error "the provider of an event binding cannot deliver messages to a component";
+    WASMCLOUD_AUTOSCALING_APPROXIMATED = "XT504" "wasmcloud-autoscaling-approximated" Unsupported Warning "wasmCloud cannot autoscale on the asked metric; a fixed instance count approximates it";
+    WASMCLOUD_OTLP_ON_HOST  = "XT505" "wasmcloud-otlp-on-host"  Unsupported  Warning "OpenTelemetry export is configured on the wasmCloud hosts, not in the application";
+    WASMCLOUD_SETTING_IGNORED = "XT506" "wasmcloud-setting-ignored" Unsupported Warning "a cell setting wasmCloud has no place for (probes, rollout, resources, ports)";
+
+    // Operator workflow: plan and diff.
+    ARTIFACTS_NOT_RENDERED  = "XT701" "artifacts-not-rendered"  Unsupported  Warning "diff --artifacts could not render a profile; only the structural diff is shown for it";
 
     // The shell: command line and files.
     FILE_UNREADABLE         = "XT901" "file-unreadable"         NotFound     Error "an input file cannot be read";

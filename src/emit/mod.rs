@@ -1,9 +1,12 @@
 //! Emitters: Plan → artifacts. One module per target kind, each reading only the Plan.
 
+pub mod contracts;
+pub mod hosted;
 pub mod k8s;
+pub mod wasmcloud;
 pub mod yaml;
 
-use crate::diagnostics::{codes, Diagnostic};
+use crate::diagnostics::Diagnostic;
 use crate::manifest::TargetKind;
 use crate::plan::Plan;
 
@@ -19,6 +22,9 @@ pub struct Artifact {
     pub content: String,
     /// The document as data: what `content` must read back as.
     pub value: serde_json::Value,
+    /// Whether the document belongs to the `--out -` stream; the X07 contract documents
+    /// are only written to `--out DIR`.
+    pub in_stream: bool,
 }
 
 /// What `render` produced: artifacts in stream order, plus warnings.
@@ -27,29 +33,38 @@ pub struct Rendered {
     pub diags: Vec<Diagnostic>,
 }
 
+/// The target's artifacts, then the X07 contract documents (every target kind).
 pub fn render(plan: &Plan) -> Rendered {
+    let mut rendered = render_target(plan);
+    let (contracts, mut diags) = contracts::render(plan);
+    rendered.artifacts.extend(contracts);
+    rendered.diags.append(&mut diags);
+    rendered
+}
+
+fn render_target(plan: &Plan) -> Rendered {
     match plan.target_kind {
         TargetKind::K8s => k8s::render(plan),
-        other => Rendered {
-            artifacts: Vec::new(),
-            diags: vec![Diagnostic::about_file(
-                &codes::TARGET_NOT_RENDERED,
-                "",
-                format!("this x07-topo cannot render target kind `{other}` yet (profile `{}`)", plan.profile),
-                "use a k8s profile; `check` and `plan` work for every target kind",
-            )],
-        },
+        TargetKind::Hosted => hosted::render(plan),
+        TargetKind::Wasmcloud => wasmcloud::render(plan),
     }
 }
 
-/// The `--out -` stream: every artifact, separated as its format needs.
+/// The `--out -` stream: every artifact that belongs to it, separated as its format needs.
 pub fn stream(artifacts: &[Artifact]) -> String {
     let mut out = String::new();
-    for (i, a) in artifacts.iter().enumerate() {
+    for (i, a) in artifacts.iter().filter(|a| a.in_stream).enumerate() {
         if i > 0 || a.path.ends_with(".yaml") {
             out.push_str("---\n");
         }
         out.push_str(&a.content);
     }
     out
+}
+
+/// A JSON document's text: pretty, members in the type's order, LF, with a final newline.
+pub fn json_text<T: serde::Serialize>(document: &T) -> String {
+    let mut text = serde_json::to_string_pretty(document).expect("emitted documents serialise to JSON");
+    text.push('\n');
+    text
 }

@@ -22,10 +22,12 @@ pub fn resolve(manifest: &Manifest, profile: &Profile) -> Vec<PlannedBinding> {
                 used_by,
                 resolved_by: if entry.is_some() { ResolvedBy::Profile } else { ResolvedBy::TargetDefault },
                 secret: entry.and_then(|e| e.secret.clone()).unwrap_or_else(|| names::sanitize_dns1123(&b.name)),
+                secret_from_profile: entry.is_some_and(|e| e.secret.is_some() || e.keys.is_some()),
                 env_prefix: format!("X07_BINDING_{}_", names::env_token(&b.name)),
                 keys: entry.and_then(|e| e.keys.clone()).unwrap_or_default(),
                 config: entry.and_then(|e| e.config.clone()).unwrap_or_default(),
                 provider: entry.and_then(|e| e.provider.clone()),
+                notes: b.notes.clone(),
             }
         })
         .collect()

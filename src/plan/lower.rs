@@ -84,6 +84,7 @@ pub fn lower(manifest: &Manifest, manifest_doc: &Document, profile: &Profile, op
     check_image_overrides(&mut cx, &keys, options);
 
     let deployables: Vec<Deployable> = keys.iter().map(|key| deployable(&mut cx, key, options)).collect();
+    cx.diags.extend(super::wasmcloud::check(manifest, manifest_doc, profile, &deployables));
     let plan = Plan {
         service_id: manifest.service_id.clone(),
         display_name: manifest.display_name.clone(),

@@ -4,6 +4,7 @@
 mod bindings;
 mod lower;
 mod scaling;
+mod wasmcloud;
 
 pub use lower::{lower, ImageOverride, LowerOptions};
 
@@ -181,6 +182,9 @@ pub struct PlannedBinding {
     pub resolved_by: ResolvedBy,
     /// The Secret (or secret reference) holding its credentials.
     pub secret: String,
+    /// Whether the profile named the secret or its keys (else `secret` is the default name).
+    #[serde(skip)]
+    pub secret_from_profile: bool,
     /// Variables get `<env_prefix><KEY>`.
     pub env_prefix: String,
     /// Variable suffix → Secret key; empty means "every key of the Secret" (`envFrom`).
@@ -188,6 +192,9 @@ pub struct PlannedBinding {
     /// Non-secret settings.
     pub config: BTreeMap<String, String>,
     pub provider: Option<String>,
+    /// The manifest's notes, for the binding requirements contract (not in the plan report).
+    #[serde(skip)]
+    pub notes: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

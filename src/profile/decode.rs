@@ -22,6 +22,7 @@ pub fn decode(d: &mut Decoder<'_>) -> Option<ProfileDocument> {
     let groups = d.optional(&mut f, "groups", |d, n, at| d.map(n, at, overrides));
     let cells = d.optional(&mut f, "cells", |d, n, at| d.map(n, at, overrides));
     let bindings = d.optional(&mut f, "bindings", |d, n, at| d.map(n, at, binding_config));
+    let wasmcloud = d.optional(&mut f, "wasmcloud", crate::target::decode_catalog_override);
     d.finish(f);
     Some(ProfileDocument {
         schema_version: schema_version?,
@@ -36,6 +37,7 @@ pub fn decode(d: &mut Decoder<'_>) -> Option<ProfileDocument> {
         groups: groups?,
         cells: cells?,
         bindings: bindings?,
+        wasmcloud: wasmcloud?,
     })
 }
 

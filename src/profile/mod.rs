@@ -55,6 +55,9 @@ pub struct ProfileDocument {
     /// Binding name → how it is materialised.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bindings: Option<BTreeMap<String, BindingConfig>>,
+    /// wasmcloud profiles: capability providers that replace or add to the target's catalog.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wasmcloud: Option<crate::target::CatalogOverride>,
 }
 
 fn profile_version_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {

@@ -146,7 +146,10 @@ fn inherit(
         (Some(e), None) => Some(e.placement),
         (None, None) => Some(Placement::CoLocated),
     };
-    let target = target_kind.and_then(|kind| resolve_target(&p, kind, target_file, d));
+    let mut target = target_kind.and_then(|kind| resolve_target(&p, kind, target_file, d));
+    if let (Some(over), Some(t)) = (&p.wasmcloud, target.as_mut()) {
+        crate::target::apply_catalog_override(d, &root.key("wasmcloud"), t, over);
+    }
 
     let profile = Profile {
         id: p.id.clone(),

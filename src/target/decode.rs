@@ -37,6 +37,10 @@ pub fn decode(d: &mut Decoder<'_>) -> Option<TargetDescription> {
     if kind == TargetKind::K8s && k8s.is_none() {
         k8s = Some(K8sSettings::default());
     }
+    let mut hosted = hosted?;
+    if kind == TargetKind::Hosted && hosted.is_none() {
+        hosted = Some(HostedSettings::default());
+    }
     Some(TargetDescription {
         schema_version: schema_version?,
         name: name?,
@@ -44,7 +48,7 @@ pub fn decode(d: &mut Decoder<'_>) -> Option<TargetDescription> {
         notes: notes?,
         k8s,
         wasmcloud: wasmcloud?,
-        hosted: hosted?,
+        hosted,
     })
 }
 
@@ -128,15 +132,45 @@ fn gateway<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<Gateway
 }
 
 fn wasmcloud<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<WasmcloudSettings> {
-    let mut f = d.fields(n, at)?;
-    let lattice = d.required(&mut f, "lattice", Decoder::text);
-    d.finish(f);
-    Some(WasmcloudSettings { lattice: lattice? })
+    super::wasmcloud::decode_settings(d, n, at)
 }
 
 fn hosted<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<HostedSettings> {
+    let defaults = HostedSettings::default();
     let mut f = d.fields(n, at)?;
-    let platform = d.required(&mut f, "platform", Decoder::text);
+    let platform = d.optional(&mut f, "platform", Decoder::text);
+    let managed_providers = d.optional(&mut f, "managed_providers", managed_providers);
+    let external_provider = d.optional(&mut f, "external_provider", Decoder::text);
+    let secrets_provider = d.optional(&mut f, "secrets_provider", Decoder::text);
     d.finish(f);
-    Some(HostedSettings { platform: platform? })
+    Some(HostedSettings {
+        platform: platform?.unwrap_or(defaults.platform),
+        managed_providers: managed_providers?.unwrap_or(defaults.managed_providers),
+        external_provider: external_provider?.unwrap_or(defaults.external_provider),
+        secrets_provider: secrets_provider?.unwrap_or(defaults.secrets_provider),
+    })
+}
+
+/// `managed_providers`: binding kind → provider kind.
+fn managed_providers<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<BTreeMap<BindingKind, String>> {
+    let by_name = d.map(n, at, Decoder::text)?;
+    let mut out = BTreeMap::new();
+    let mut ok = true;
+    for (name, provider) in by_name {
+        match <BindingKind as crate::decode::Vocab>::parse(&name) {
+            Some(kind) => {
+                out.insert(kind, provider);
+            }
+            None => {
+                ok = false;
+                d.report(
+                    &codes::UNKNOWN_VALUE,
+                    &at.key(&name),
+                    format!("`{name}` is not a binding kind"),
+                    format!("use one of {}", BindingKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")),
+                );
+            }
+        }
+    }
+    ok.then_some(out)
 }

@@ -3,12 +3,18 @@
 //! of those or a file of its own.
 
 mod decode;
+mod wasmcloud;
 
 pub use decode::{decode, resources as decode_resources};
+pub use wasmcloud::{
+    apply_override as apply_catalog_override, decode_override as decode_catalog_override, Catalog, CatalogOverride, LinkDirection, MessageHandler,
+    Provider, WasmcloudSettings, WasmcloudVariant,
+};
 
-use crate::manifest::TargetKind;
+use crate::manifest::{BindingKind, TargetKind};
 use schemars::JsonSchema;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 pub const SCHEMA_VERSION: &str = "x07.topo.target@0.1.0";
 
@@ -135,16 +141,45 @@ pub struct GatewaySettings {
     pub hostnames: Vec<String>,
 }
 
-/// wasmCloud settings (the provider catalog arrives with the wasmCloud emitter).
+/// Hosted platform settings: how the platform names the providers that materialise
+/// bindings (`provider_kind` in the hosted descriptor). Every member is optional in the
+/// file; [`HostedSettings::default`] says what an omitted member means.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct WasmcloudSettings {
-    pub lattice: String,
+#[serde(deny_unknown_fields, default)]
+pub struct HostedSettings {
+    /// The platform the descriptor is for.
+    pub platform: String,
+    /// Binding kind → provider kind of the resource the platform creates and manages for
+    /// bindings of that kind. A kind missing here cannot be platform-managed: its bindings
+    /// need a `secret`, `keys` or `config` entry in the profile. Given, it replaces the
+    /// default table whole.
+    pub managed_providers: BTreeMap<BindingKind, String>,
+    /// Provider kind of external bindings (the profile says where the resource is).
+    pub external_provider: String,
+    /// Provider kind of the platform's secret store, which resolves `secret_ref`s.
+    pub secrets_provider: String,
 }
 
-/// Hosted platform settings.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct HostedSettings {
-    pub platform: String,
+/// The provider kinds of the default hosted platform, per binding kind.
+pub const HOSTED_MANAGED_PROVIDERS: &[(BindingKind, &str)] = &[
+    (BindingKind::Postgres, "lp.impl.bindings.postgres_v1"),
+    (BindingKind::Mysql, "lp.impl.bindings.mysql_v1"),
+    (BindingKind::Sqlite, "lp.impl.bindings.sqlite_v1"),
+    (BindingKind::Redis, "lp.impl.bindings.redis_v1"),
+    (BindingKind::Kafka, "lp.impl.bindings.kafka_v1"),
+    (BindingKind::Amqp, "lp.impl.bindings.amqp_v1"),
+    (BindingKind::S3, "lp.impl.bindings.s3_v1"),
+    (BindingKind::Secret, "lp.impl.secrets.server_store_v1"),
+    (BindingKind::Otlp, "lp.impl.telemetry.otlp_http_v1"),
+];
+
+impl Default for HostedSettings {
+    fn default() -> Self {
+        HostedSettings {
+            platform: "x07-hosted".to_string(),
+            managed_providers: HOSTED_MANAGED_PROVIDERS.iter().map(|&(kind, provider)| (kind, provider.to_string())).collect(),
+            external_provider: "lp.impl.bindings.external_v1".to_string(),
+            secrets_provider: "lp.impl.secrets.server_store_v1".to_string(),
+        }
+    }
 }

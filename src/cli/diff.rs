@@ -1,0 +1,131 @@
+//! `x07-topo diff`: two profiles' topologies compared (structurally, and with `--artifacts`
+//! their rendered files), or one profile's rendering compared with a committed folder
+//! (`--against DIR`, the engine of `render --check`).
+
+use super::args::DiffArgs;
+use super::load::{self, Loaded};
+use super::output::{self, Outcome};
+use super::{plan, render, usage_error};
+use crate::diagnostics::{self, codes, Diagnostic};
+use crate::emit;
+use crate::inputs;
+use crate::outdir;
+use crate::plan::{ImageOverride, Plan};
+use crate::plan_view::{diff, PlanView};
+use crate::profile::Profile;
+use serde_json::json;
+use std::collections::BTreeMap;
+
+pub fn run(args: &DiffArgs) -> i32 {
+    let n = args.profiles.len();
+    match (&args.against, n) {
+        (Some(dir), 1) => against(args, dir),
+        (Some(_), _) => usage_error(&format!("--against compares one profile with a folder: give exactly one --profile (got {n})")),
+        (None, 2) => between(args),
+        (None, _) => usage_error(&format!("diff compares two profiles: give --profile A --profile B (got {n}), or one --profile with --against DIR")),
+    }
+}
+
+fn failed(args: &DiffArgs, diags: Vec<Diagnostic>) -> i32 {
+    output::print(&args.output, Outcome { command: "diff", diags: inputs::finish(diags), result: serde_json::Value::Null, human: String::new() })
+}
+
+/// `--against DIR`: exactly what `render --check --out DIR` does.
+fn against(args: &DiffArgs, dir: &str) -> i32 {
+    let mut diags = Vec::new();
+    match render::artifacts(&args.manifest.manifest, &args.profiles[0], &args.image, &mut diags) {
+        Some(artifacts) => render::check_folder("diff", "against", dir, &artifacts, &args.output, diags),
+        None => failed(args, diags),
+    }
+}
+
+fn between(args: &DiffArgs) -> i32 {
+    let mut diags = Vec::new();
+    let Some(loaded) = load::inputs(&args.manifest.manifest, &args.profiles, &mut diags) else { return failed(args, diags) };
+    if diagnostics::has_errors(&diags) || loaded.profiles.len() != 2 {
+        return failed(args, diags);
+    }
+    let images: Vec<ImageOverride> = args.image.iter().map(|i| ImageOverride::parse(i)).collect();
+    let images = images_per_profile(&loaded, &images);
+    let plans: Vec<Option<Plan>> = loaded.profiles.iter().zip(&images).map(|(p, imgs)| plan::lower(&loaded, p, imgs, false, &mut diags)).collect();
+    let (Some(Some(a)), Some(Some(b))) = (plans.first(), plans.get(1)) else { return failed(args, diags) };
+    let (view_a, view_b) = (PlanView::of(a), PlanView::of(b));
+    let changes = diff::diff(&view_a, &view_b);
+    let mut human = diff::render(&view_a, &view_b, &changes);
+    let mut result = json!({ "from": view_a.profile, "to": view_b.profile, "changes": changes });
+    if args.artifacts {
+        let rendered: Vec<Option<BTreeMap<String, String>>> =
+            loaded.profiles.iter().zip(&images).map(|(p, imgs)| rendered_files(&loaded, p, imgs, &mut diags)).collect();
+        let (section, value) = match (&rendered[0], &rendered[1]) {
+            (Some(fa), Some(fb)) => artifacts_diff(fa, fb),
+            _ => ("\nartifacts: not compared (see the warnings)\n".to_string(), json!({ "compared": false })),
+        };
+        human.push_str(&section);
+        result["artifacts"] = value;
+    }
+    output::print(&args.output, Outcome { command: "diff", diags: inputs::finish(diags), result, human })
+}
+
+/// `--image KEY=REF` names a deployable of one placement (`api` exists only split by cell),
+/// so each profile gets the overrides for its own deployables; an override that names a
+/// deployable of neither goes to both, which reports it (XT310).
+fn images_per_profile(loaded: &Loaded, images: &[ImageOverride]) -> Vec<Vec<ImageOverride>> {
+    let keys: Vec<Vec<String>> = loaded
+        .profiles
+        .iter()
+        .map(|p| {
+            let mut scratch = Vec::new();
+            plan::lower(loaded, p, &[], false, &mut scratch).map(|pl| pl.deployables.iter().map(|d| d.key.clone()).collect()).unwrap_or_default()
+        })
+        .collect();
+    let known_somewhere = |key: &str| keys.iter().any(|k| k.iter().any(|x| x == key));
+    keys.iter()
+        .map(|own| {
+            images
+                .iter()
+                .filter(|o| match &o.deployable {
+                    None => true,
+                    Some(key) => own.contains(key) || !known_somewhere(key),
+                })
+                .cloned()
+                .collect()
+        })
+        .collect()
+}
+
+/// The files `render --out DIR` would write for one profile, or `None` with a warning that
+/// says why it cannot be rendered (a target kind this version cannot render, no image, ...).
+fn rendered_files(loaded: &Loaded, profile: &Profile, images: &[ImageOverride], diags: &mut Vec<Diagnostic>) -> Option<BTreeMap<String, String>> {
+    let mut own = Vec::new();
+    let files = plan::lower(loaded, profile, images, true, &mut own).and_then(|p| {
+        let mut rendered = emit::render(&p);
+        own.append(&mut rendered.diags);
+        (!diagnostics::has_errors(&own)).then(|| outdir::layout(&rendered.artifacts))
+    });
+    if files.is_none() {
+        let errors: Vec<&Diagnostic> = own.iter().filter(|d| d.is_error()).collect();
+        let why = errors.iter().map(|d| d.message.as_str()).collect::<Vec<_>>().join("; ");
+        let hint = errors.first().map_or("run `x07-topo render` with this profile to see why", |d| d.hint.as_str());
+        diags.push(Diagnostic::about_file(
+            &codes::ARTIFACTS_NOT_RENDERED,
+            "",
+            format!("profile `{}`: artifacts not rendered, so not compared: {why}", profile.id),
+            hint,
+        ));
+    }
+    files
+}
+
+/// A unified diff from the files of profile A to those of profile B.
+fn artifacts_diff(a: &BTreeMap<String, String>, b: &BTreeMap<String, String>) -> (String, serde_json::Value) {
+    let current: BTreeMap<String, Option<String>> = a.iter().map(|(k, v)| (k.clone(), Some(v.clone()))).collect();
+    let owned: Vec<String> = a.keys().cloned().collect();
+    let drift = outdir::drift(b, &current, &owned);
+    let text = drift.diffs.concat();
+    let human = if drift.changed.is_empty() {
+        "\nartifacts: the rendered files are the same\n".to_string()
+    } else {
+        format!("\nartifacts: {} file(s) differ\n{text}", drift.changed.len())
+    };
+    (human, json!({ "compared": true, "files": drift.changed, "diff": text }))
+}

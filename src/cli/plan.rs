@@ -1,0 +1,38 @@
+//! `x07-topo plan`: the Plan of one profile as a table, a JSON report or a Mermaid graph.
+
+use super::args::{Format, PlanArgs};
+use super::load::{self, Loaded};
+use super::output::{self, Outcome};
+use crate::diagnostics::{self, Diagnostic};
+use crate::inputs;
+use crate::plan::{self, ImageOverride, LowerOptions, Plan};
+use crate::plan_view::{mermaid, table, PlanView};
+use crate::profile::Profile;
+
+/// Lowers one loaded profile; `None` when lowering had errors (they are in `diags`).
+pub fn lower(loaded: &Loaded, profile: &Profile, images: &[ImageOverride], require_images: bool, diags: &mut Vec<Diagnostic>) -> Option<Plan> {
+    let options = LowerOptions { images: images.to_vec(), require_images };
+    let (plan, mut lowering) = plan::lower(loaded.manifest(), &loaded.input.doc, profile, &options);
+    diags.append(&mut lowering);
+    plan.filter(|_| !diagnostics::has_errors(diags))
+}
+
+pub fn run(args: &PlanArgs) -> i32 {
+    let mut diags = Vec::new();
+    let images: Vec<ImageOverride> = args.image.iter().map(|i| ImageOverride::parse(i)).collect();
+    let plan = load::inputs(&args.manifest.manifest, std::slice::from_ref(&args.profile), &mut diags)
+        .filter(|_| !diagnostics::has_errors(&diags))
+        .and_then(|loaded| {
+            let profile = loaded.profiles.first()?;
+            lower(&loaded, profile, &images, false, &mut diags)
+        });
+    let (result, human) = match plan {
+        Some(plan) => {
+            let view = PlanView::of(&plan);
+            let human = if args.output.format == Format::Mermaid { mermaid::render(&view) } else { table::render(&view) };
+            (serde_json::to_value(&view).unwrap_or_default(), human)
+        }
+        None => (serde_json::Value::Null, String::new()),
+    };
+    output::print(&args.output, Outcome { command: "plan", diags: inputs::finish(diags), result, human })
+}

@@ -1,0 +1,48 @@
+//! wasmCloud emitter (SPEC §5): Plan → one wadm Application (wasmCloud 1.x) or one
+//! WorkloadDeployment (wasmCloud 2.x) per deployable, as the target's `variant` says.
+//! What the catalog cannot express was reported when the Plan was made.
+
+mod model;
+mod wadm;
+mod workload;
+
+use super::{Artifact, Rendered};
+use crate::plan::Plan;
+use crate::target::WasmcloudVariant;
+use std::collections::BTreeMap;
+
+pub fn render(plan: &Plan) -> Rendered {
+    let settings = model::settings(plan);
+    let mut artifacts = Vec::new();
+    for d in plan.deployables.iter().filter(|d| d.runs_anything()) {
+        let Some(app) = model::app(plan, &settings, d) else {
+            continue;
+        };
+        let (kind, value) = match settings.variant {
+            WasmcloudVariant::Wadm => ("Application", wadm::application(plan, &settings, &app)),
+            WasmcloudVariant::WorkloadDeployment => (
+                "WorkloadDeployment",
+                workload::workload_deployment(plan, &settings, &app),
+            ),
+        };
+        let folder = crate::checks::names::sanitize_dns1123(&d.key);
+        artifacts.push(Artifact {
+            path: format!("{folder}/{}-{}.yaml", kind.to_ascii_lowercase(), app.name),
+            deployable: d.key.clone(),
+            kind: kind.to_string(),
+            name: app.name.clone(),
+            content: super::yaml::to_yaml(&value),
+            value,
+            in_stream: true,
+        });
+    }
+    Rendered {
+        artifacts,
+        diags: Vec::new(),
+    }
+}
+
+/// The labels of an application or workload: the same as on Kubernetes objects.
+fn labels(plan: &Plan, app: &model::App<'_>) -> BTreeMap<String, String> {
+    super::k8s::Names::new(plan, app.deployable).labels()
+}

@@ -1,0 +1,280 @@
+//! The Plan made readable (SPEC §1 `plan`, §7): per deployable its cells, scaling, exposure,
+//! image and the objects the target gets; per binding how it is materialised and which rule
+//! resolved it. [`PlanView`] is what `plan --format json` reports; [`table`] and [`mermaid`]
+//! draw it for people, and [`diff`] compares two of them. Pure functions of the Plan (and of
+//! what the emitters make of it).
+
+pub mod diff;
+mod materialise;
+pub mod mermaid;
+pub mod table;
+mod text;
+
+pub use materialise::Materialisation;
+
+use crate::emit::{self, Artifact};
+use crate::manifest::{CellKind, IngressKind, Placement, Probes, Rollout, RuntimeClass, ScaleClass, TargetKind};
+use crate::plan::{Autoscale, CellRole, Deployable, LeaseKind, Plan, PlannedCell, PlannedEvent, PlannedSchedule, ResolvedBy, Scaling};
+use crate::target::Resources;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanView {
+    pub service_id: String,
+    pub profile: String,
+    pub target_kind: TargetKind,
+    pub placement: Placement,
+    pub target: String,
+    pub environment: String,
+    /// The Kubernetes namespace of every object (k8s targets only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Sorted by key.
+    pub deployables: Vec<DeployableView>,
+    /// In manifest order.
+    pub bindings: Vec<BindingView>,
+    /// Files that belong to no deployable (descriptors, contract documents).
+    pub service_objects: Vec<ObjectRef>,
+    /// Why the objects could not be listed, when this version cannot render the target.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objects_unavailable: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DeployableView {
+    pub key: String,
+    /// False for a deployable of only embedded-kernel cells: it emits nothing.
+    pub runs: bool,
+    pub image: Option<String>,
+    pub image_source: Option<String>,
+    /// How its long-running cells scale; `None` when it has none (only jobs or kernels).
+    pub scaling: Option<ScalingView>,
+    pub rollout: Option<Rollout>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lease_kind: Option<LeaseKind>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub leases: Vec<String>,
+    /// In manifest order.
+    pub cells: Vec<CellView>,
+    /// What the target gets for it, in install order.
+    pub objects: Vec<ObjectRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScalingView {
+    /// `fixed` or `autoscaled`.
+    pub mode: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_replicas: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_replicas: Option<u32>,
+    /// `cpu 70%`, `inflight 64`.
+    pub metrics: Vec<String>,
+    /// What does the scaling on the target (`HorizontalPodAutoscaler`, `ScaledObject`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scaler: Option<String>,
+    /// Which rule decided it.
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CellView {
+    pub key: String,
+    pub kind: CellKind,
+    pub ingress: IngressKind,
+    pub runtime_class: RuntimeClass,
+    pub scale_class: ScaleClass,
+    pub role: CellRole,
+    pub entry_symbol: String,
+    pub topology_group: String,
+    pub exposure: Option<Exposure>,
+    pub subscription: Option<PlannedEvent>,
+    pub schedule: Option<PlannedSchedule>,
+    pub probes: Option<Probes>,
+    pub autoscaling: Option<Autoscale>,
+    pub resources: Resources,
+    pub env: BTreeMap<String, String>,
+    pub binding_refs: Vec<String>,
+    /// What the target approximates or drops for this cell.
+    pub parity: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Exposure {
+    /// `http` or `mcp`.
+    pub protocol: String,
+    pub port: u16,
+    /// The Kubernetes Service in front of it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// `host/path` of the Ingress or HTTPRoute rules that reach it.
+    pub routes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ObjectRef {
+    pub kind: String,
+    pub name: String,
+    /// Where `render --out DIR` writes it.
+    pub path: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BindingView {
+    pub name: String,
+    pub kind: crate::manifest::BindingKind,
+    pub required: bool,
+    pub used_by: Vec<String>,
+    pub resolved_by: ResolvedBy,
+    pub materialisation: Materialisation,
+}
+
+impl PlanView {
+    /// The view of a Plan, with the objects its target's emitter makes of it.
+    pub fn of(plan: &Plan) -> PlanView {
+        let rendered = emit::render(plan);
+        let objects_unavailable = rendered.diags.iter().find(|d| d.is_error()).map(|d| d.message.clone());
+        let deployables: Vec<DeployableView> = plan.deployables.iter().map(|d| deployable(plan.target_kind, d, &rendered.artifacts)).collect();
+        let bindings = plan.bindings.iter().map(|b| BindingView {
+            name: b.name.clone(),
+            kind: b.kind,
+            required: b.required,
+            used_by: b.used_by.clone(),
+            resolved_by: b.resolved_by,
+            materialisation: materialise::of(plan, b, &rendered.artifacts),
+        });
+        PlanView {
+            service_id: plan.service_id.clone(),
+            profile: plan.profile.clone(),
+            target_kind: plan.target_kind,
+            placement: plan.placement,
+            target: plan.target_name.clone(),
+            environment: plan.environment.clone(),
+            namespace: plan.target.k8s.as_ref().filter(|_| plan.target_kind == TargetKind::K8s).map(|k| k.namespace.clone()),
+            deployables,
+            bindings: bindings.collect(),
+            service_objects: rendered.artifacts.iter().filter(|a| a.deployable.is_empty()).map(object_ref).collect(),
+            objects_unavailable,
+        }
+    }
+
+    /// The deployable a cell runs in, and the cell.
+    pub fn cell(&self, key: &str) -> Option<(&DeployableView, &CellView)> {
+        self.deployables.iter().find_map(|d| d.cells.iter().find(|c| c.key == key).map(|c| (d, c)))
+    }
+}
+
+fn object_ref(a: &Artifact) -> ObjectRef {
+    ObjectRef { kind: a.kind.clone(), name: a.name.clone(), path: a.path.clone() }
+}
+
+fn deployable(target_kind: TargetKind, d: &Deployable, artifacts: &[Artifact]) -> DeployableView {
+    let own: Vec<&Artifact> = artifacts.iter().filter(|a| a.deployable == d.key).collect();
+    let objects: Vec<ObjectRef> = own.iter().map(|a| object_ref(a)).collect();
+    DeployableView {
+        key: d.key.clone(),
+        runs: d.runs_anything(),
+        image: d.image.clone(),
+        image_source: d.image_source.clone(),
+        scaling: d.processes().next().map(|_| scaling(target_kind, &d.scaling, &objects)),
+        rollout: d.processes().next().and(d.rollout.clone()),
+        lease_kind: d.lease_kind,
+        leases: d.leases.clone(),
+        cells: d.cells.iter().map(|c| cell(c, &own)).collect(),
+        objects,
+    }
+}
+
+fn scaling(target_kind: TargetKind, s: &Scaling, objects: &[ObjectRef]) -> ScalingView {
+    match s {
+        Scaling::Fixed { replicas, source } => ScalingView {
+            mode: "fixed",
+            replicas: Some(*replicas),
+            min_replicas: None,
+            max_replicas: None,
+            metrics: Vec::new(),
+            scaler: None,
+            source: source.clone(),
+        },
+        Scaling::Autoscaled(a) => {
+            let mut metrics = Vec::new();
+            metrics.extend(a.target_cpu_utilization.map(|c| format!("cpu {c}%")));
+            metrics.extend(a.target_inflight.map(|n| format!("inflight {n}")));
+            let scaler = match target_kind {
+                TargetKind::K8s => ["ScaledObject", "HorizontalPodAutoscaler"].into_iter().find(|k| objects.iter().any(|o| o.kind == *k)),
+                TargetKind::Hosted => Some("the hosted platform"),
+                TargetKind::Wasmcloud => None,
+            };
+            ScalingView {
+                mode: "autoscaled",
+                replicas: None,
+                min_replicas: Some(a.min_replicas),
+                max_replicas: Some(a.max_replicas),
+                metrics,
+                scaler: scaler.map(str::to_string),
+                source: a.source.clone(),
+            }
+        }
+    }
+}
+
+fn cell(c: &PlannedCell, artifacts: &[&Artifact]) -> CellView {
+    let exposure = c.port.filter(|_| c.role == CellRole::Process).map(|port| Exposure {
+        protocol: if c.ingress == IngressKind::Mcp { "mcp" } else { "http" }.to_string(),
+        port,
+        service: artifacts.iter().find(|a| a.kind == "Service").map(|a| a.name.clone()),
+        routes: routes_to(port, artifacts),
+    });
+    CellView {
+        key: c.key.clone(),
+        kind: c.kind,
+        ingress: c.ingress,
+        runtime_class: c.runtime_class,
+        scale_class: c.scale_class,
+        role: c.role,
+        entry_symbol: c.entry_symbol.clone(),
+        topology_group: c.topology_group.clone(),
+        exposure,
+        subscription: c.event.clone(),
+        schedule: c.schedule.clone(),
+        probes: c.probes.clone(),
+        autoscaling: c.autoscaling.clone(),
+        resources: c.resources.clone(),
+        env: c.env.clone(),
+        binding_refs: c.binding_refs.clone(),
+        parity: c.parity.clone(),
+    }
+}
+
+/// `host/path` of every Ingress or HTTPRoute rule whose backend is `port`, read from the
+/// emitted objects so that the plan shows exactly what the target gets.
+fn routes_to(port: u16, artifacts: &[&Artifact]) -> Vec<String> {
+    let mut routes = Vec::new();
+    let str_at = |v: &serde_json::Value, p: &str| v.pointer(p).and_then(|x| x.as_str()).unwrap_or("").to_string();
+    for a in artifacts {
+        let spec = &a.value["spec"];
+        if a.kind == "Ingress" {
+            for rule in spec["rules"].as_array().into_iter().flatten() {
+                let host = str_at(rule, "/host");
+                for p in rule.pointer("/http/paths").and_then(|x| x.as_array()).into_iter().flatten() {
+                    if str_at(p, "/backend/service/port/name") == format!("http-{port}") {
+                        routes.push(format!("{host}{}", str_at(p, "/path")));
+                    }
+                }
+            }
+        } else if a.kind == "HTTPRoute" {
+            let hosts: Vec<String> = spec["hostnames"].as_array().into_iter().flatten().filter_map(|h| h.as_str().map(str::to_string)).collect();
+            let hosts = if hosts.is_empty() { vec![format!("gateway {}", str_at(spec, "/parentRefs/0/name"))] } else { hosts };
+            for rule in spec["rules"].as_array().into_iter().flatten() {
+                if rule.pointer("/backendRefs/0/port").and_then(|x| x.as_u64()) == Some(u64::from(port)) {
+                    let path = str_at(rule, "/matches/0/path/value");
+                    routes.extend(hosts.iter().map(|h| if h.starts_with("gateway ") { format!("{path} ({h})") } else { format!("{h}{path}") }));
+                }
+            }
+        }
+    }
+    routes
+}
