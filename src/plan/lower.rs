@@ -293,8 +293,15 @@ fn check_runtime_classes(cx: &mut Ctx<'_>, key: &str, cells: &[PlannedCell]) {
 
 fn check_singleton(cx: &mut Ctx<'_>, key: &str, processes: &[&PlannedCell]) {
     let Some(singleton) = processes.iter().find(|c| c.scale_class == ScaleClass::SingletonOrchestrator) else { return };
+    // With the deployable pinned to one replica (a dev `single` profile), nothing is replicated.
+    if cx.profile.groups.get(key).and_then(|g| g.replicas) == Some(1) {
+        return;
+    }
     if let Some(other) = processes.iter().find(|c| c.scale_class != ScaleClass::SingletonOrchestrator) {
-        let hint = format!("give `{}` a topology group of its own (in the manifest, or with the profile's `regroup`)", singleton.key);
+        let hint = format!(
+            "give `{}` a topology group of its own (in the manifest, or with the profile's `regroup`), or pin `groups.{key}.replicas` to 1 in the profile",
+            singleton.key
+        );
         cx.at_cell(
             &codes::SINGLETON_SHARES_DEPLOYABLE,
             &other.key,
