@@ -18,13 +18,32 @@ use clap::{CommandFactory, Parser};
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            return code;
+        Err(e) if !e.use_stderr() => {
+            let _ = e.print(); // --help, --version
+            return output::EXIT_OK;
         }
+        Err(e) => return bad_command_line(&e),
     };
     run(cli)
+}
+
+/// A command line clap rejected: clap's own text, or, when the caller asked for
+/// `--format json`, a JSON report with a usage diagnostic, since tools read stdout.
+fn bad_command_line(e: &clap::Error) -> i32 {
+    let args: Vec<String> = std::env::args().collect();
+    let wants_json = args.windows(2).any(|w| w[0] == "--format" && w[1] == "json") || args.iter().any(|a| a == "--format=json");
+    if !wants_json {
+        let _ = e.print();
+        return output::EXIT_USAGE_OR_IO;
+    }
+    let text = e.to_string();
+    let first = text.lines().next().unwrap_or_default().trim_start_matches("error: ").to_string();
+    let command = args.get(1).filter(|a| !a.starts_with('-')).cloned().unwrap_or_default();
+    let diag = crate::diagnostics::Diagnostic::about_file(&crate::diagnostics::codes::USAGE, "", first, "run `x07-topo --help` (or `x07-topo <command> --help`) for the accepted arguments");
+    let diags = [diag];
+    let report = crate::report::Report { schema_version: crate::report::SCHEMA_VERSION, command: &command, ok: false, diagnostics: &diags, result: serde_json::Value::Null };
+    output::write_stdout(&report.to_json());
+    output::EXIT_USAGE_OR_IO
 }
 
 pub fn run(cli: Cli) -> i32 {

@@ -110,8 +110,9 @@ pub fn read_current(dir: &Path, wanted: &BTreeMap<String, String>) -> (BTreeMap<
 fn write_out(dir: &Path, wanted: &BTreeMap<String, String>, owned: &[String]) -> std::io::Result<usize> {
     let mut changed = 0;
     for (path, content) in wanted {
-        if !no_links(dir, path) {
-            return Err(std::io::Error::other(format!("refusing to write {path}: it goes through a symbolic link")));
+        // Emitters only make paths of sanitised names; this guards the invariant anyway.
+        if !outdir::is_safe_relative(path) || !no_links(dir, path) {
+            return Err(std::io::Error::other(format!("refusing to write {path}: it is not a plain path inside the folder")));
         }
         let target = dir.join(path);
         if std::fs::read_to_string(&target).ok().as_deref() == Some(content.as_str()) {
