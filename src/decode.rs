@@ -231,6 +231,31 @@ impl<'d> Decoder<'d> {
         decoded.into_iter().collect()
     }
 
+    /// An object whose keys are words of a vocabulary (binding kinds, ingress kinds) and whose
+    /// values are names.
+    pub fn kind_map<K: Vocab + Ord>(&mut self, node: &'d Node, at: &Pointer) -> Option<BTreeMap<K, String>> {
+        let by_name = self.map(node, at, Decoder::text)?;
+        let mut out = BTreeMap::new();
+        let mut ok = true;
+        for (name, value) in by_name {
+            match K::parse(&name) {
+                Some(kind) => {
+                    out.insert(kind, value);
+                }
+                None => {
+                    ok = false;
+                    self.report_key(
+                        &codes::UNKNOWN_VALUE,
+                        &at.key(&name),
+                        format!("`{name}` is not a {}", K::WHAT),
+                        format!("{}use one of {}", did_you_mean(&name, K::NAMES.iter().copied()), K::NAMES.join(", ")),
+                    );
+                }
+            }
+        }
+        ok.then_some(out)
+    }
+
     /// An object used as a map from names to values (keys must not be blank).
     pub fn map<T>(
         &mut self,

@@ -8,18 +8,8 @@ mod support;
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use support::{diff, list_files, repo_root, Test};
+use support::{diff, golden_cases as cases, list_files, repo_root, Test};
 
-fn cases() -> Vec<String> {
-    let mut cases: Vec<String> = std::fs::read_dir(repo_root().join("golden"))
-        .unwrap()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().unwrap().is_dir())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    cases.sort();
-    cases
-}
 
 fn args_of(case: &str) -> Vec<String> {
     let text = std::fs::read_to_string(repo_root().join("golden").join(case).join("args")).unwrap_or_else(|_| panic!("golden/{case}/args is missing"));

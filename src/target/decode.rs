@@ -139,7 +139,7 @@ fn hosted<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<HostedSe
     let defaults = HostedSettings::default();
     let mut f = d.fields(n, at)?;
     let platform = d.optional(&mut f, "platform", Decoder::text);
-    let managed_providers = d.optional(&mut f, "managed_providers", managed_providers);
+    let managed_providers = d.optional(&mut f, "managed_providers", Decoder::kind_map::<BindingKind>);
     let external_provider = d.optional(&mut f, "external_provider", Decoder::text);
     let secrets_provider = d.optional(&mut f, "secrets_provider", Decoder::text);
     d.finish(f);
@@ -151,26 +151,3 @@ fn hosted<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<HostedSe
     })
 }
 
-/// `managed_providers`: binding kind → provider kind.
-fn managed_providers<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<BTreeMap<BindingKind, String>> {
-    let by_name = d.map(n, at, Decoder::text)?;
-    let mut out = BTreeMap::new();
-    let mut ok = true;
-    for (name, provider) in by_name {
-        match <BindingKind as crate::decode::Vocab>::parse(&name) {
-            Some(kind) => {
-                out.insert(kind, provider);
-            }
-            None => {
-                ok = false;
-                d.report(
-                    &codes::UNKNOWN_VALUE,
-                    &at.key(&name),
-                    format!("`{name}` is not a binding kind"),
-                    format!("use one of {}", BindingKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")),
-                );
-            }
-        }
-    }
-    ok.then_some(out)
-}

@@ -2,7 +2,7 @@
 //! backend, and the catalog of capability providers per binding kind and ingress kind.
 //! Profiles may override parts of the catalog ([`CatalogOverride`]).
 
-use crate::decode::{Decoder, Vocab};
+use crate::decode::Decoder;
 use crate::diagnostics::codes;
 use crate::json::{Node, Pointer};
 use crate::manifest::{BindingKind, IngressKind};
@@ -192,10 +192,10 @@ pub fn decode_override<'d>(
         d.map(n, at, decode_provider)
     });
     let bindings = d.optional(&mut f, "bindings", |d, n, at| {
-        kind_map::<BindingKind>(d, n, at)
+        d.kind_map::<BindingKind>(n, at)
     });
     let ingress = d.optional(&mut f, "ingress", |d, n, at| {
-        kind_map::<IngressKind>(d, n, at)
+        d.kind_map::<IngressKind>(n, at)
     });
     d.finish(f);
     Some(CatalogOverride {
@@ -313,34 +313,6 @@ fn wit_names<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<Vec<S
         return None;
     }
     Some(names)
-}
-
-/// A map keyed by a vocabulary (binding kinds, ingress kinds) to provider names.
-fn kind_map<'d, K: Vocab + Ord>(
-    d: &mut Decoder<'d>,
-    n: &'d Node,
-    at: &Pointer,
-) -> Option<BTreeMap<K, String>> {
-    let by_name = d.map(n, at, Decoder::text)?;
-    let mut out = BTreeMap::new();
-    let mut ok = true;
-    for (name, provider) in by_name {
-        match K::parse(&name) {
-            Some(kind) => {
-                out.insert(kind, provider);
-            }
-            None => {
-                ok = false;
-                d.report(
-                    &codes::UNKNOWN_VALUE,
-                    &at.key(&name),
-                    format!("`{name}` is not a {}", K::WHAT),
-                    format!("use one of {}", K::NAMES.join(", ")),
-                );
-            }
-        }
-    }
-    ok.then_some(out)
 }
 
 /// Applies a profile's `wasmcloud` member (at `at` in the profile) to its target: only a
