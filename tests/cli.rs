@@ -277,3 +277,14 @@ fn profile_id_is_found_beside_the_manifest_from_a_subdirectory() {
         diagnostics(&report).iter().filter(|d| d["severity"] == "error").map(|d| (d["code"].as_str().unwrap(), d["file"].as_str().unwrap())).collect();
     assert_eq!(errors, [("XT003", "../arch/topology/prod.json")], "{}", out.stdout);
 }
+
+/// The README's first command: the bundled example renders for Kubernetes with no profile file.
+#[test]
+fn readme_example_renders_with_built_in_defaults() {
+    let t = Test::new();
+    support::copy_tree(&support::repo_root().join("examples/orders"), t.path(), &[]);
+    let out = t.args(&["render", "--profile", "prod", "--image", "ghcr.io/acme/orders:1.4.2"]).expect(0);
+    let kinds: Vec<&str> = out.stdout.lines().filter_map(|l| l.strip_prefix("kind: ")).collect();
+    // Deployables in key order (async, frontdoor), kinds in install order within each.
+    assert_eq!(kinds, ["Deployment", "CronJob", "Service", "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget"]);
+}
