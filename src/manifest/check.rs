@@ -350,7 +350,7 @@ pub fn collisions<'a>(
                 &codes::NAME_COLLISION,
                 &at,
                 format!("{what} `{name}` and `{other}` both become the {becomes} `{t}`"),
-                format!("rename one of them so they differ in more than punctuation or case"),
+                "rename one of them so they differ in more than punctuation or case",
             ),
             Some(_) => {}
             None => {
