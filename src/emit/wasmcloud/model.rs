@@ -62,6 +62,25 @@ pub struct Link {
     pub secrets: Vec<SecretRef>,
 }
 
+impl Link {
+    /// A link to the catalog's provider `name`, with its WIT coordinates, for no binding.
+    fn to(name: &str, provider: &Provider, tag: String, config: BTreeMap<String, String>) -> Link {
+        Link {
+            provider: name.to_string(),
+            image: provider.image.clone(),
+            direction: provider.direction,
+            namespace: provider.namespace.clone(),
+            package: provider.package.clone(),
+            interfaces: provider.interfaces.clone(),
+            binding: None,
+            tag,
+            name: None,
+            config,
+            secrets: Vec::new(),
+        }
+    }
+}
+
 pub fn settings(plan: &Plan) -> WasmcloudSettings {
     plan.target
         .wasmcloud
@@ -128,17 +147,9 @@ fn component(plan: &Plan, settings: &WasmcloudSettings, c: &PlannedCell) -> Comp
 
 fn binding_link(b: &PlannedBinding, name: &str, provider: &Provider) -> Link {
     Link {
-        provider: name.to_string(),
-        image: provider.image.clone(),
-        direction: provider.direction,
-        namespace: provider.namespace.clone(),
-        package: provider.package.clone(),
-        interfaces: provider.interfaces.clone(),
         binding: Some(b.name.clone()),
-        tag: sanitize_dns1123(&b.name),
-        name: None,
-        config: provider_config(b, provider),
         secrets: provider_secrets(b, provider),
+        ..Link::to(name, provider, sanitize_dns1123(&b.name), provider_config(b, provider))
     }
 }
 
@@ -220,19 +231,7 @@ fn incoming(plan: &Plan, settings: &WasmcloudSettings, c: &PlannedCell) -> Optio
             config.insert(provider.config_key("timezone").to_string(), tz.clone());
         }
     }
-    Some(Link {
-        provider: name.to_string(),
-        image: provider.image.clone(),
-        direction: provider.direction,
-        namespace: provider.namespace.clone(),
-        package: provider.package.clone(),
-        interfaces: provider.interfaces.clone(),
-        binding: None,
-        tag: c.ingress.as_str().to_string(),
-        name: None,
-        config,
-        secrets: Vec::new(),
-    })
+    Some(Link::to(name, provider, c.ingress.as_str().to_string(), config))
 }
 
 /// The X07 workload contract (SPEC §4's variables that do not depend on Kubernetes), the
