@@ -34,6 +34,9 @@ fn every_golden_render_reads_back_as_meant_under_yaml_1_1() {
             args.drain(i..i + 2);
         }
         let yaml = Test::from_case(&case).args(&args).expect(0).stdout;
+        // kubectl and helm keep a scalar on its key's line; pipelines grep for it.
+        let folded = yaml.lines().find(|l| [">", ">-", "|", "|-"].iter().any(|b| l.ends_with(&format!(": {b}")) || l.trim() == format!("- {b}")));
+        assert!(folded.is_none(), "{case}: a block (folded) scalar: {folded:?}");
         let mut json_args = args.clone();
         json_args.extend(["--format", "json"]);
         let report: serde_json::Value = serde_json::from_str(&Test::from_case(&case).args(&json_args).expect(0).stdout).unwrap();
