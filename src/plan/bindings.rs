@@ -21,7 +21,7 @@ pub fn resolve(manifest: &Manifest, profile: &Profile) -> Vec<PlannedBinding> {
                 required: b.is_required(),
                 used_by,
                 resolved_by: if entry.is_some() { ResolvedBy::Profile } else { ResolvedBy::TargetDefault },
-                secret: entry.and_then(|e| e.secret.clone()).unwrap_or_else(|| names::sanitize_dns1123(&b.name)),
+                secret: entry.and_then(|e| e.secret.clone()).unwrap_or_else(|| default_secret_name(&manifest.service_id, &b.name)),
                 secret_from_profile: entry.is_some_and(|e| e.secret.is_some() || e.keys.is_some()),
                 env_prefix: format!("X07_BINDING_{}_", names::env_token(&b.name)),
                 keys: entry.and_then(|e| e.keys.clone()).unwrap_or_default(),
@@ -31,4 +31,23 @@ pub fn resolve(manifest: &Manifest, profile: &Profile) -> Vec<PlannedBinding> {
             }
         })
         .collect()
+}
+
+/// The Secret a binding reads unless the profile names one (SPEC §4): `<service_id>-<binding>`,
+/// so two services in one namespace never read each other's credentials by accident.
+pub fn default_secret_name(service_id: &str, binding: &str) -> String {
+    names::object_name(&[service_id, binding], names::MAX_OBJECT_NAME)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_secret_names_carry_the_service() {
+        assert_eq!(default_secret_name("orders", "db.primary"), "orders-db-primary");
+        let long = default_secret_name("orders", &"x".repeat(80));
+        assert_eq!(long.len(), names::MAX_OBJECT_NAME);
+        assert_ne!(long, default_secret_name("orders", &"x".repeat(81)));
+    }
 }

@@ -104,7 +104,7 @@ pub struct Overrides {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BindingConfig {
-    /// Name of the Secret holding the binding's credentials (default: the binding name, sanitised).
+    /// Name of the Secret holding the binding's credentials (default: `<service_id>-<binding>`, sanitised).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Variable suffix → Secret key: inject only these keys, under these names.
