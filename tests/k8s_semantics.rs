@@ -90,6 +90,132 @@ fn rendering_the_same_case_twice_is_byte_identical() {
 }
 
 // ---------------------------------------------------------------------------------------
+// Namespaces (SPEC §4): one given puts every object in it; none given names none
+// ---------------------------------------------------------------------------------------
+
+/// A case's documents rendered with `extra` arguments in place of the case's own `--namespace`.
+fn documents_with(case: &str, extra: &[&str]) -> Vec<Value> {
+    let mut args = support::golden_args_without_out(case);
+    if let Some(i) = args.iter().position(|a| a == "--namespace") {
+        args.drain(i..i + 2);
+    }
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args.extend(["--format".to_string(), "json".to_string()]);
+    let out = Test::from_case(case).run_args(&args);
+    assert_eq!(out.code, 0, "{case} {extra:?}:\n{}", out.transcript());
+    support::json_report(&out)["result"]["documents"].as_array().cloned().unwrap_or_default()
+}
+
+/// Every ServiceAccount subject of every RoleBinding: (binding, subject namespace if named).
+fn role_binding_subjects(docs: &[Value]) -> Vec<(String, Option<String>)> {
+    docs.iter()
+        .filter(|d| kind(d) == "RoleBinding")
+        .flat_map(|d| d["subjects"].as_array().cloned().unwrap_or_default().into_iter().map(move |s| (id(d), s["namespace"].as_str().map(String::from))))
+        .collect()
+}
+
+#[test]
+fn namespace_flag_puts_every_namespaced_object_in_it() {
+    let mut subjects = 0;
+    for case in k8s_cases() {
+        let docs = documents_with(&case, &["--namespace", "shop"]);
+        let problems = check_documents(&docs);
+        assert!(problems.is_empty(), "{case} --namespace shop: {problems:?}");
+        for d in &docs {
+            assert_eq!(namespace(d), "shop", "{case} --namespace shop: {} is not in shop", id(d));
+        }
+        for (binding, ns) in role_binding_subjects(&docs) {
+            assert_eq!(ns.as_deref(), Some("shop"), "{case}: {binding} names its ServiceAccount in {ns:?}");
+            subjects += 1;
+        }
+        // A route's parent is the gateway, in the gateway's namespace, whatever ours is.
+        for route in docs.iter().filter(|d| kind(d) == "HTTPRoute") {
+            for parent in route["spec"]["parentRefs"].as_array().into_iter().flatten() {
+                assert_ne!(parent["namespace"], json!("shop"), "{case}: {} attaches to a gateway in our namespace", id(route));
+            }
+        }
+    }
+    assert!(subjects >= 2, "no RoleBinding was checked");
+}
+
+#[test]
+fn without_a_namespace_no_object_names_one() {
+    // The built-in target, or a target file that names no namespace.
+    let cases = ["render-k8s-namespace-none", "render-k8s-orders-colocated", "render-k8s-orders-single", "render-k8s-orders-split", "render-k8s-orders-canary-plain"];
+    let mut lease_envs = 0;
+    for case in &cases {
+        let docs = documents(case);
+        assert!(check_documents(&docs).is_empty(), "{case}: {:?}", check_documents(&docs));
+        for d in &docs {
+            assert!(d["metadata"].get("namespace").is_none(), "{case}: {} names a namespace", id(d));
+        }
+        for (binding, ns) in role_binding_subjects(&docs) {
+            assert_eq!(ns, None, "{case}: {binding} pins its ServiceAccount subject to a namespace");
+        }
+        // The lease namespace comes from the pod itself, so it is right wherever it lands.
+        for (_, pod) in docs.iter().flat_map(pod_templates) {
+            for c in containers(&pod["spec"]) {
+                for e in c["env"].as_array().into_iter().flatten().filter(|e| e["name"] == json!("X07_K8S_LEASE_NAMESPACE")) {
+                    assert_eq!(e["valueFrom"]["fieldRef"]["fieldPath"], json!("metadata.namespace"), "{case}: {e}");
+                    lease_envs += 1;
+                }
+            }
+        }
+    }
+    assert!(lease_envs >= 2, "no X07_K8S_LEASE_NAMESPACE was checked");
+}
+
+#[test]
+fn no_golden_render_puts_an_object_in_default() {
+    for case in k8s_cases() {
+        for d in documents(&case) {
+            assert_ne!(namespace(&d), "default", "{case}: {} lands in `default`", id(&d));
+        }
+    }
+}
+
+/// kustomize's `namespace:` over a folder rendered without one puts everything in that
+/// namespace, and every reference (RoleBinding subjects included) still resolves.
+#[test]
+fn kustomize_namespace_over_output_without_one() {
+    let kubectl = std::process::Command::new("kubectl").args(["version", "--client"]).output().is_ok_and(|o| o.status.success());
+    let pyyaml = std::process::Command::new("python3").args(["-c", "import yaml"]).output().is_ok_and(|o| o.status.success());
+    if !kubectl || !pyyaml {
+        assert!(std::env::var_os("X07_TOPO_CI").is_none(), "kubectl and PyYAML are required in CI");
+        eprintln!("skipped: kubectl or python3 with PyYAML is not available");
+        return;
+    }
+    let case = "render-k8s-namespace-none";
+    let t = Test::from_case(case);
+    let mut args = support::golden_args_without_out(case);
+    args.extend(["--out".to_string(), "deploy/base".to_string()]);
+    t.expect_args(&args, 0);
+    let overlay = t.path().join("deploy/overlay");
+    std::fs::create_dir_all(&overlay).unwrap();
+    std::fs::write(overlay.join("kustomization.yaml"), "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: shop\nresources:\n- ../base\n").unwrap();
+    let built = std::process::Command::new("kubectl").arg("kustomize").arg(&overlay).output().unwrap();
+    assert!(built.status.success(), "kubectl kustomize: {}", String::from_utf8_lossy(&built.stderr));
+    let mut read = std::process::Command::new("python3")
+        .args(["-c", "import json, sys, yaml\nprint(json.dumps([d for d in yaml.safe_load_all(sys.stdin) if d is not None]))"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    read.stdin.take().unwrap().write_all(&built.stdout).unwrap();
+    let docs: Vec<Value> = serde_json::from_slice(&read.wait_with_output().unwrap().stdout).unwrap();
+    let kinds: BTreeSet<&str> = docs.iter().map(kind).collect();
+    for k in ["Deployment", "RoleBinding", "Lease", "HTTPRoute", "ScaledObject", "CronJob"] {
+        assert!(kinds.contains(k), "kustomize output has no {k}: {kinds:?}");
+    }
+    for d in &docs {
+        assert_eq!(namespace(d), "shop", "{} is not in shop after kustomize", id(d));
+    }
+    let problems = check_documents(&docs);
+    assert!(problems.is_empty(), "after kustomize namespace: shop: {problems:?}");
+}
+
+// ---------------------------------------------------------------------------------------
 // The checker
 // ---------------------------------------------------------------------------------------
 
@@ -243,9 +369,12 @@ fn check_documents(docs: &[Value]) -> Vec<String> {
         if n.is_empty() {
             p.push(format!("{who}: metadata.name is missing or empty"));
         }
-        if namespace(d).is_empty() {
-            p.push(format!("{who}: metadata.namespace is missing or empty"));
-        } else if !is_dns1123_label(namespace(d)) {
+        // Either every object names the one namespace, or none does (kubectl -n, kustomize
+        // or Argo CD decides); a mix would scatter one service over two namespaces.
+        if namespace(d) != namespace(&docs[0]) {
+            p.push(format!("{who}: metadata.namespace {:?} differs from the first object's {:?}", namespace(d), namespace(&docs[0])));
+        }
+        if d["metadata"].get("namespace").is_some() && !is_dns1123_label(namespace(d)) {
             p.push(format!("{who}: namespace {:?} is not a DNS-1123 label", namespace(d)));
         }
         if !n.is_empty() {
@@ -596,9 +725,11 @@ fn checker_reports_names_and_lengths() {
     let mut docs = good();
     docs[0]["metadata"]["name"] = json!("1-orders");
     docs[1]["metadata"].as_object_mut().unwrap().remove("namespace");
+    docs.push(json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "orders-x", "namespace": "Shop"}}));
     docs[2]["metadata"]["name"] = json!("c".repeat(53));
     assert_reports(&docs, "is not a DNS-1035 label");
-    assert_reports(&docs, "metadata.namespace is missing");
+    assert_reports(&docs, "metadata.namespace \"\" differs from the first object's \"default\"");
+    assert_reports(&docs, "namespace \"Shop\" is not a DNS-1123 label");
     assert_reports(&docs, "CronJob names must be <= 52");
     let mut docs = good();
     docs[1]["metadata"]["name"] = json!("Orders_API");

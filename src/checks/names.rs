@@ -16,6 +16,12 @@ pub fn sanitize_dns1123(name: &str) -> String {
     out.trim_matches('-').to_string()
 }
 
+/// A DNS-1123 label as Kubernetes takes it for a namespace: 1 to 63 lower-case letters,
+/// digits and `-`, a letter or digit at both ends.
+pub fn is_dns1123_label(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 63 && sanitize_dns1123(s) == s
+}
+
 /// A Kubernetes object name from `parts` joined with `-`, at most `max` characters: a name
 /// too long is cut and suffixed with 8 hex characters of the SHA-256 of the full name, so
 /// two long names that share a prefix stay apart. DNS-1035 (a letter first) is kept when

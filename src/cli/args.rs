@@ -99,6 +99,9 @@ pub struct RenderArgs {
     /// Write nothing; exit 1 with a unified diff when DIR differs from what would be rendered.
     #[arg(long, requires = "out")]
     pub check: bool,
+    /// The Kubernetes namespace of every namespaced object; overrides the profile's and the target's.
+    #[arg(long, value_name = "NS")]
+    pub namespace: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -113,6 +116,9 @@ pub struct PlanArgs {
     /// The image of every deployable (REF) or of one (DEPLOYABLE=REF); overrides the profile.
     #[arg(long, value_name = "[DEPLOYABLE=]REF")]
     pub image: Vec<String>,
+    /// The Kubernetes namespace of every namespaced object; overrides the profile's and the target's.
+    #[arg(long, value_name = "NS")]
+    pub namespace: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -133,6 +139,9 @@ pub struct DiffArgs {
     /// The image of every deployable (REF) or of one (DEPLOYABLE=REF); overrides the profiles.
     #[arg(long, value_name = "[DEPLOYABLE=]REF")]
     pub image: Vec<String>,
+    /// The Kubernetes namespace of every namespaced object; overrides the profile's and the target's.
+    #[arg(long, value_name = "NS")]
+    pub namespace: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
 }

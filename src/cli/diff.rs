@@ -17,6 +17,9 @@ use serde_json::json;
 use std::collections::BTreeMap;
 
 pub fn run(args: &DiffArgs) -> i32 {
+    if let Some(d) = super::namespace_problem(args.namespace.as_deref()) {
+        return failed(args, vec![d]);
+    }
     let n = args.profiles.len();
     match (&args.against, n) {
         (Some(dir), 1) => against(args, dir),
@@ -33,7 +36,7 @@ fn failed(args: &DiffArgs, diags: Vec<Diagnostic>) -> i32 {
 /// `--against DIR`: exactly what `render --check --out DIR` does.
 fn against(args: &DiffArgs, dir: &str) -> i32 {
     let mut diags = Vec::new();
-    match render::artifacts(&args.manifest.manifest, &args.profiles[0], &args.image, &mut diags) {
+    match render::artifacts(&args.manifest.manifest, &args.profiles[0], &args.image, args.namespace.as_deref(), &mut diags) {
         Some(artifacts) => render::check_folder("diff", "against", dir, &artifacts, &args.output, diags),
         None => failed(args, diags),
     }
@@ -47,7 +50,7 @@ fn between(args: &DiffArgs) -> i32 {
     }
     let images: Vec<ImageOverride> = args.image.iter().map(|i| ImageOverride::parse(i)).collect();
     let images = images_per_profile(&loaded, &images);
-    let plans: Vec<Option<Plan>> = loaded.profiles.iter().zip(&images).map(|(p, imgs)| plan::lower(&loaded, p, imgs, false, &mut diags)).collect();
+    let plans: Vec<Option<Plan>> = loaded.profiles.iter().zip(&images).map(|(p, imgs)| plan::lower(&loaded, p, imgs, false, args.namespace.as_deref(), &mut diags)).collect();
     let (Some(Some(a)), Some(Some(b))) = (plans.first(), plans.get(1)) else { return failed(args, diags) };
     let (view_a, view_b) = (PlanView::of(a), PlanView::of(b));
     let changes = diff::diff(&view_a, &view_b);
@@ -55,7 +58,7 @@ fn between(args: &DiffArgs) -> i32 {
     let mut result = json!({ "from": view_a.profile, "to": view_b.profile, "changes": changes });
     if args.artifacts {
         let rendered: Vec<Option<BTreeMap<String, String>>> =
-            loaded.profiles.iter().zip(&images).map(|(p, imgs)| rendered_files(&loaded, p, imgs, &mut diags)).collect();
+            loaded.profiles.iter().zip(&images).map(|(p, imgs)| rendered_files(&loaded, p, imgs, args.namespace.as_deref(), &mut diags)).collect();
         let (section, value) = match (&rendered[0], &rendered[1]) {
             (Some(fa), Some(fb)) => artifacts_diff(fa, fb),
             _ => ("\nartifacts: not compared (see the warnings)\n".to_string(), json!({ "compared": false })),
@@ -75,7 +78,7 @@ fn images_per_profile(loaded: &Loaded, images: &[ImageOverride]) -> Vec<Vec<Imag
         .iter()
         .map(|p| {
             let mut scratch = Vec::new();
-            plan::lower(loaded, p, &[], false, &mut scratch).map(|pl| pl.deployables.iter().map(|d| d.key.clone()).collect()).unwrap_or_default()
+            plan::lower(loaded, p, &[], false, None, &mut scratch).map(|pl| pl.deployables.iter().map(|d| d.key.clone()).collect()).unwrap_or_default()
         })
         .collect();
     let known_somewhere = |key: &str| keys.iter().any(|k| k.iter().any(|x| x == key));
@@ -95,9 +98,9 @@ fn images_per_profile(loaded: &Loaded, images: &[ImageOverride]) -> Vec<Vec<Imag
 
 /// The files `render --out DIR` would write for one profile, or `None` with a warning that
 /// says why it cannot be rendered (a target kind this version cannot render, no image, ...).
-fn rendered_files(loaded: &Loaded, profile: &Profile, images: &[ImageOverride], diags: &mut Vec<Diagnostic>) -> Option<BTreeMap<String, String>> {
+fn rendered_files(loaded: &Loaded, profile: &Profile, images: &[ImageOverride], namespace: Option<&str>, diags: &mut Vec<Diagnostic>) -> Option<BTreeMap<String, String>> {
     let mut own = Vec::new();
-    let files = plan::lower(loaded, profile, images, true, &mut own).and_then(|p| {
+    let files = plan::lower(loaded, profile, images, true, namespace, &mut own).and_then(|p| {
         let mut rendered = emit::render(&p);
         own.append(&mut rendered.diags);
         (!diagnostics::has_errors(&own)).then(|| outdir::layout(&rendered.artifacts))

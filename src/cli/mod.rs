@@ -70,6 +70,20 @@ fn mermaid_outside_plan(command: &Command) -> Option<&'static str> {
     (format == Format::Mermaid).then_some(name)
 }
 
+/// `--namespace NS` must be a namespace Kubernetes accepts; a bad one is a usage error (exit 2)
+/// reported before anything is read or written.
+pub(crate) fn namespace_problem(namespace: Option<&str>) -> Option<crate::diagnostics::Diagnostic> {
+    let ns = namespace?;
+    (!crate::checks::names::is_dns1123_label(ns)).then(|| {
+        crate::diagnostics::Diagnostic::about_file(
+            &crate::diagnostics::codes::INVALID_NAMESPACE,
+            "",
+            format!("--namespace `{}` is not a DNS-1123 label", ns.escape_debug()),
+            "use 1 to 63 lower-case letters, digits and `-`, starting and ending with a letter or digit (e.g. --namespace shop)",
+        )
+    })
+}
+
 /// Prints a usage error the way clap prints its own (with the usage line); exit code 2.
 pub(crate) fn usage_error(message: &str) -> i32 {
     let _ = Cli::command().error(clap::error::ErrorKind::ArgumentConflict, message).print();

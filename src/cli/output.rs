@@ -21,7 +21,7 @@ pub const EXIT_INPUT: i32 = 1;
 pub const EXIT_USAGE_OR_IO: i32 = 2;
 
 pub fn exit_code(diags: &[Diagnostic], deny_warnings: bool) -> i32 {
-    if diags.iter().any(|d| d.is_error() && (d.code == &codes::FILE_UNREADABLE || d.code == &codes::USAGE)) {
+    if diags.iter().any(|d| d.is_error() && [&codes::FILE_UNREADABLE, &codes::USAGE, &codes::INVALID_NAMESPACE].contains(&d.code)) {
         EXIT_USAGE_OR_IO
     } else if diagnostics::has_errors(diags) || (deny_warnings && !diags.is_empty()) {
         EXIT_INPUT

@@ -10,21 +10,24 @@ use crate::plan_view::{mermaid, table, PlanView};
 use crate::profile::Profile;
 
 /// Lowers one loaded profile; `None` when lowering had errors (they are in `diags`).
-pub fn lower(loaded: &Loaded, profile: &Profile, images: &[ImageOverride], require_images: bool, diags: &mut Vec<Diagnostic>) -> Option<Plan> {
-    let options = LowerOptions { images: images.to_vec(), require_images };
+pub fn lower(loaded: &Loaded, profile: &Profile, images: &[ImageOverride], require_images: bool, namespace: Option<&str>, diags: &mut Vec<Diagnostic>) -> Option<Plan> {
+    let options = LowerOptions { images: images.to_vec(), require_images, namespace: namespace.map(str::to_string) };
     let (plan, mut lowering) = plan::lower(loaded.manifest(), &loaded.input.doc, profile, &options);
     diags.append(&mut lowering);
     plan.filter(|_| !diagnostics::has_errors(diags))
 }
 
 pub fn run(args: &PlanArgs) -> i32 {
+    if let Some(d) = super::namespace_problem(args.namespace.as_deref()) {
+        return output::print(&args.output, Outcome { command: "plan", diags: vec![d], result: serde_json::Value::Null, human: String::new() });
+    }
     let mut diags = Vec::new();
     let images: Vec<ImageOverride> = args.image.iter().map(|i| ImageOverride::parse(i)).collect();
     let plan = load::inputs(&args.manifest.manifest, std::slice::from_ref(&args.profile), &mut diags)
         .filter(|_| !diagnostics::has_errors(&diags))
         .and_then(|loaded| {
             let profile = loaded.profiles.first()?;
-            lower(&loaded, profile, &images, false, &mut diags)
+            lower(&loaded, profile, &images, false, args.namespace.as_deref(), &mut diags)
         });
     let (result, human) = match plan {
         Some(plan) => {

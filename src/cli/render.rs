@@ -13,13 +13,13 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Renders the artifacts of one profile; `None` when inputs or lowering had errors.
-pub fn artifacts(manifest: &Path, profile: &str, images: &[String], diags: &mut Vec<Diagnostic>) -> Option<Vec<emit::Artifact>> {
+pub fn artifacts(manifest: &Path, profile: &str, images: &[String], namespace: Option<&str>, diags: &mut Vec<Diagnostic>) -> Option<Vec<emit::Artifact>> {
     let loaded = load::inputs(manifest, &[profile.to_string()], diags)?;
     if diagnostics::has_errors(diags) {
         return None;
     }
     let profile = loaded.profiles.first()?;
-    let options = LowerOptions { images: images.iter().map(|i| ImageOverride::parse(i)).collect(), require_images: true };
+    let options = LowerOptions { images: images.iter().map(|i| ImageOverride::parse(i)).collect(), require_images: true, namespace: namespace.map(str::to_string) };
     let (plan, mut lowering) = plan::lower(loaded.manifest(), &loaded.input.doc, profile, &options);
     diags.append(&mut lowering);
     let plan = plan.filter(|_| !diagnostics::has_errors(diags))?;
@@ -30,7 +30,8 @@ pub fn artifacts(manifest: &Path, profile: &str, images: &[String], diags: &mut 
 
 pub fn run(args: &RenderArgs) -> i32 {
     let mut diags = Vec::new();
-    let artifacts = artifacts(&args.manifest.manifest, &args.profile, &args.image, &mut diags);
+    diags.extend(super::namespace_problem(args.namespace.as_deref()));
+    let artifacts = if diags.is_empty() { artifacts(&args.manifest.manifest, &args.profile, &args.image, args.namespace.as_deref(), &mut diags) } else { None };
     let Some(artifacts) = artifacts else {
         let diags = inputs::finish(diags);
         return output::print(&args.output, Outcome { command: "render", diags, result: serde_json::Value::Null, human: String::new() });

@@ -155,6 +155,7 @@ code_table! {
     // The shell: command line and files.
     FILE_UNREADABLE         = "XT901" "file-unreadable"         NotFound     Error "an input file cannot be read";
     USAGE                   = "XT902" "usage"                   InvalidInput Error "the command line is not one x07-topo accepts";
+    INVALID_NAMESPACE       = "XT960" "invalid-namespace"       InvalidInput Error "--namespace is not a DNS-1123 label";
 }
 
 pub fn by_id(id: &str) -> Option<&'static Code> {

@@ -29,6 +29,8 @@ pub struct LowerOptions {
     pub images: Vec<ImageOverride>,
     /// `render` needs an image for every deployable that runs something; `check` and `plan` do not.
     pub require_images: bool,
+    /// `--namespace`: replaces the profile's and the target's namespace.
+    pub namespace: Option<String>,
 }
 
 struct Ctx<'a> {
@@ -96,6 +98,7 @@ pub fn lower(manifest: &Manifest, manifest_doc: &Document, profile: &Profile, op
         placement: profile.placement,
         target: profile.target.clone(),
         target_name: profile.target.name.clone(),
+        namespace: options.namespace.clone().or_else(|| profile.namespace.clone()),
         deployables,
         bindings: bindings::resolve(manifest, profile),
     };

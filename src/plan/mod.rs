@@ -28,6 +28,9 @@ pub struct Plan {
     #[serde(skip)]
     pub target: TargetDescription,
     pub target_name: String,
+    /// The Kubernetes namespace of every namespaced object: `--namespace`, else the
+    /// profile's, else the target's. `None`: no object names one.
+    pub namespace: Option<String>,
     /// Sorted by key.
     pub deployables: Vec<Deployable>,
     /// In manifest order.

@@ -153,7 +153,7 @@ impl PlanView {
             placement: plan.placement,
             target: plan.target_name.clone(),
             environment: plan.environment.clone(),
-            namespace: plan.target.k8s.as_ref().filter(|_| plan.target_kind == TargetKind::K8s).map(|k| k.namespace.clone()),
+            namespace: plan.namespace.clone().filter(|_| writes_kubernetes_objects(plan)),
             deployables,
             bindings: bindings.collect(),
             service_objects: rendered.artifacts.iter().filter(|a| a.deployable.is_empty()).map(object_ref).collect(),
@@ -277,4 +277,14 @@ fn routes_to(port: u16, artifacts: &[&Artifact]) -> Vec<String> {
         }
     }
     routes
+}
+
+/// Whether the target's output is Kubernetes objects, which a namespace applies to: k8s,
+/// and wasmCloud's WorkloadDeployments (wadm applications and the hosted descriptor have none).
+fn writes_kubernetes_objects(plan: &Plan) -> bool {
+    match plan.target_kind {
+        TargetKind::K8s => true,
+        TargetKind::Wasmcloud => plan.target.wasmcloud.as_ref().is_some_and(|w| w.variant == crate::target::WasmcloudVariant::WorkloadDeployment),
+        TargetKind::Hosted => false,
+    }
 }

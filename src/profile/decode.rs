@@ -15,6 +15,7 @@ pub fn decode(d: &mut Decoder<'_>) -> Option<ProfileDocument> {
     let target_kind = d.optional(&mut f, "target_kind", Decoder::vocab);
     let placement = d.optional(&mut f, "placement", crate::manifest::decode_placement);
     let environment = d.optional(&mut f, "environment", label_value);
+    let namespace = d.optional(&mut f, "namespace", crate::target::decode_dns_label);
     let target = d.optional(&mut f, "target", Decoder::text);
     let notes = d.optional(&mut f, "notes", Decoder::string);
     let images = d.optional(&mut f, "images", images);
@@ -30,6 +31,7 @@ pub fn decode(d: &mut Decoder<'_>) -> Option<ProfileDocument> {
         target_kind: target_kind?,
         placement: placement?,
         environment: environment?,
+        namespace: namespace?,
         target: target?,
         notes: notes?,
         images: images?,

@@ -36,6 +36,11 @@ pub struct ProfileDocument {
     /// The `x07.io/environment` label and the deployment environment; defaults to the id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment: Option<String>,
+    /// The Kubernetes namespace of every namespaced object (k8s objects and wasmCloud
+    /// WorkloadDeployments); overrides the target's, `--namespace` overrides it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"), length(max = 63))]
+    pub namespace: Option<String>,
     /// A built-in target description (`k8s-default`, ...) or the path of one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
@@ -135,6 +140,8 @@ pub struct Profile {
     pub target_kind: TargetKind,
     pub placement: Placement,
     pub environment: String,
+    /// The profile's `namespace`, else the target's; `None`: no object names one.
+    pub namespace: Option<String>,
     pub target: TargetDescription,
     pub images: Images,
     pub regroup: BTreeMap<String, String>,

@@ -65,7 +65,7 @@ fn k8s<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<K8sSettings
     let gateway = d.optional(&mut f, "gateway", gateway);
     d.finish(f);
     Some(K8sSettings {
-        namespace: namespace?.unwrap_or(defaults.namespace),
+        namespace: namespace?,
         keda: keda?.unwrap_or(defaults.keda),
         argo_rollouts: argo_rollouts?.unwrap_or(defaults.argo_rollouts),
         wasm_runtime_class: wasm_runtime_class?,
@@ -77,9 +77,9 @@ fn k8s<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<K8sSettings
 }
 
 /// A namespace or other DNS-1123 label, as Kubernetes requires it.
-fn dns_label<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<String> {
+pub fn dns_label<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<String> {
     let s = d.text(n, at)?;
-    if s.len() > 63 || crate::checks::names::sanitize_dns1123(&s) != s {
+    if !crate::checks::names::is_dns1123_label(&s) {
         d.report(
             &codes::UNKNOWN_VALUE,
             at,

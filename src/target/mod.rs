@@ -5,7 +5,7 @@
 mod decode;
 mod wasmcloud;
 
-pub use decode::{decode, resources as decode_resources};
+pub use decode::{decode, dns_label as decode_dns_label, resources as decode_resources};
 pub use wasmcloud::{
     apply_override as apply_catalog_override, decode_override as decode_catalog_override, Catalog, CatalogOverride, LinkDirection, MessageHandler,
     Provider, WasmcloudSettings, WasmcloudVariant,
@@ -61,11 +61,22 @@ pub struct TargetDescription {
 
 /// Kubernetes settings. Every member is optional in the file; [`K8sSettings::default`]
 /// says what an omitted member means.
+impl TargetDescription {
+    /// The Kubernetes namespace the description names for its objects, if any.
+    pub fn namespace(&self) -> Option<&str> {
+        match self.target_kind {
+            TargetKind::K8s => self.k8s.as_ref()?.namespace.as_deref(),
+            TargetKind::Wasmcloud => self.wasmcloud.as_ref()?.namespace.as_deref(),
+            TargetKind::Hosted => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct K8sSettings {
-    /// Namespace of every namespaced object.
-    pub namespace: String,
+    /// Namespace of every namespaced object; none leaves it to `kubectl -n`, kustomize or Argo CD.
+    pub namespace: Option<String>,
     /// KEDA is installed: event cells scale with ScaledObjects.
     pub keda: bool,
     /// Argo Rollouts is installed: canary-lite becomes a Rollout.
@@ -85,7 +96,7 @@ pub struct K8sSettings {
 impl Default for K8sSettings {
     fn default() -> Self {
         K8sSettings {
-            namespace: "default".to_string(),
+            namespace: None,
             keda: false,
             argo_rollouts: false,
             wasm_runtime_class: None,

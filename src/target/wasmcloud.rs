@@ -41,8 +41,9 @@ pub struct WasmcloudSettings {
     pub secrets_backend: String,
     /// The host part of http listen addresses (`<host>:<port>`).
     pub http_listen_host: String,
-    /// WorkloadDeployment only: the Kubernetes namespace.
-    pub namespace: String,
+    /// WorkloadDeployment only: the Kubernetes namespace; none leaves it to `kubectl -n` or kustomize.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
     /// WorkloadDeployment only: the `hostgroup` host selector, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_group: Option<String>,
@@ -153,7 +154,7 @@ pub fn decode_settings<'d>(
     let variant = d.optional(&mut f, "variant", Decoder::vocab);
     let secrets_backend = d.optional(&mut f, "secrets_backend", Decoder::text);
     let http_listen_host = d.optional(&mut f, "http_listen_host", Decoder::text);
-    let namespace = d.optional(&mut f, "namespace", Decoder::text);
+    let namespace = d.optional(&mut f, "namespace", super::decode::dns_label);
     let host_group = d.optional(&mut f, "host_group", Decoder::text);
     let http_domain = d.optional(&mut f, "http_domain", Decoder::text);
     let catalog = d.optional(&mut f, "catalog", decode_catalog);
@@ -163,7 +164,7 @@ pub fn decode_settings<'d>(
         variant: variant?.unwrap_or(WasmcloudVariant::Wadm),
         secrets_backend: secrets_backend?.unwrap_or_else(|| "nats-kv".to_string()),
         http_listen_host: http_listen_host?.unwrap_or_else(|| "0.0.0.0".to_string()),
-        namespace: namespace?.unwrap_or_else(|| "default".to_string()),
+        namespace: namespace?,
         host_group: host_group?,
         http_domain: http_domain?.unwrap_or_else(|| "localhost.direct".to_string()),
         catalog: catalog?.unwrap_or_default(),

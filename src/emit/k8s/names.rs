@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 pub struct Names {
     /// `<service_id>-<deployable>`: Deployment, Service, HPA, PDB, ServiceAccount, ...
     pub base: String,
-    pub namespace: String,
+    /// `None`: no object names a namespace (kubectl, kustomize or Argo CD decides).
+    pub namespace: Option<String>,
     service_id: String,
     deployable: String,
     part_of: String,
@@ -23,13 +24,22 @@ impl Names {
     pub fn new(plan: &Plan, d: &Deployable) -> Self {
         Names {
             base: dns1035(&object_name(&[&plan.service_id, &d.key], MAX_OBJECT_NAME)),
-            namespace: plan.target.k8s.as_ref().map_or_else(|| "default".to_string(), |k| k.namespace.clone()),
+            namespace: plan.namespace.clone(),
             service_id: plan.service_id.clone(),
             deployable: d.key.clone(),
             part_of: plan.domain_pack.clone(),
             profile: plan.profile.clone(),
             environment: plan.environment.clone(),
         }
+    }
+
+    /// The `metadata` of an object built as JSON (CRDs): name, namespace when there is one, labels.
+    pub fn metadata_json(&self, name: &str) -> serde_json::Value {
+        let mut m = serde_json::json!({ "name": name, "labels": self.labels() });
+        if let Some(ns) = &self.namespace {
+            m["namespace"] = serde_json::json!(ns);
+        }
+        m
     }
 
     /// `<base>-<suffix>`, cut to fit.

@@ -67,7 +67,8 @@ pub fn access(plan: &Plan, d: &Deployable, names: &Names) -> Vec<Object> {
         subjects: Some(vec![Subject {
             kind: "ServiceAccount".to_string(),
             name: names.base.clone(),
-            namespace: Some(names.namespace.clone()),
+            // Without one, a RoleBinding's ServiceAccount subject is in the binding's namespace.
+            namespace: names.namespace.clone(),
             ..Default::default()
         }]),
     };
@@ -204,7 +205,7 @@ fn scaled_object(plan: &Plan, d: &Deployable, names: &Names, a: &Autoscale) -> O
     let value = json!({
         "apiVersion": "keda.sh/v1alpha1",
         "kind": "ScaledObject",
-        "metadata": { "name": names.base, "namespace": names.namespace, "labels": names.labels() },
+        "metadata": names.metadata_json(&names.base),
         "spec": {
             "scaleTargetRef": target,
             "minReplicaCount": a.min_replicas,
@@ -288,7 +289,7 @@ pub fn exposure(plan: &Plan, d: &Deployable, names: &Names) -> Vec<Object> {
         let value = json!({
             "apiVersion": "gateway.networking.k8s.io/v1",
             "kind": "HTTPRoute",
-            "metadata": { "name": names.base, "namespace": names.namespace, "labels": names.labels() },
+            "metadata": names.metadata_json(&names.base),
             "spec": spec,
         });
         out.push(Object { kind: "HTTPRoute", name: names.base.clone(), value });

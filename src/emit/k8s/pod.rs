@@ -20,7 +20,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use std::collections::BTreeMap;
 
 pub fn meta(names: &Names, name: &str, labels: BTreeMap<String, String>) -> ObjectMeta {
-    ObjectMeta { name: Some(name.to_string()), namespace: Some(names.namespace.clone()), labels: Some(labels), ..Default::default() }
+    ObjectMeta { name: Some(name.to_string()), namespace: names.namespace.clone(), labels: Some(labels), ..Default::default() }
 }
 
 pub fn int_or_percent(s: &str) -> Option<IntOrString> {

@@ -90,7 +90,7 @@ pub fn settings(plan: &Plan) -> WasmcloudSettings {
             variant: crate::target::WasmcloudVariant::Wadm,
             secrets_backend: "nats-kv".to_string(),
             http_listen_host: "0.0.0.0".to_string(),
-            namespace: "default".to_string(),
+            namespace: None,
             host_group: None,
             http_domain: "localhost.direct".to_string(),
             catalog: Catalog::default(),

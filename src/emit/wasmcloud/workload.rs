@@ -39,17 +39,21 @@ pub fn workload_deployment(plan: &Plan, settings: &WasmcloudSettings, app: &App<
     }
     let labels = super::labels(plan, app);
     let spec = json!({ "replicas": app.instances, "template": { "labels": labels, "spec": spec } });
-    json!({
+    let mut value = json!({
         "apiVersion": API_VERSION,
         "kind": "WorkloadDeployment",
         "metadata": {
             "name": app.name,
-            "namespace": settings.namespace,
             "labels": labels,
             "annotations": { "x07.io/version": super::wadm::version(image, &spec), "x07.io/description": plan.display_name },
         },
         "spec": spec,
-    })
+    });
+    // A WorkloadDeployment is a namespaced Kubernetes object like any other (SPEC §4).
+    if let Some(ns) = &plan.namespace {
+        value["metadata"]["namespace"] = json!(ns);
+    }
+    value
 }
 
 /// One entry per distinct interface the workload's components use: bindings are named after
