@@ -467,6 +467,15 @@ fn check_documents(docs: &[Value]) -> Vec<String> {
                         }
                     }
                 }
+                // Lease env belongs to the cell whose scale class uses the lease, not to every
+                // container of a shared deployable (an api replica must not wait for a lease).
+                let env_value = |n: &str| c["env"].as_array().into_iter().flatten().find(|e| e["name"] == n).and_then(|e| e["value"].as_str());
+                let scale_class = env_value("X07_WORKLOAD_SCALE_CLASS").unwrap_or("");
+                for (var, class) in [("X07_LEADER_ELECTION_ENABLED", "singleton-orchestrator"), ("X07_WORK_LEASES_ENABLED", "leased-worker")] {
+                    if env_value(var).is_some() && scale_class != class {
+                        p.push(format!("{at}: env {var} on a {scale_class:?} container; only {class} cells use that lease"));
+                    }
+                }
                 let mut env_names = BTreeSet::new();
                 for e in c["env"].as_array().into_iter().flatten() {
                     let en = e["name"].as_str().unwrap_or("");
@@ -796,10 +805,13 @@ fn checker_reports_env_labels_and_secrets() {
     env.push(json!({"name": "1BAD-NAME", "value": "x"}));
     env.push(json!({"name": "X07_BINDING_DB_PASSWORD", "value": "hunter2"}));
     env.push(json!({"name": "X07_OS_OBJ_S3_ACCESS_KEY", "value": "AKIA"}));
+    env.push(json!({"name": "X07_WORKLOAD_SCALE_CLASS", "value": "replicated-http"}));
+    env.push(json!({"name": "X07_LEADER_ELECTION_ENABLED", "value": "true"}));
     docs[1]["metadata"]["labels"]["x07.io/profile"] = json!("p".repeat(64));
     docs[0]["spec"]["selector"]["app.kubernetes.io/component"] = json!("api/v2");
     docs.push(json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "db-primary", "namespace": "default"}, "stringData": {"DSN": "x"}}));
     assert_reports(&docs, "env X07_WORKLOAD_CELL_KEY is set twice");
+    assert_reports(&docs, "env X07_LEADER_ELECTION_ENABLED on a \"replicated-http\" container; only singleton-orchestrator cells use that lease");
     assert_reports(&docs, "env name \"1BAD-NAME\" does not match");
     assert_reports(&docs, "env X07_BINDING_DB_PASSWORD looks secret");
     assert_reports(&docs, "env X07_OS_OBJ_S3_ACCESS_KEY looks secret");

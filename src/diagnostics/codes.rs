@@ -123,7 +123,7 @@ code_table! {
     INVALID_ENV_NAME        = "XT210" "invalid-env-name"        InvalidInput Error "an environment variable or key name that Kubernetes rejects";
 
     // Lowering: cells to deployables.
-    SINGLETON_SHARES_DEPLOYABLE = "XT301" "singleton-shares-deployable" Conflict Error "a singleton-orchestrator cell shares a deployable with a replicated cell";
+    SINGLETON_SHARES_DEPLOYABLE = "XT301" "singleton-shares-deployable" Conflict Error "(retired) a singleton-orchestrator cell shared a deployable with a replicated cell: it runs under leader election there now";
     AUTOSCALING_CONFLICT    = "XT302" "autoscaling-conflict"    Conflict     Error "cells of one deployable ask for different scaling";
     DUPLICATE_PORT          = "XT303" "duplicate-port"          Conflict     Error "two cells of one deployable listen on the same port";
     NOTHING_TO_RUN          = "XT304" "nothing-to-run"          InvalidInput Warning "a deployable of only embedded-kernel cells starts nothing";

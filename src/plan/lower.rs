@@ -131,7 +131,6 @@ fn deployable(cx: &mut Ctx<'_>, key: &str, options: &LowerOptions) -> Deployable
     let processes: Vec<&PlannedCell> = cells.iter().filter(|c| c.role == CellRole::Process).collect();
 
     check_runtime_classes(cx, key, &cells);
-    check_singleton(cx, key, &processes);
     check_ports(cx, key, &processes);
     if !cells.iter().any(|c| c.role != CellRole::Embedded) {
         let only = cells.iter().map(|c| format!("`{}`", c.key)).collect::<Vec<_>>().join(", ");
@@ -161,7 +160,7 @@ fn deployable(cx: &mut Ctx<'_>, key: &str, options: &LowerOptions) -> Deployable
     check_scaling(cx, key, &scaling, &processes);
     let rollout = rollout(cx, key, &processes);
 
-    let (lease_kind, leases) = leases(cx, key, &processes, &scaling);
+    let coordination = coordination(cx, key, &processes, &scaling);
     let (image, image_source) = image(key, profile, options);
     if image.is_none() && options.require_images && cells.iter().any(|c| c.role != CellRole::Embedded) {
         let pointer = Pointer::root().key("images");
@@ -172,7 +171,7 @@ fn deployable(cx: &mut Ctx<'_>, key: &str, options: &LowerOptions) -> Deployable
             format!("pass --image {key}=REF (or --image REF for every deployable), or set images.groups.{key} or images.default in profile `{}`", profile.id),
         );
     }
-    let mut d = Deployable { key: key.to_string(), image, image_source, cells, scaling, rollout, leases, lease_kind };
+    let mut d = Deployable { key: key.to_string(), image, image_source, cells, scaling, rollout, coordination };
     annotate_parity(cx, &mut d);
     d
 }
@@ -294,27 +293,6 @@ fn check_runtime_classes(cx: &mut Ctx<'_>, key: &str, cells: &[PlannedCell]) {
     }
 }
 
-fn check_singleton(cx: &mut Ctx<'_>, key: &str, processes: &[&PlannedCell]) {
-    let Some(singleton) = processes.iter().find(|c| c.scale_class == ScaleClass::SingletonOrchestrator) else { return };
-    // With the deployable pinned to one replica (a dev `single` profile), nothing is replicated.
-    if cx.profile.groups.get(key).and_then(|g| g.replicas) == Some(1) {
-        return;
-    }
-    if let Some(other) = processes.iter().find(|c| c.scale_class != ScaleClass::SingletonOrchestrator) {
-        let hint = format!(
-            "give `{}` a topology group of its own (in the manifest, or with the profile's `regroup`), or pin `groups.{key}.replicas` to 1 in the profile",
-            singleton.key
-        );
-        cx.at_cell(
-            &codes::SINGLETON_SHARES_DEPLOYABLE,
-            &other.key,
-            &["scale_class"],
-            format!("singleton-orchestrator `{}` and {} `{}` share deployable `{key}`: one would be pinned to the other's replicas", singleton.key, other.scale_class, other.key),
-            hint,
-        );
-    }
-}
-
 fn check_ports(cx: &mut Ctx<'_>, key: &str, processes: &[&PlannedCell]) {
     let mut seen: BTreeMap<u16, &str> = BTreeMap::new();
     for c in processes {
@@ -396,22 +374,24 @@ fn rollout(cx: &mut Ctx<'_>, key: &str, processes: &[&PlannedCell]) -> Option<Ro
     chosen.map(|(_, r)| r.clone())
 }
 
-fn leases(cx: &Ctx<'_>, key: &str, processes: &[&PlannedCell], scaling: &Scaling) -> (Option<LeaseKind>, Vec<String>) {
+fn coordination(cx: &Ctx<'_>, key: &str, processes: &[&PlannedCell], scaling: &Scaling) -> Vec<Coordination> {
     let base = format!("{}-{key}", cx.manifest.service_id);
-    if processes.iter().any(|c| c.scale_class == ScaleClass::SingletonOrchestrator) {
-        return (Some(LeaseKind::LeaderElection), vec![crate::checks::names::object_name(&[&base, "leader"], 63)]);
+    let hosts = |kind: LeaseKind| processes.iter().any(|c| kind.used_by(c.scale_class));
+    let mut out = Vec::new();
+    if hosts(LeaseKind::LeaderElection) {
+        out.push(Coordination { kind: LeaseKind::LeaderElection, leases: vec![crate::checks::names::object_name(&[&base, "leader"], 63)] });
     }
-    if processes.iter().any(|c| c.scale_class == ScaleClass::LeasedWorker) {
+    if hosts(LeaseKind::WorkLeases) {
         // One work lease per replica the deployable can reach.
         let pool = match scaling {
             Scaling::Fixed { replicas, .. } => *replicas,
             Scaling::Autoscaled(a) => a.max_replicas,
         }
         .max(1);
-        let names = (0..pool).map(|i| crate::checks::names::object_name(&[&base, "lease", &i.to_string()], 63)).collect();
-        return (Some(LeaseKind::WorkLeases), names);
+        let leases = (0..pool).map(|i| crate::checks::names::object_name(&[&base, "lease", &i.to_string()], 63)).collect();
+        out.push(Coordination { kind: LeaseKind::WorkLeases, leases });
     }
-    (None, Vec::new())
+    out
 }
 
 fn image(key: &str, profile: &Profile, options: &LowerOptions) -> (Option<String>, Option<String>) {
@@ -443,11 +423,15 @@ fn annotate_parity(cx: &Ctx<'_>, d: &mut Deployable) {
         Scaling::Autoscaled(a) => a.source.clone(),
     };
     let canary = d.rollout.as_ref().is_some_and(|r| r.strategy == RolloutStrategy::CanaryLite);
+    let leader_note = leader_election_note(cx, d);
     for c in &mut d.cells {
         match c.role {
             CellRole::Embedded => c.parity.push("embedded kernel: runs inside the deployable's host cells, starts no process".to_string()),
             CellRole::Job => {}
             CellRole::Process => {
+                if let (Some(note), ScaleClass::SingletonOrchestrator) = (&leader_note, c.scale_class) {
+                    c.parity.push(note.clone());
+                }
                 if let Some(a) = &c.autoscaling {
                     if a.source != scaling_source {
                         c.parity.push(format!("own autoscaling not used: the deployable scales by {scaling_source}"));
@@ -466,4 +450,23 @@ fn annotate_parity(cx: &Ctx<'_>, d: &mut Deployable) {
             }
         }
     }
+}
+
+/// How a singleton-orchestrator shares a deployable with other long-running cells (SPEC §3):
+/// every replica runs it, the lease picks the one that acts. wasmCloud has no leases (XT5xx says so).
+fn leader_election_note(cx: &Ctx<'_>, d: &Deployable) -> Option<String> {
+    if cx.profile.target_kind == TargetKind::Wasmcloud {
+        return None;
+    }
+    let lease = d.leases_of(LeaseKind::LeaderElection)?.first()?;
+    let shared = d.processes().any(|c| c.scale_class != ScaleClass::SingletonOrchestrator);
+    let raised = match &d.scaling {
+        Scaling::Autoscaled(a) => d
+            .processes()
+            .filter_map(|c| c.autoscaling.as_ref())
+            .find(|own| own.source == a.source && own.min_replicas < a.min_replicas)
+            .map(|own| format!("; min_replicas raised from {} to {} so a standby replica is ready", own.min_replicas, a.min_replicas)),
+        Scaling::Fixed { .. } => None,
+    };
+    shared.then(|| format!("runs under leader election in shared deployable `{}`: every replica runs it, the holder of lease `{lease}` acts{}", d.key, raised.unwrap_or_default()))
 }

@@ -56,12 +56,23 @@ pub struct Deployable {
     pub scaling: Scaling,
     /// The rollout of the long-running cells.
     pub rollout: Option<Rollout>,
-    /// Lease names for leader election or work leases.
-    pub leases: Vec<String>,
-    pub lease_kind: Option<LeaseKind>,
+    /// The leases its cells coordinate through: a leader lease when it hosts a
+    /// singleton-orchestrator, a pool of work leases when it hosts a leased-worker (both when
+    /// it hosts both), in that order.
+    pub coordination: Vec<Coordination>,
 }
 
 impl Deployable {
+    /// Every lease name of the deployable, leader lease first.
+    pub fn lease_names(&self) -> impl Iterator<Item = &String> {
+        self.coordination.iter().flat_map(|c| &c.leases)
+    }
+
+    /// The leases of one kind, if the deployable has them.
+    pub fn leases_of(&self, kind: LeaseKind) -> Option<&[String]> {
+        self.coordination.iter().find(|c| c.kind == kind).map(|c| c.leases.as_slice())
+    }
+
     /// Cells that run as processes of the deployable (one container each).
     pub fn processes(&self) -> impl Iterator<Item = &PlannedCell> {
         self.cells.iter().filter(|c| c.role == CellRole::Process)
@@ -90,6 +101,24 @@ impl Deployable {
 pub enum LeaseKind {
     LeaderElection,
     WorkLeases,
+}
+
+/// One kind of lease and its names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Coordination {
+    pub kind: LeaseKind,
+    /// One name for leader election; one per reachable replica for work leases.
+    pub leases: Vec<String>,
+}
+
+impl LeaseKind {
+    /// The scale class whose cells take part in this kind of lease.
+    pub fn used_by(self, class: ScaleClass) -> bool {
+        match self {
+            LeaseKind::LeaderElection => class == ScaleClass::SingletonOrchestrator,
+            LeaseKind::WorkLeases => class == ScaleClass::LeasedWorker,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

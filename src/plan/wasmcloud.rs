@@ -275,7 +275,7 @@ fn ignored_settings(cx: &mut Check<'_>, d: &Deployable, c: &super::PlannedCell) 
             ignored.push("event ack_mode, max_in_flight and drain_timeout_seconds (the messaging provider decides)");
         }
     }
-    if c.role == CellRole::Process && d.lease_kind.is_some() {
+    if c.role == CellRole::Process && !d.coordination.is_empty() {
         ignored.push("leases (wasmCloud has no leader election; run one instance)");
     }
     if ignored.is_empty() {

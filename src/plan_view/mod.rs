@@ -14,7 +14,7 @@ pub use materialise::Materialisation;
 
 use crate::emit::{self, Artifact};
 use crate::manifest::{CellKind, IngressKind, Placement, Probes, Rollout, RuntimeClass, ScaleClass, TargetKind};
-use crate::plan::{Autoscale, CellRole, Deployable, LeaseKind, Plan, PlannedCell, PlannedEvent, PlannedSchedule, ResolvedBy, Scaling};
+use crate::plan::{Autoscale, CellRole, Coordination, Deployable, Plan, PlannedCell, PlannedEvent, PlannedSchedule, ResolvedBy, Scaling};
 use crate::target::Resources;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -51,10 +51,9 @@ pub struct DeployableView {
     /// How its long-running cells scale; `None` when it has none (only jobs or kernels).
     pub scaling: Option<ScalingView>,
     pub rollout: Option<Rollout>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lease_kind: Option<LeaseKind>,
+    /// Leader election and work leases, one entry per kind.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub leases: Vec<String>,
+    pub coordination: Vec<Coordination>,
     /// In manifest order.
     pub cells: Vec<CellView>,
     /// What the target gets for it, in install order.
@@ -181,8 +180,7 @@ fn deployable(target_kind: TargetKind, d: &Deployable, artifacts: &[Artifact]) -
         image_source: d.image_source.clone(),
         scaling: d.processes().next().map(|_| scaling(target_kind, &d.scaling, &objects)),
         rollout: d.processes().next().and(d.rollout.clone()),
-        lease_kind: d.lease_kind,
-        leases: d.leases.clone(),
+        coordination: d.coordination.clone(),
         cells: d.cells.iter().map(|c| cell(c, &own)).collect(),
         objects,
     }

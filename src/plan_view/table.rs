@@ -24,9 +24,16 @@ pub fn render(v: &PlanView) -> String {
             out.push_str(&labelled(2, "scaling", LABEL, &text::scaling(d.scaling.as_ref())));
             out.push_str(&labelled(2, "rollout", LABEL, &text::rollout(d.rollout.as_ref())));
         }
-        if !d.leases.is_empty() {
-            let kind = d.lease_kind.map_or("leases", |k| if k == crate::plan::LeaseKind::LeaderElection { "leader election" } else { "work leases" });
-            out.push_str(&labelled(2, "leases", LABEL, &format!("{kind}: {}", d.leases.join(" "))));
+        if !d.coordination.is_empty() {
+            let kinds: Vec<String> = d
+                .coordination
+                .iter()
+                .map(|c| {
+                    let kind = if c.kind == crate::plan::LeaseKind::LeaderElection { "leader election" } else { "work leases" };
+                    format!("{kind}: {}", c.leases.join(" "))
+                })
+                .collect();
+            out.push_str(&labelled(2, "leases", LABEL, &kinds.join("; ")));
         }
         let objects = if !d.runs {
             "none (only embedded kernels)".to_string()

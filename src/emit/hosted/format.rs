@@ -72,9 +72,10 @@ pub struct HostedDeployable {
     pub scaling: HostedScaling,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rollout: Option<Rollout>,
-    /// Leader election or work leases the platform must provide.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub coordination: Option<Coordination>,
+    /// Leader election and work leases the platform must provide (a leader lease for a
+    /// singleton-orchestrator, a pool for leased-workers), one entry per kind.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coordination: Vec<Coordination>,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]

@@ -162,13 +162,17 @@ fn deployable(d: &Deployable) -> HostedDeployable {
             },
         },
         rollout: d.rollout.clone(),
-        coordination: d.lease_kind.map(|kind| Coordination {
-            kind: match kind {
-                plan::LeaseKind::LeaderElection => CoordinationKind::LeaderElection,
-                plan::LeaseKind::WorkLeases => CoordinationKind::WorkLeases,
-            },
-            leases: d.leases.clone(),
-        }),
+        coordination: d
+            .coordination
+            .iter()
+            .map(|c| Coordination {
+                kind: match c.kind {
+                    plan::LeaseKind::LeaderElection => CoordinationKind::LeaderElection,
+                    plan::LeaseKind::WorkLeases => CoordinationKind::WorkLeases,
+                },
+                leases: c.leases.clone(),
+            })
+            .collect(),
     }
 }
 

@@ -44,7 +44,7 @@ pub fn autoscaler(plan: &Plan, d: &Deployable) -> Autoscaler {
 
 /// ServiceAccount, Role, RoleBinding and Leases for leader election or work leases.
 pub fn access(plan: &Plan, d: &Deployable, names: &Names) -> Vec<Object> {
-    if d.lease_kind.is_none() || d.processes().next().is_none() {
+    if d.coordination.is_empty() || d.processes().next().is_none() {
         return Vec::new();
     }
     let _ = plan;
@@ -55,7 +55,7 @@ pub fn access(plan: &Plan, d: &Deployable, names: &Names) -> Vec<Object> {
         rules: Some(vec![PolicyRule {
             api_groups: Some(vec!["coordination.k8s.io".to_string()]),
             resources: Some(vec!["leases".to_string()]),
-            resource_names: Some(d.leases.clone()),
+            resource_names: Some(d.lease_names().cloned().collect()),
             // The Leases are emitted here, so the pods never need to create them.
             verbs: vec!["get".to_string(), "list".to_string(), "watch".to_string(), "update".to_string(), "patch".to_string()],
             ..Default::default()
@@ -77,7 +77,7 @@ pub fn access(plan: &Plan, d: &Deployable, names: &Names) -> Vec<Object> {
         Object { kind: "Role", name: role_name.clone(), value: to_value(&role) },
         Object { kind: "RoleBinding", name: role_name, value: to_value(&binding) },
     ];
-    for lease in &d.leases {
+    for lease in d.lease_names() {
         let l = Lease { metadata: meta(names, lease, names.labels()), spec: Some(LeaseSpec::default()) };
         out.push(Object { kind: "Lease", name: lease.clone(), value: to_value(&l) });
     }

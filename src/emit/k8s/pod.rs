@@ -165,7 +165,7 @@ pub fn cron_job(plan: &Plan, d: &Deployable, cell: &PlannedCell, names: &Names) 
 }
 
 fn pod_spec(plan: &Plan, d: &Deployable, cells: &[&PlannedCell], containers: Vec<Container>, names: &Names, restart: Option<&str>) -> PodSpec {
-    let leases = d.lease_kind.is_some() && restart.is_none();
+    let leases = !d.coordination.is_empty() && restart.is_none();
     let drain = cells.iter().filter_map(|c| c.event.as_ref().and_then(|e| e.drain_timeout_seconds)).max();
     let wasm = cells.iter().any(|c| c.runtime_class == RuntimeClass::WasmComponent);
     PodSpec {
@@ -324,19 +324,21 @@ fn environment(plan: &Plan, d: &Deployable, c: &PlannedCell, names: &Names) -> (
         env.push(field("X07_JOB_RUN_ID", "metadata.labels['job-name']"));
         env.push(plain("X07_JOB_CHECKPOINT_KEY", format!("{}:{}:$(X07_JOB_RUN_ID)", plan.service_id, c.key)));
     }
+    // Only the cell whose scale class uses the lease gets its env: the other cells of a shared
+    // deployable serve in every replica.
     if c.schedule.is_none() {
-        match d.lease_kind {
-            Some(LeaseKind::LeaderElection) => {
-                env.push(plain("X07_LEADER_ELECTION_ENABLED", "true"));
-                env.push(plain("X07_LEADER_ELECTION_LEASE_NAME", &d.leases[0]));
-                env.push(field("X07_K8S_LEASE_NAMESPACE", "metadata.namespace"));
+        for lease in d.coordination.iter().filter(|l| l.kind.used_by(c.scale_class)) {
+            match lease.kind {
+                LeaseKind::LeaderElection => {
+                    env.push(plain("X07_LEADER_ELECTION_ENABLED", "true"));
+                    env.push(plain("X07_LEADER_ELECTION_LEASE_NAME", &lease.leases[0]));
+                }
+                LeaseKind::WorkLeases => {
+                    env.push(plain("X07_WORK_LEASES_ENABLED", "true"));
+                    env.push(plain("X07_WORK_LEASE_NAMES", lease.leases.join(",")));
+                }
             }
-            Some(LeaseKind::WorkLeases) => {
-                env.push(plain("X07_WORK_LEASES_ENABLED", "true"));
-                env.push(plain("X07_WORK_LEASE_NAMES", d.leases.join(",")));
-                env.push(field("X07_K8S_LEASE_NAMESPACE", "metadata.namespace"));
-            }
-            None => {}
+            env.push(field("X07_K8S_LEASE_NAMESPACE", "metadata.namespace"));
         }
     }
     env.push(plain("OTEL_SERVICE_NAME", &plan.service_id));
