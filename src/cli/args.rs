@@ -1,4 +1,6 @@
-//! The command line, as clap parses it.
+//! The command line, as clap parses it. Nothing here decides anything: combinations of
+//! flags, repeated keys and defaults that depend on other flags are resolved in one place,
+//! `resolve.rs`, into the typed `Invocation` the commands run.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -9,8 +11,19 @@ pub const DEFAULT_MANIFEST: &str = "arch/service/index.x07service.json";
 #[derive(Debug, Parser)]
 #[command(name = "x07-topo", version, about = "The topology compiler for X07 services", max_term_width = 100)]
 pub struct Cli {
+    /// When to colour diagnostics, help and errors: `auto` colours a terminal unless
+    /// NO_COLOR is set (CLICOLOR_FORCE colours even off a terminal).
+    #[arg(long, value_enum, value_name = "WHEN", default_value = "auto", global = true)]
+    pub color: ColorWhen,
     #[command(subcommand)]
     pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -25,24 +38,50 @@ pub enum Command {
     Diff(DiffArgs),
     /// Print the JSON Schema of an input or output format.
     Schema(SchemaArgs),
+    /// Print a shell completion script (e.g. `x07-topo completions bash > /etc/bash_completion.d/x07-topo`).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) of x07-topo or of one of its commands.
+    Man(ManArgs),
+}
+
+/// `check` prints diagnostics, so it also speaks the CI annotation formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Human,
+    /// One JSON report object (x07.topo.report@0.1.0) on stdout.
+    Json,
+    /// A SARIF 2.1.0 log on stdout (code scanning).
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=...`) on stdout.
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub enum PlanFormat {
     Human,
+    /// One JSON report object (x07.topo.report@0.1.0) on stdout.
     Json,
-    /// A Mermaid flowchart (`plan` only).
+    /// A Mermaid flowchart.
     Mermaid,
 }
 
+/// What every other command prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Human,
+    /// One JSON report object (x07.topo.report@0.1.0) on stdout.
+    Json,
+}
+
 #[derive(Debug, Args)]
-pub struct OutputArgs {
-    /// Human text, or one JSON report object (x07.topo.report@0.1.0) on stdout.
-    #[arg(long, value_enum, default_value = "human")]
-    pub format: Format,
-    /// Fail (exit 1) when there are warnings.
+pub struct LintArgs {
+    /// Fail (exit 1) when there are warnings that are not allowed.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Allow a warning code (e.g. XT122): counted, not printed, listed as suppressed in JSON.
+    /// Repeatable; wins over the profile's `lints`.
+    #[arg(long, value_name = "CODE")]
+    pub allow: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -60,8 +99,10 @@ pub struct CheckArgs {
     /// Repeatable; without it, every profile the manifest declares is checked.
     #[arg(long = "profile", value_name = "ID|PATH")]
     pub profiles: Vec<String>,
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: CheckFormat,
     #[command(flatten)]
-    pub output: OutputArgs,
+    pub lints: LintArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -81,6 +122,10 @@ pub struct SchemaArgs {
     /// Which format.
     #[arg(value_enum)]
     pub kind: SchemaKind,
+    /// `human` and `json` both print the schema itself (it is JSON); usage errors under
+    /// `json` are a JSON report.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ReportFormat,
 }
 
 #[derive(Debug, Args)]
@@ -97,13 +142,15 @@ pub struct RenderArgs {
     #[arg(long, value_name = "DIR|-", default_value = "-")]
     pub out: String,
     /// Write nothing; exit 1 with a unified diff when DIR differs from what would be rendered.
-    #[arg(long, requires = "out")]
+    #[arg(long)]
     pub check: bool,
     /// The Kubernetes namespace of every namespaced object; overrides the profile's and the target's.
     #[arg(long, value_name = "NS")]
     pub namespace: Option<String>,
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ReportFormat,
     #[command(flatten)]
-    pub output: OutputArgs,
+    pub lints: LintArgs,
 }
 
 #[derive(Debug, Args)]
@@ -119,8 +166,10 @@ pub struct PlanArgs {
     /// The Kubernetes namespace of every namespaced object; overrides the profile's and the target's.
     #[arg(long, value_name = "NS")]
     pub namespace: Option<String>,
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: PlanFormat,
     #[command(flatten)]
-    pub output: OutputArgs,
+    pub lints: LintArgs,
 }
 
 #[derive(Debug, Args)]
@@ -142,6 +191,22 @@ pub struct DiffArgs {
     /// The Kubernetes namespace of every namespaced object; overrides the profile's and the target's.
     #[arg(long, value_name = "NS")]
     pub namespace: Option<String>,
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ReportFormat,
     #[command(flatten)]
-    pub output: OutputArgs,
+    pub lints: LintArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A command, for its own page (`x07-topo-render(1)`); without it, the main page.
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
 }

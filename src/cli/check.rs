@@ -1,18 +1,17 @@
 //! `x07-topo check`.
 
-use super::args::CheckArgs;
+use super::resolve::Check;
 use super::load;
 use super::output::{self, Outcome};
-use crate::inputs;
 use crate::plan::{self, LowerOptions};
 use serde_json::json;
 use std::fmt::Write;
 
-pub fn run(args: &CheckArgs) -> i32 {
+pub fn run(args: &Check) -> i32 {
     let mut diags = Vec::new();
     let mut result = serde_json::Value::Null;
     let mut human = String::new();
-    if let Some(loaded) = load::inputs(&args.manifest.manifest, &args.profiles, &mut diags) {
+    if let Some(loaded) = load::inputs(&args.manifest, &args.profiles, &mut diags) {
         let manifest = loaded.manifest();
         let name = &loaded.input.doc.source.name;
         let mut listed = Vec::new();
@@ -44,6 +43,5 @@ pub fn run(args: &CheckArgs) -> i32 {
             "profiles": listed,
         });
     }
-    let diags = inputs::finish(diags);
-    output::print(&args.output, Outcome { command: "check", diags, result, human })
+    output::print(&args.report, Outcome::new(diags, result, human))
 }

@@ -2,13 +2,12 @@
 //! their rendered files), or one profile's rendering compared with a committed folder
 //! (`--against DIR`, the engine of `render --check`).
 
-use super::args::DiffArgs;
+use super::resolve::{Diff, DiffMode};
 use super::load::{self, Loaded};
 use super::output::{self, Outcome};
-use super::{plan, render, usage_error};
+use super::{plan, render};
 use crate::diagnostics::{self, codes, Diagnostic};
 use crate::emit;
-use crate::inputs;
 use crate::outdir;
 use crate::plan::{ImageOverride, Plan};
 use crate::plan_view::{diff, PlanView};
@@ -16,47 +15,43 @@ use crate::profile::Profile;
 use serde_json::json;
 use std::collections::BTreeMap;
 
-pub fn run(args: &DiffArgs) -> i32 {
+pub fn run(args: &Diff) -> i32 {
     if let Some(d) = super::namespace_problem(args.namespace.as_deref()) {
         return failed(args, vec![d]);
     }
-    let n = args.profiles.len();
-    match (&args.against, n) {
-        (Some(dir), 1) => against(args, dir),
-        (Some(_), _) => usage_error(&format!("--against compares one profile with a folder: give exactly one --profile (got {n})")),
-        (None, 2) => between(args),
-        (None, _) => usage_error(&format!("diff compares two profiles: give --profile A --profile B (got {n}), or one --profile with --against DIR")),
+    match &args.mode {
+        DiffMode::Against { profile, dir } => against(args, profile, dir),
+        DiffMode::Between { a, b, artifacts } => between(args, &[a.clone(), b.clone()], *artifacts),
     }
 }
 
-fn failed(args: &DiffArgs, diags: Vec<Diagnostic>) -> i32 {
-    output::print(&args.output, Outcome { command: "diff", diags: inputs::finish(diags), result: serde_json::Value::Null, human: String::new() })
+fn failed(args: &Diff, diags: Vec<Diagnostic>) -> i32 {
+    output::print(&args.report, Outcome::diagnostics(diags))
 }
 
 /// `--against DIR`: exactly what `render --check --out DIR` does.
-fn against(args: &DiffArgs, dir: &str) -> i32 {
+fn against(args: &Diff, profile: &str, dir: &str) -> i32 {
     let mut diags = Vec::new();
-    match render::artifacts(&args.manifest.manifest, &args.profiles[0], &args.image, args.namespace.as_deref(), &mut diags) {
-        Some(artifacts) => render::check_folder("diff", "against", dir, &artifacts, &args.output, diags),
+    match render::artifacts(&args.manifest, profile, &args.images, args.namespace.as_deref(), &mut diags) {
+        Some(artifacts) => render::check_folder("against", dir, &artifacts, &args.report, diags),
         None => failed(args, diags),
     }
 }
 
-fn between(args: &DiffArgs) -> i32 {
+fn between(args: &Diff, profiles: &[String], with_artifacts: bool) -> i32 {
     let mut diags = Vec::new();
-    let Some(loaded) = load::inputs(&args.manifest.manifest, &args.profiles, &mut diags) else { return failed(args, diags) };
+    let Some(loaded) = load::inputs(&args.manifest, profiles, &mut diags) else { return failed(args, diags) };
     if diagnostics::has_errors(&diags) || loaded.profiles.len() != 2 {
         return failed(args, diags);
     }
-    let images: Vec<ImageOverride> = args.image.iter().map(|i| ImageOverride::parse(i)).collect();
-    let images = images_per_profile(&loaded, &images);
+    let images = images_per_profile(&loaded, &args.images);
     let plans: Vec<Option<Plan>> = loaded.profiles.iter().zip(&images).map(|(p, imgs)| plan::lower(&loaded, p, imgs, false, args.namespace.as_deref(), &mut diags)).collect();
     let (Some(Some(a)), Some(Some(b))) = (plans.first(), plans.get(1)) else { return failed(args, diags) };
     let (view_a, view_b) = (PlanView::of(a), PlanView::of(b));
     let changes = diff::diff(&view_a, &view_b);
     let mut human = diff::render(&view_a, &view_b, &changes);
     let mut result = json!({ "from": view_a.profile, "to": view_b.profile, "changes": changes });
-    if args.artifacts {
+    if with_artifacts {
         let rendered: Vec<Option<BTreeMap<String, String>>> =
             loaded.profiles.iter().zip(&images).map(|(p, imgs)| rendered_files(&loaded, p, imgs, args.namespace.as_deref(), &mut diags)).collect();
         let (section, value) = match (&rendered[0], &rendered[1]) {
@@ -66,7 +61,7 @@ fn between(args: &DiffArgs) -> i32 {
         human.push_str(&section);
         result["artifacts"] = value;
     }
-    output::print(&args.output, Outcome { command: "diff", diags: inputs::finish(diags), result, human })
+    output::print(&args.report, Outcome::new(diags, result, human))
 }
 
 /// `--image KEY=REF` names a deployable of one placement (`api` exists only split by cell),

@@ -1,73 +1,68 @@
-//! The shell: parses arguments once, reads files, calls the kernel, prints, and picks the
-//! exit code. Nothing below this module touches the file system or the terminal.
+//! The shell: parses arguments once, resolves them (`resolve.rs`), reads files, calls the
+//! kernel, prints, and picks the exit code. Nothing below this module touches the file
+//! system, the environment or the terminal.
 
 mod args;
 mod check;
+mod color;
 mod diff;
+mod docs;
 mod load;
 mod output;
 mod plan;
 mod render;
+mod resolve;
 mod schema;
 
-pub use args::{Cli, Command, Format};
+pub use args::{Cli, Command};
+pub use resolve::Format;
 
-use clap::{CommandFactory, Parser};
+use clap::{CommandFactory, FromArgMatches};
+use std::ffi::OsString;
+use std::io::IsTerminal;
+
+/// The schema versions of the documents x07-topo reads.
+pub const READS: &[&str] = &[crate::manifest::SCHEMA_VERSION, crate::profile::SCHEMA_VERSION, crate::target::SCHEMA_VERSION];
+
+/// The oldest Kubernetes API the emitted objects are built against (k8s-openapi's feature;
+/// `tests/cli.rs` checks that Cargo.toml enables this one).
+pub const KUBERNETES_API: &str = "v1_33";
+
+/// `--version`: the version, the input formats, the Kubernetes API baseline.
+fn long_version() -> String {
+    format!("{}\nreads: {}\nkubernetes api: {KUBERNETES_API}", env!("CARGO_PKG_VERSION"), READS.join(", "))
+}
+
+/// The clap definition, with colour decided and the long version filled in. Completions
+/// and the man page are generated from this same definition.
+pub fn definition(color: bool) -> clap::Command {
+    let choice = if color { clap::ColorChoice::Always } else { clap::ColorChoice::Never };
+    Cli::command().color(choice).long_version(long_version())
+}
 
 /// Runs the program with the process's arguments; returns the exit code.
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    // Only for the flags that must be known even when clap rejects the line (`--color`,
+    // `--format json`); everything else is read from clap's one parse.
+    let raw: Vec<String> = args.iter().map(|a| a.to_string_lossy().into_owned()).collect();
+    let when = color::requested(&raw);
+    let stderr_color = color::decide(when, &color::process_env, std::io::stderr().is_terminal());
+    let cli = match definition(stderr_color).try_get_matches_from(&args).and_then(|m| Cli::from_arg_matches(&m)) {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => {
-            let _ = e.print(); // --help, --version
+            // --help and --version go to stdout: colour them for stdout.
+            let stdout_color = color::decide(when, &color::process_env, std::io::stdout().is_terminal());
+            let e = definition(stdout_color).try_get_matches_from(&args).err().unwrap_or(e);
+            let _ = e.print();
             return output::EXIT_OK;
         }
-        Err(e) => return bad_command_line(&e),
+        Err(e) => return output::clap_failure(&e, &raw),
     };
-    run(cli)
-}
-
-/// A command line clap rejected: clap's own text, or, when the caller asked for
-/// `--format json`, a JSON report with a usage diagnostic, since tools read stdout.
-fn bad_command_line(e: &clap::Error) -> i32 {
-    let args: Vec<String> = std::env::args().collect();
-    let wants_json = args.windows(2).any(|w| w[0] == "--format" && w[1] == "json") || args.iter().any(|a| a == "--format=json");
-    if !wants_json {
-        let _ = e.print();
-        return output::EXIT_USAGE_OR_IO;
+    match resolve::resolve(cli.command, stderr_color) {
+        Ok(invocation) => run(invocation),
+        Err(usage) => output::usage_failure(&usage, stderr_color),
     }
-    let text = e.to_string();
-    let first = text.lines().next().unwrap_or_default().trim_start_matches("error: ").to_string();
-    let command = args.get(1).filter(|a| !a.starts_with('-')).cloned().unwrap_or_default();
-    let diag = crate::diagnostics::Diagnostic::about_file(&crate::diagnostics::codes::USAGE, "", first, "run `x07-topo --help` (or `x07-topo <command> --help`) for the accepted arguments");
-    let diags = [diag];
-    let report = crate::report::Report { schema_version: crate::report::SCHEMA_VERSION, command: &command, ok: false, diagnostics: &diags, result: serde_json::Value::Null };
-    output::write_stdout(&report.to_json());
-    output::EXIT_USAGE_OR_IO
-}
-
-pub fn run(cli: Cli) -> i32 {
-    if let Some(command) = mermaid_outside_plan(&cli.command) {
-        return usage_error(&format!("--format mermaid is only for `plan`; `{command}` prints human or json"));
-    }
-    match cli.command {
-        Command::Check(args) => check::run(&args),
-        Command::Plan(args) => plan::run(&args),
-        Command::Render(args) => render::run(&args),
-        Command::Diff(args) => diff::run(&args),
-        Command::Schema(args) => schema::run(&args),
-    }
-}
-
-/// The command that was given `--format mermaid` although only `plan` draws graphs.
-fn mermaid_outside_plan(command: &Command) -> Option<&'static str> {
-    let (name, format) = match command {
-        Command::Check(a) => ("check", a.output.format),
-        Command::Render(a) => ("render", a.output.format),
-        Command::Diff(a) => ("diff", a.output.format),
-        Command::Plan(_) | Command::Schema(_) => return None,
-    };
-    (format == Format::Mermaid).then_some(name)
 }
 
 /// `--namespace NS` must be a namespace Kubernetes accepts; a bad one is a usage error (exit 2)
@@ -84,8 +79,15 @@ pub(crate) fn namespace_problem(namespace: Option<&str>) -> Option<crate::diagno
     })
 }
 
-/// Prints a usage error the way clap prints its own (with the usage line); exit code 2.
-pub(crate) fn usage_error(message: &str) -> i32 {
-    let _ = Cli::command().error(clap::error::ErrorKind::ArgumentConflict, message).print();
-    output::EXIT_USAGE_OR_IO
+pub fn run(invocation: resolve::Invocation) -> i32 {
+    use resolve::Invocation;
+    match invocation {
+        Invocation::Check(c) => check::run(&c),
+        Invocation::Plan(p) => plan::run(&p),
+        Invocation::Render(r) => render::run(&r),
+        Invocation::Diff(d) => diff::run(&d),
+        Invocation::Schema(s) => schema::run(&s),
+        Invocation::Completions(shell) => docs::completions(shell),
+        Invocation::Man(command) => docs::man(command.as_deref()),
+    }
 }

@@ -1,18 +1,40 @@
-//! Printing results and choosing the exit code.
+//! Printing results and choosing the exit code: the one place that decides both, so `ok`
+//! in a JSON report and the exit code can never disagree.
 
-use super::args::{Format, OutputArgs};
+use super::resolve::{Format, Reporting, UsageError};
+use crate::diagnostics::lints::{self, Lints};
 use crate::diagnostics::{self, codes, Diagnostic, HumanStyle};
-use crate::report::{Report, SCHEMA_VERSION};
-use std::io::{IsTerminal, Write};
+use crate::report::{github, sarif, Report, SCHEMA_VERSION};
+use std::io::Write;
 
 /// What a command produced.
 pub struct Outcome {
-    pub command: &'static str,
     pub diags: Vec<Diagnostic>,
     /// The `result` of the JSON report.
     pub result: serde_json::Value,
     /// What human output prints on stdout when there are no errors.
     pub human: String,
+    /// A failure the command found that is not a diagnostic about the inputs (drift found
+    /// by `--check` or `--against`): exit 1, `ok` false, and this line on stderr.
+    pub failure: Option<String>,
+    /// The `lints` of the profiles the run used.
+    pub lints: Vec<Lints>,
+}
+
+impl Outcome {
+    pub fn new(diags: Vec<Diagnostic>, result: serde_json::Value, human: String) -> Self {
+        Outcome { diags, result, human, failure: None, lints: Vec::new() }
+    }
+
+    /// Only diagnostics (the run stopped before it had a result).
+    pub fn diagnostics(diags: Vec<Diagnostic>) -> Self {
+        Outcome::new(diags, serde_json::Value::Null, String::new())
+    }
+
+    pub fn failing(mut self, failure: Option<String>) -> Self {
+        self.failure = failure;
+        self
+    }
 }
 
 /// Exit codes (SPEC §1).
@@ -20,10 +42,12 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_INPUT: i32 = 1;
 pub const EXIT_USAGE_OR_IO: i32 = 2;
 
-pub fn exit_code(diags: &[Diagnostic], deny_warnings: bool) -> i32 {
-    if diags.iter().any(|d| d.is_error() && [&codes::FILE_UNREADABLE, &codes::USAGE, &codes::INVALID_NAMESPACE].contains(&d.code)) {
+/// The exit code of a run: 2 for usage and I/O failures, 1 for errors in the inputs, denied
+/// warnings (`--deny-warnings`, a profile's `lints.deny`) or a failure the command found.
+fn exit_code(shown: &[Diagnostic], denied: bool, failed: bool, deny_warnings: bool) -> i32 {
+    if shown.iter().any(|d| d.is_error() && [&codes::FILE_UNREADABLE, &codes::USAGE, &codes::INVALID_NAMESPACE].contains(&d.code)) {
         EXIT_USAGE_OR_IO
-    } else if diagnostics::has_errors(diags) || (deny_warnings && !diags.is_empty()) {
+    } else if diagnostics::has_errors(shown) || denied || failed || (deny_warnings && !shown.is_empty()) {
         EXIT_INPUT
     } else {
         EXIT_OK
@@ -31,25 +55,94 @@ pub fn exit_code(diags: &[Diagnostic], deny_warnings: bool) -> i32 {
 }
 
 /// Prints the outcome: human diagnostics on stderr and the result on stdout, or one JSON
-/// report on stdout. Returns the exit code.
-pub fn print(out: &OutputArgs, outcome: Outcome) -> i32 {
-    let code = exit_code(&outcome.diags, out.deny_warnings);
-    match out.format {
+/// report (SARIF log, workflow commands) on stdout. Returns the exit code.
+pub fn print(report: &Reporting, outcome: Outcome) -> i32 {
+    let mut diags = outcome.diags;
+    diagnostics::sort(&mut diags);
+    let profile_lints: Vec<&Lints> = outcome.lints.iter().collect();
+    let leveled = lints::level(diags, &report.allow, &profile_lints);
+    let code = exit_code(&leveled.shown, !leveled.denied.is_empty(), outcome.failure.is_some(), report.deny_warnings);
+    match report.format {
         Format::Json => {
-            let report = Report { schema_version: SCHEMA_VERSION, command: outcome.command, ok: code == EXIT_OK, diagnostics: &outcome.diags, result: outcome.result };
-            write_stdout(&report.to_json());
+            let json = Report {
+                schema_version: SCHEMA_VERSION,
+                command: report.command,
+                ok: code == EXIT_OK,
+                diagnostics: &leveled.shown,
+                suppressed: &leveled.suppressed,
+                result: outcome.result,
+            };
+            write_stdout(&json.to_json());
         }
+        Format::Sarif => {
+            let log = sarif::log(env!("CARGO_PKG_VERSION"), &leveled.shown, &leveled.suppressed);
+            write_stdout(&(serde_json::to_string_pretty(&log).expect("a SARIF log serialises") + "\n"));
+        }
+        Format::Github => write_stdout(&github::render(&leveled.shown)),
         // Mermaid text is a command's human output in another notation (`plan` only).
         Format::Human | Format::Mermaid => {
-            let style = HumanStyle { color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() };
-            let text = diagnostics::render_human(&outcome.diags, style);
+            let mut text = diagnostics::render_human(&leveled.shown, HumanStyle { color: report.color });
+            if !leveled.suppressed.is_empty() {
+                let mut allowed: Vec<&str> = leveled.suppressed.iter().map(|d| d.code.id).collect();
+                allowed.dedup();
+                text.push_str(&format!("{} allowed warning(s) not shown: {}\n", leveled.suppressed.len(), allowed.join(", ")));
+            }
+            if !leveled.denied.is_empty() {
+                let denied: Vec<&str> = leveled.denied.iter().map(|c| c.id).collect();
+                text.push_str(&format!("failing: the profile's lints deny {}\n", denied.join(", ")));
+            }
+            if let Some(failure) = &outcome.failure {
+                text.push_str(failure);
+                text.push('\n');
+            }
             let _ = std::io::stderr().write_all(text.as_bytes());
-            if !diagnostics::has_errors(&outcome.diags) {
+            if !diagnostics::has_errors(&leveled.shown) {
                 write_stdout(&outcome.human);
             }
         }
     }
     code
+}
+
+/// A command line x07-topo cannot run: clap's style of error on stderr (with the command's
+/// usage line), or under `--format json` a JSON report with XT902. Exit code 2.
+pub fn usage_failure(usage: &UsageError, color: bool) -> i32 {
+    if usage.format == Format::Json {
+        return json_usage_report(usage.command, usage.message.clone(), format!("run `x07-topo {} --help` for the accepted arguments", usage.command));
+    }
+    let mut definition = super::definition(color);
+    definition.build();
+    let error = match definition.find_subcommand_mut(usage.command) {
+        Some(sub) => sub.error(clap::error::ErrorKind::ArgumentConflict, &usage.message),
+        None => definition.error(clap::error::ErrorKind::ArgumentConflict, &usage.message),
+    };
+    let _ = error.print();
+    EXIT_USAGE_OR_IO
+}
+
+/// A command line clap rejected: clap's own text, or, when the caller asked for
+/// `--format json`, a JSON report with a usage diagnostic, since tools read stdout.
+pub fn clap_failure(e: &clap::Error, raw: &[String]) -> i32 {
+    let wants_json = raw.windows(2).any(|w| w[0] == "--format" && w[1] == "json") || raw.iter().any(|a| a == "--format=json");
+    if !wants_json {
+        let _ = e.print();
+        return EXIT_USAGE_OR_IO;
+    }
+    let text = e.to_string();
+    let first = text.lines().next().unwrap_or_default().trim_start_matches("error: ").to_string();
+    // clap's "did you mean" tips become the hint.
+    let tips: Vec<&str> = text.lines().filter_map(|l| l.trim().strip_prefix("tip: ")).collect();
+    let hint = if tips.is_empty() { "run `x07-topo --help` (or `x07-topo <command> --help`) for the accepted arguments".to_string() } else { tips.join("; ") };
+    let definition = super::definition(false);
+    let command = raw.iter().skip(1).find_map(|a| definition.get_subcommands().map(|c| c.get_name()).find(|n| n == a)).unwrap_or_default();
+    json_usage_report(command, first, hint)
+}
+
+fn json_usage_report(command: &str, message: String, hint: String) -> i32 {
+    let diags = [Diagnostic::about_file(&codes::USAGE, "", message, hint)];
+    let report = Report { schema_version: SCHEMA_VERSION, command, ok: false, diagnostics: &diags, suppressed: &[], result: serde_json::Value::Null };
+    write_stdout(&report.to_json());
+    EXIT_USAGE_OR_IO
 }
 
 pub fn write_stdout(text: &str) {

@@ -1,10 +1,9 @@
 //! `x07-topo plan`: the Plan of one profile as a table, a JSON report or a Mermaid graph.
 
-use super::args::{Format, PlanArgs};
+use super::resolve::{self, Format};
 use super::load::{self, Loaded};
 use super::output::{self, Outcome};
 use crate::diagnostics::{self, Diagnostic};
-use crate::inputs;
 use crate::plan::{self, ImageOverride, LowerOptions, Plan};
 use crate::plan_view::{mermaid, table, PlanView};
 use crate::profile::Profile;
@@ -17,25 +16,24 @@ pub fn lower(loaded: &Loaded, profile: &Profile, images: &[ImageOverride], requi
     plan.filter(|_| !diagnostics::has_errors(diags))
 }
 
-pub fn run(args: &PlanArgs) -> i32 {
+pub fn run(args: &resolve::Plan) -> i32 {
     if let Some(d) = super::namespace_problem(args.namespace.as_deref()) {
-        return output::print(&args.output, Outcome { command: "plan", diags: vec![d], result: serde_json::Value::Null, human: String::new() });
+        return output::print(&args.report, Outcome::diagnostics(vec![d]));
     }
     let mut diags = Vec::new();
-    let images: Vec<ImageOverride> = args.image.iter().map(|i| ImageOverride::parse(i)).collect();
-    let plan = load::inputs(&args.manifest.manifest, std::slice::from_ref(&args.profile), &mut diags)
+    let plan = load::inputs(&args.manifest, std::slice::from_ref(&args.profile), &mut diags)
         .filter(|_| !diagnostics::has_errors(&diags))
         .and_then(|loaded| {
             let profile = loaded.profiles.first()?;
-            lower(&loaded, profile, &images, false, args.namespace.as_deref(), &mut diags)
+            lower(&loaded, profile, &args.images, false, args.namespace.as_deref(), &mut diags)
         });
     let (result, human) = match plan {
         Some(plan) => {
             let view = PlanView::of(&plan);
-            let human = if args.output.format == Format::Mermaid { mermaid::render(&view) } else { table::render(&view) };
+            let human = if args.report.format == Format::Mermaid { mermaid::render(&view) } else { table::render(&view) };
             (serde_json::to_value(&view).unwrap_or_default(), human)
         }
         None => (serde_json::Value::Null, String::new()),
     };
-    output::print(&args.output, Outcome { command: "plan", diags: inputs::finish(diags), result, human })
+    output::print(&args.report, Outcome::new(diags, result, human))
 }

@@ -1,11 +1,10 @@
 //! `x07-topo render`.
 
-use super::args::{OutputArgs, RenderArgs};
+use super::resolve::{Out, Render, Reporting};
 use super::load;
-use super::output::{self, Outcome, EXIT_INPUT, EXIT_USAGE_OR_IO};
+use super::output::{self, Outcome, EXIT_USAGE_OR_IO};
 use crate::diagnostics::{self, codes, Diagnostic};
 use crate::emit;
-use crate::inputs;
 use crate::outdir;
 use crate::plan::{self, ImageOverride, LowerOptions};
 use serde_json::json;
@@ -13,13 +12,13 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Renders the artifacts of one profile; `None` when inputs or lowering had errors.
-pub fn artifacts(manifest: &Path, profile: &str, images: &[String], namespace: Option<&str>, diags: &mut Vec<Diagnostic>) -> Option<Vec<emit::Artifact>> {
+pub fn artifacts(manifest: &Path, profile: &str, images: &[ImageOverride], namespace: Option<&str>, diags: &mut Vec<Diagnostic>) -> Option<Vec<emit::Artifact>> {
     let loaded = load::inputs(manifest, &[profile.to_string()], diags)?;
     if diagnostics::has_errors(diags) {
         return None;
     }
     let profile = loaded.profiles.first()?;
-    let options = LowerOptions { images: images.iter().map(|i| ImageOverride::parse(i)).collect(), require_images: true, namespace: namespace.map(str::to_string) };
+    let options = LowerOptions { images: images.to_vec(), require_images: true, namespace: namespace.map(str::to_string) };
     let (plan, mut lowering) = plan::lower(loaded.manifest(), &loaded.input.doc, profile, &options);
     diags.append(&mut lowering);
     let plan = plan.filter(|_| !diagnostics::has_errors(diags))?;
@@ -28,13 +27,12 @@ pub fn artifacts(manifest: &Path, profile: &str, images: &[String], namespace: O
     (!diagnostics::has_errors(diags)).then_some(rendered.artifacts)
 }
 
-pub fn run(args: &RenderArgs) -> i32 {
+pub fn run(args: &Render) -> i32 {
     let mut diags = Vec::new();
     diags.extend(super::namespace_problem(args.namespace.as_deref()));
-    let artifacts = if diags.is_empty() { artifacts(&args.manifest.manifest, &args.profile, &args.image, args.namespace.as_deref(), &mut diags) } else { None };
+    let artifacts = if diags.is_empty() { artifacts(&args.manifest, &args.profile, &args.images, args.namespace.as_deref(), &mut diags) } else { None };
     let Some(artifacts) = artifacts else {
-        let diags = inputs::finish(diags);
-        return output::print(&args.output, Outcome { command: "render", diags, result: serde_json::Value::Null, human: String::new() });
+        return output::print(&args.report, Outcome::diagnostics(diags));
     };
     let list = |only_stream: bool| -> Vec<serde_json::Value> {
         artifacts
@@ -43,28 +41,30 @@ pub fn run(args: &RenderArgs) -> i32 {
             .map(|a| json!({"path": a.path, "deployable": a.deployable, "kind": a.kind, "name": a.name}))
             .collect()
     };
-    if args.out == "-" {
+    let dir = match &args.out {
+        Out::Stream => None,
+        Out::Check(dir) => return check_folder("out", dir, &artifacts, &args.report, diags),
+        Out::Dir(dir) => Some(dir),
+    };
+    let Some(out) = dir else {
         // The stream holds the target's documents; the contract documents only go to DIR.
         let stream = emit::stream(&artifacts);
         let documents: Vec<&serde_json::Value> = artifacts.iter().filter(|a| a.in_stream).map(|a| &a.value).collect();
         let result = json!({ "artifacts": list(true), "documents": documents });
-        return output::print(&args.output, Outcome { command: "render", diags: inputs::finish(diags), result, human: stream });
-    }
-    if args.check {
-        return check_folder("render", "out", &args.out, &artifacts, &args.output, diags);
-    }
-    let dir = PathBuf::from(&args.out);
+        return output::print(&args.report, Outcome::new(diags, result, stream));
+    };
+    let dir = PathBuf::from(out);
     let wanted = outdir::layout(&artifacts);
     let (_, owned) = read_current(&dir, &wanted);
     match write_out(&dir, &wanted, &owned) {
         Ok(written) => {
-            let human = format!("wrote {} files to {} ({} changed)\n", wanted.len(), args.out, written);
-            let result = json!({ "out": args.out, "artifacts": list(false), "files": wanted.keys().collect::<Vec<_>>() });
-            output::print(&args.output, Outcome { command: "render", diags: inputs::finish(diags), result, human })
+            let human = format!("wrote {} files to {out} ({written} changed)\n", wanted.len());
+            let result = json!({ "out": out, "artifacts": list(false), "files": wanted.keys().collect::<Vec<_>>() });
+            output::print(&args.report, Outcome::new(diags, result, human))
         }
         Err(e) => {
-            diags.push(Diagnostic::about_file(&codes::FILE_UNREADABLE, load::display(&dir), format!("cannot write {}: {e}", args.out), "check that the folder is writable"));
-            let code = output::print(&args.output, Outcome { command: "render", diags: inputs::finish(diags), result: serde_json::Value::Null, human: String::new() });
+            diags.push(Diagnostic::about_file(&codes::FILE_UNREADABLE, load::display(&dir), format!("cannot write {out}: {e}"), "check that the folder is writable"));
+            let code = output::print(&args.report, Outcome::diagnostics(diags));
             code.max(EXIT_USAGE_OR_IO)
         }
     }
@@ -73,7 +73,7 @@ pub fn run(args: &RenderArgs) -> i32 {
 /// `render --check` and `diff --against DIR`: compares DIR with what `render --out DIR` would
 /// write, and writes nothing. Prints a unified diff of every stale file (exit 1 if any);
 /// `folder_key` names DIR in the JSON result.
-pub fn check_folder(command: &'static str, folder_key: &str, folder: &str, artifacts: &[emit::Artifact], out: &OutputArgs, diags: Vec<Diagnostic>) -> i32 {
+pub fn check_folder(folder_key: &str, folder: &str, artifacts: &[emit::Artifact], report: &Reporting, diags: Vec<Diagnostic>) -> i32 {
     let dir = PathBuf::from(folder);
     let wanted = outdir::layout(artifacts);
     let (current, owned) = read_current(&dir, &wanted);
@@ -85,12 +85,8 @@ pub fn check_folder(command: &'static str, folder_key: &str, folder: &str, artif
         .map(|path| json!({ "change": outdir::file_change(path, &wanted, &current), "subject": "file", "name": path }))
         .collect();
     let result = json!({ folder_key: folder, "stale": drift.changed, "changes": changes, "diff": human });
-    let mut code = output::print(out, Outcome { command, diags: inputs::finish(diags), result, human });
-    if code == 0 && !drift.changed.is_empty() {
-        eprintln!("{folder} is stale: {} file(s) differ from what would be rendered", drift.changed.len());
-        code = EXIT_INPUT;
-    }
-    code
+    let stale = (!drift.changed.is_empty()).then(|| format!("{folder} is stale: {} file(s) differ from what would be rendered", drift.changed.len()));
+    output::print(report, Outcome::new(diags, result, human).failing(stale))
 }
 
 /// The current content of every file that matters for drift: the wanted ones and the

@@ -1,6 +1,7 @@
 //! `x07-topo schema`: JSON Schemas derived from the Rust types, so they cannot drift.
 
-use super::args::{SchemaArgs, SchemaKind};
+use super::args::SchemaKind;
+use super::resolve::Schema;
 use super::output::{write_stdout, EXIT_OK};
 
 pub fn schema_text(kind: SchemaKind) -> String {
@@ -17,7 +18,7 @@ pub fn schema_text(kind: SchemaKind) -> String {
     text
 }
 
-pub fn run(args: &SchemaArgs) -> i32 {
+pub fn run(args: &Schema) -> i32 {
     write_stdout(&schema_text(args.kind));
     EXIT_OK
 }

@@ -4,6 +4,7 @@
 //! code, so the same problem is always reported the same way.
 
 pub mod codes;
+pub mod lints;
 mod render;
 
 pub use codes::{Class, Code, Severity};

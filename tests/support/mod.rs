@@ -70,11 +70,13 @@ pub struct Test {
     stdin: Option<String>,
     /// Where the binary runs, relative to the test's folder (`None`: the folder itself).
     cwd: Option<String>,
+    /// Extra environment variables of the run.
+    env: Vec<(String, String)>,
 }
 
 impl Test {
     pub fn new() -> Self {
-        Test { dir: tempfile::tempdir().unwrap(), args: Vec::new(), stdin: None, cwd: None }
+        Test { dir: tempfile::tempdir().unwrap(), args: Vec::new(), stdin: None, cwd: None, env: Vec::new() }
     }
 
     /// A test whose folder starts as a copy of `golden/<case>` (inputs only).
@@ -95,6 +97,12 @@ impl Test {
         self
     }
 
+    /// Sets an environment variable for the runs (the colour variables are cleared otherwise).
+    pub fn env(mut self, name: &str, value: &str) -> Self {
+        self.env.push((name.to_string(), value.to_string()));
+        self
+    }
+
     pub fn args(mut self, args: &[&str]) -> Self {
         self.args.extend(args.iter().map(|s| s.to_string()));
         self
@@ -112,7 +120,7 @@ impl Test {
             Some(sub) => self.dir.path().join(sub),
             None => self.dir.path().to_path_buf(),
         };
-        let out = Command::new(binary()).args(&self.args).current_dir(dir).env_remove("NO_COLOR").output().unwrap();
+        let out = Command::new(binary()).args(&self.args).current_dir(dir).env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE").env_remove("CLICOLOR").envs(self.env.iter().map(|(k, v)| (k, v))).output().unwrap();
         Output {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
@@ -174,7 +182,7 @@ impl Test {
             Some(sub) => self.dir.path().join(sub),
             None => self.dir.path().to_path_buf(),
         };
-        let out = Command::new(binary()).args(args).current_dir(dir).env_remove("NO_COLOR").output().unwrap();
+        let out = Command::new(binary()).args(args).current_dir(dir).env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE").env_remove("CLICOLOR").envs(self.env.iter().map(|(k, v)| (k, v))).output().unwrap();
         Output {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
