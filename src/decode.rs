@@ -5,9 +5,9 @@
 
 use crate::diagnostics::{codes, Code, Diagnostic};
 use crate::document::Document;
-use crate::json::{Member, Node, Pointer, Value};
+use crate::json::{Node, Object, Pointer, Value};
 use crate::suggest::did_you_mean;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A closed vocabulary of strings (an enum in the input formats).
 pub trait Vocab: Sized + Copy + 'static {
@@ -22,13 +22,13 @@ pub struct Decoder<'d> {
     pub diags: Vec<Diagnostic>,
     /// Values that were invalid and stand in as a placeholder, so that checks of the rest
     /// of the document still run; rules that read them are skipped.
-    tainted: Vec<Pointer>,
+    tainted: BTreeSet<Pointer>,
 }
 
 /// The members of one object, tracking which ones the format knows.
 pub struct Fields<'d> {
     at: Pointer,
-    members: &'d [Member],
+    members: &'d Object,
     known: Vec<&'static str>,
 }
 
@@ -46,7 +46,7 @@ pub fn field_label(at: &Pointer) -> String {
 
 impl<'d> Decoder<'d> {
     pub fn new(doc: &'d Document) -> Self {
-        Decoder { doc, diags: Vec::new(), tainted: Vec::new() }
+        Decoder { doc, diags: Vec::new(), tainted: BTreeSet::new() }
     }
 
     /// Whether the value at `at` is a placeholder for an invalid one.
@@ -109,25 +109,28 @@ impl<'d> Decoder<'d> {
         decode: impl FnOnce(&mut Self, &'d Node, &Pointer) -> Option<T>,
     ) -> Option<Option<T>> {
         fields.known.push(key);
-        match fields.members.iter().find(|m| m.key == key) {
+        match fields.members.get(key) {
             None => Some(None),
             Some(m) => decode(self, &m.value, &fields.at.key(key)).map(Some),
         }
     }
 
-    /// Reports every member the format did not ask for.
+    /// Reports every member the format did not ask for (a repeated one once, at its first
+    /// occurrence: the repeat is a duplicate key).
     pub fn finish(&mut self, fields: Fields<'d>) {
-        for m in fields.members {
-            if !fields.known.contains(&m.key.as_str()) {
+        let mut known = fields.known.clone();
+        known.sort_unstable();
+        let mut reported = BTreeSet::new();
+        for m in fields.members.iter() {
+            if known.binary_search(&m.key.as_str()).is_err() && reported.insert(m.key.as_str()) {
                 let at = fields.at.key(&m.key);
-                let mut known = fields.known.clone();
-                known.sort_unstable();
                 let hint = format!(
                     "{}remove it; the members allowed here are: {}",
                     did_you_mean(&m.key, known.iter().copied()),
                     known.join(", ")
                 );
-                self.diags.push(Diagnostic::at_key(&codes::UNKNOWN_FIELD, self.doc, &at, format!("unknown member `{}`", m.key), hint));
+                let message = format!("unknown member `{}`", m.key);
+                self.diags.push(Diagnostic::at_offset(&codes::UNKNOWN_FIELD, self.doc, &at, m.key_span.start, message, hint));
             }
         }
     }
@@ -211,7 +214,7 @@ impl<'d> Decoder<'d> {
             return self.vocab(node, at);
         }
         self.vocab(node, at).or_else(|| {
-            self.tainted.push(at.clone());
+            self.tainted.insert(at.clone());
             V::parse(V::NAMES[0])
         })
     }

@@ -12,6 +12,7 @@ pub use render::{render_human, HumanStyle};
 
 use crate::document::Document;
 use crate::json::Pointer;
+pub use crate::source::Excerpt;
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
@@ -26,8 +27,8 @@ pub struct Diagnostic {
     pub column: Option<u32>,
     pub message: String,
     pub hint: String,
-    /// The offending source line, for human output only.
-    pub excerpt: Option<String>,
+    /// A bounded window of the offending source line, for human output only.
+    pub excerpt: Option<Excerpt>,
 }
 
 impl Diagnostic {
@@ -61,7 +62,7 @@ impl Diagnostic {
             column: Some(column),
             message: message.into(),
             hint: hint.into(),
-            excerpt: Some(doc.source.line_text(line).to_string()),
+            excerpt: Some(doc.source.excerpt(offset)),
         }
     }
 

@@ -54,39 +54,17 @@ fn render_one(out: &mut String, d: &Diagnostic, style: HumanStyle) {
             let _ = writeln!(out, "  --> {}{pointer}", d.file);
         }
     }
-    if let (Some(excerpt), Some(line), Some(column)) = (&d.excerpt, d.line, d.column) {
+    if let (Some(excerpt), Some(line)) = (&d.excerpt, d.line) {
         let gutter = line.to_string().len();
         // Tabs would misplace the caret; show the line with spaces instead.
-        let chars: Vec<char> = excerpt.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
-        let (shown, caret) = window(&chars, column.saturating_sub(1) as usize);
+        let shown = excerpt.text.replace('\t', " ");
         let _ = writeln!(out, "{:gutter$} |", "");
         let _ = writeln!(out, "{line} | {shown}");
-        let pad = " ".repeat(caret);
+        let pad = " ".repeat(excerpt.caret);
         let _ = writeln!(out, "{:gutter$} | {pad}{}", "", paint(style, ansi, "^"));
     }
     if !d.hint.is_empty() {
         let _ = writeln!(out, "  = hint: {}", d.hint);
     }
     out.push('\n');
-}
-
-/// At most `WIDTH` characters of a long line around the caret, so minified or generated
-/// files do not flood the terminal. Returns the text and the caret's column in it.
-fn window(chars: &[char], caret: usize) -> (String, usize) {
-    const WIDTH: usize = 100;
-    if chars.len() <= WIDTH {
-        return (chars.iter().collect(), caret);
-    }
-    let start = caret.saturating_sub(WIDTH / 2).min(chars.len().saturating_sub(WIDTH));
-    let end = (start + WIDTH).min(chars.len());
-    let mut text = String::new();
-    if start > 0 {
-        text.push_str("...");
-    }
-    text.extend(&chars[start..end]);
-    if end < chars.len() {
-        text.push_str("...");
-    }
-    let shift = if start > 0 { 3 } else { 0 };
-    (text, caret - start + shift)
 }

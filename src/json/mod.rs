@@ -29,7 +29,73 @@ pub enum Value {
     Number(String),
     String(String),
     Array(Vec<Node>),
-    Object(Vec<Member>),
+    Object(Object),
+}
+
+/// An object's members in document order, with an index by key for large objects, so that
+/// finding a member costs O(log n) however many members a (hostile) object has.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Object {
+    members: Vec<Member>,
+    /// Member positions sorted by key (stable, so the first of a duplicated key comes first);
+    /// empty when the object is small enough to search in order.
+    by_key: Vec<u32>,
+}
+
+/// Objects up to this size are searched member by member (faster than an index).
+const INDEX_FROM: usize = 16;
+
+impl Object {
+    /// Builds the object and returns, for every member whose key an earlier member already
+    /// has, the pair (position of the first, position of the repeat), in document order.
+    pub fn new(members: Vec<Member>) -> (Object, Vec<(usize, usize)>) {
+        let mut repeats = Vec::new();
+        if members.len() <= INDEX_FROM {
+            for (i, m) in members.iter().enumerate() {
+                if let Some(first) = members[..i].iter().position(|e| e.key == m.key) {
+                    repeats.push((first, i));
+                }
+            }
+            return (Object { members, by_key: Vec::new() }, repeats);
+        }
+        let mut by_key: Vec<u32> = (0..members.len() as u32).collect();
+        by_key.sort_by(|&a, &b| members[a as usize].key.cmp(&members[b as usize].key));
+        let mut run_start = 0;
+        for i in 1..by_key.len() {
+            if members[by_key[i] as usize].key == members[by_key[run_start] as usize].key {
+                repeats.push((by_key[run_start] as usize, by_key[i] as usize));
+            } else {
+                run_start = i;
+            }
+        }
+        repeats.sort_unstable_by_key(|&(_, again)| again);
+        (Object { members, by_key }, repeats)
+    }
+
+    /// The member with this key (the first, if the key is duplicated).
+    pub fn get(&self, key: &str) -> Option<&Member> {
+        if self.by_key.is_empty() {
+            return self.members.iter().find(|m| m.key == key);
+        }
+        let i = self.by_key.partition_point(|&i| self.members[i as usize].key.as_str() < key);
+        let m = &self.members[*self.by_key.get(i)? as usize];
+        (m.key == key).then_some(m)
+    }
+}
+
+impl<'a> IntoIterator for &'a Object {
+    type Item = &'a Member;
+    type IntoIter = std::slice::Iter<'a, Member>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.members.iter()
+    }
+}
+
+impl std::ops::Deref for Object {
+    type Target = [Member];
+    fn deref(&self) -> &[Member] {
+        &self.members
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -57,7 +123,7 @@ impl Node {
     /// The member of an object with this key (the first, if the key is duplicated).
     pub fn member(&self, key: &str) -> Option<&Member> {
         match &self.value {
-            Value::Object(members) => members.iter().find(|m| m.key == key),
+            Value::Object(members) => members.get(key),
             _ => None,
         }
     }
@@ -72,7 +138,7 @@ impl Node {
             let last = i + 1 == tokens.len();
             let token = pointer::unescape_token(token);
             match &node.value {
-                Value::Object(members) => match members.iter().find(|m| m.key == token) {
+                Value::Object(members) => match members.get(&token) {
                     Some(m) => {
                         offset = if last && !at_key { m.value.span.start } else { m.key_span.start };
                         node = &m.value;
@@ -102,7 +168,7 @@ impl Node {
             Value::Array(items) => serde_json::Value::Array(items.iter().map(Node::to_json).collect()),
             Value::Object(members) => {
                 let mut map = serde_json::Map::new();
-                for m in members {
+                for m in members.iter() {
                     map.entry(m.key.clone()).or_insert_with(|| m.value.to_json());
                 }
                 serde_json::Value::Object(map)

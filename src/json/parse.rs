@@ -1,6 +1,6 @@
 //! Recursive-descent JSON parser (RFC 8259) over UTF-8 text.
 
-use super::{Member, Node, Pointer, Span, Value};
+use super::{Member, Node, Object, Pointer, Span, Value};
 
 /// Deeper documents are refused: no X07 input needs more than a dozen levels, and the
 /// limit keeps recursion far from the stack's end.
@@ -35,9 +35,9 @@ pub struct Parsed {
 }
 
 pub fn parse(text: &str) -> Result<Parsed, SyntaxError> {
-    let mut p = Parser { text, bytes: text.as_bytes(), pos: 0, duplicates: Vec::new() };
+    let mut p = Parser { text, bytes: text.as_bytes(), pos: 0, path: Vec::new(), duplicates: Vec::new() };
     p.skip_ws();
-    let root = p.value(&Pointer::root(), 0)?;
+    let root = p.value(0)?;
     p.skip_ws();
     if p.pos < p.bytes.len() {
         return Err(p.error("unexpected content after the end of the document"));
@@ -49,7 +49,15 @@ struct Parser<'t> {
     text: &'t str,
     bytes: &'t [u8],
     pos: usize,
+    /// Where the parser is: a pointer is only built for a duplicate, so values under a long
+    /// key do not each copy it.
+    path: Vec<Step>,
     duplicates: Vec<Duplicate>,
+}
+
+enum Step {
+    Key(String),
+    Index(usize),
 }
 
 impl Parser<'_> {
@@ -75,11 +83,18 @@ impl Parser<'_> {
         }
     }
 
-    fn value(&mut self, at: &Pointer, depth: usize) -> Result<Node, SyntaxError> {
+    fn pointer(&self) -> Pointer {
+        self.path.iter().fold(Pointer::root(), |at, step| match step {
+            Step::Key(key) => at.key(key),
+            Step::Index(i) => at.index(*i),
+        })
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Node, SyntaxError> {
         let start = self.pos;
         let value = match self.peek() {
-            Some(b'{') => self.object(at, depth + 1)?,
-            Some(b'[') => self.array(at, depth + 1)?,
+            Some(b'{') => self.object(depth + 1)?,
+            Some(b'[') => self.array(depth + 1)?,
             Some(b'"') => Value::String(self.string()?),
             Some(b'-' | b'0'..=b'9') => Value::Number(self.number()?),
             Some(b't') => self.literal("true", Value::Bool(true))?,
@@ -101,14 +116,14 @@ impl Parser<'_> {
         Ok(())
     }
 
-    fn object(&mut self, at: &Pointer, depth: usize) -> Result<Value, SyntaxError> {
+    fn object(&mut self, depth: usize) -> Result<Value, SyntaxError> {
         self.enter(depth)?;
         self.pos += 1;
         let mut members: Vec<Member> = Vec::new();
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(Value::Object(members));
+            return Ok(Value::Object(Object::default()));
         }
         loop {
             self.skip_ws();
@@ -124,25 +139,31 @@ impl Parser<'_> {
             }
             self.pos += 1;
             self.skip_ws();
-            let pointer = at.key(&key);
-            let value = self.value(&pointer, depth)?;
-            if let Some(first) = members.iter().find(|m| m.key == key) {
-                self.duplicates.push(Duplicate { pointer, first: first.key_span, again: key_span });
-            }
+            self.path.push(Step::Key(key));
+            let value = self.value(depth)?;
+            let Some(Step::Key(key)) = self.path.pop() else { unreachable!("the step pushed above") };
             members.push(Member { key, key_span, value });
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(Value::Object(members));
+                    let (object, repeats) = Object::new(members);
+                    if !repeats.is_empty() {
+                        let at = self.pointer();
+                        for (first, again) in repeats {
+                            let (first, again) = (&object[first], &object[again]);
+                            self.duplicates.push(Duplicate { pointer: at.key(&again.key), first: first.key_span, again: again.key_span });
+                        }
+                    }
+                    return Ok(Value::Object(object));
                 }
                 _ => return Err(self.error(format!("expected `,` or `}}` after a member, found {}", self.found()))),
             }
         }
     }
 
-    fn array(&mut self, at: &Pointer, depth: usize) -> Result<Value, SyntaxError> {
+    fn array(&mut self, depth: usize) -> Result<Value, SyntaxError> {
         self.enter(depth)?;
         self.pos += 1;
         let mut items = Vec::new();
@@ -153,7 +174,9 @@ impl Parser<'_> {
         }
         loop {
             self.skip_ws();
-            items.push(self.value(&at.index(items.len()), depth)?);
+            self.path.push(Step::Index(items.len()));
+            items.push(self.value(depth)?);
+            self.path.pop();
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
@@ -315,6 +338,40 @@ mod tests {
         let p = parse(r#"{"a":1,"b":{"c":1,"c":2}}"#).unwrap();
         assert_eq!(p.duplicates.len(), 1);
         assert_eq!(p.duplicates[0].pointer.as_str(), "/b/c");
+    }
+
+    #[test]
+    fn every_duplicate_of_a_large_object_is_reported_against_its_first() {
+        // Large enough for the key index; keys repeat out of order, one of them three times.
+        let mut keys: Vec<String> = (0..40).map(|i| format!("k{i}")).collect();
+        keys.extend(["k7", "k3", "k7", "k39"].map(String::from));
+        let members: Vec<String> = keys.iter().enumerate().map(|(i, k)| format!("\"{k}\":{i}")).collect();
+        let text = format!("{{\"outer\":[{{}},{{{}}}]}}", members.join(","));
+        let p = parse(&text).unwrap();
+        let found: Vec<(&str, usize, usize)> = p.duplicates.iter().map(|d| (d.pointer.as_str(), d.first.start, d.again.start)).collect();
+        let at = |key: &str, nth: usize| text.match_indices(&format!("\"{key}\":")).nth(nth).unwrap().0;
+        assert_eq!(
+            found,
+            vec![
+                ("/outer/1/k7", at("k7", 0), at("k7", 1)),
+                ("/outer/1/k3", at("k3", 0), at("k3", 1)),
+                ("/outer/1/k7", at("k7", 0), at("k7", 2)),
+                ("/outer/1/k39", at("k39", 0), at("k39", 1)),
+            ]
+        );
+        let object = &p.root.member("outer").unwrap().value;
+        let Value::Array(items) = &object.value else { panic!() };
+        assert_eq!(items[1].member("k7").unwrap().value.value, Value::Number("7".into()), "the first of a duplicated key wins");
+        assert_eq!(items[1].member("k25").unwrap().value.value, Value::Number("25".into()));
+        assert!(items[1].member("k40").is_none() && items[1].member("").is_none());
+        assert_eq!(p.root.locate("/outer/1/k39", true), at("k39", 0));
+    }
+
+    #[test]
+    fn a_small_object_reports_duplicates_too_and_pointers_escape_keys() {
+        let p = parse(r#"[{"a/b":1,"x":[{"~":1,"~":2}],"a/b":3}]"#).unwrap();
+        let pointers: Vec<&str> = p.duplicates.iter().map(|d| d.pointer.as_str()).collect();
+        assert_eq!(pointers, vec!["/0/x/0/~0", "/0/a~1b"]);
     }
 
     #[test]

@@ -274,7 +274,7 @@ fn check_autoscaling(d: &mut Decoder<'_>, cell: &Cell, ingress_known: bool, a: &
 
 /// The binding named `name`, if its kind is a real value (not a placeholder for an invalid one).
 fn known_kind<'m>(d: &Decoder<'_>, m: &'m Manifest, name: &str) -> Option<&'m ResourceBinding> {
-    let i = m.bindings().iter().position(|b| b.name == name)?;
+    let i = m.binding_position(name)?;
     let at = Pointer::root().key("resource_bindings").index(i).key("kind");
     (!d.is_tainted(&at)).then(|| &m.bindings()[i])
 }
@@ -301,8 +301,9 @@ fn archetype_rule(d: &mut Decoder<'_>, cell: &Cell, binding: &ResourceBinding, a
 }
 
 fn check_unused_bindings(d: &mut Decoder<'_>, m: &Manifest) {
+    let used: BTreeSet<&str> = m.cells.iter().flat_map(|c| c.binding_refs()).map(String::as_str).collect();
     for (i, b) in m.bindings().iter().enumerate() {
-        if !m.cells.iter().any(|c| c.binding_refs().contains(&b.name)) {
+        if !used.contains(b.name.as_str()) {
             d.report(
                 &codes::UNUSED_BINDING,
                 &Pointer::root().key("resource_bindings").index(i).key("name"),

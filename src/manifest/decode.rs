@@ -26,7 +26,7 @@ pub fn decode(d: &mut Decoder<'_>) -> Option<Manifest> {
     let resource_bindings = d.optional(&mut f, "resource_bindings", |d, n, at| d.array(n, at, resource_binding));
     let default_trust_profile = d.optional(&mut f, "default_trust_profile", Decoder::text);
     d.finish(f);
-    Some(Manifest {
+    Some(Manifest::new(Manifest {
         schema_version: schema_version?,
         service_id: service_id?,
         display_name: display_name?,
@@ -35,7 +35,8 @@ pub fn decode(d: &mut Decoder<'_>) -> Option<Manifest> {
         topology_profiles: topology_profiles?,
         resource_bindings: resource_bindings?,
         default_trust_profile: default_trust_profile?,
-    })
+        index: Index::default(),
+    }))
 }
 
 /// `schema_version` must be exactly the version this tool reads.

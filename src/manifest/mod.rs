@@ -12,6 +12,7 @@ pub use decode::{autoscaling as decode_autoscaling, decode, placement as decode_
 use crate::vocabulary;
 use schemars::JsonSchema;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 pub const SCHEMA_VERSION: &str = "x07.service.manifest@0.1.0";
 
@@ -34,6 +35,25 @@ pub struct Manifest {
     pub resource_bindings: Option<Vec<ResourceBinding>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_trust_profile: Option<String>,
+    /// Lookups by name; built by [`Manifest::new`].
+    #[serde(skip)]
+    #[schemars(skip)]
+    index: Index,
+}
+
+/// Positions by name (the first, when a name repeats), so that lookups cost O(log n).
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Index {
+    cells: BTreeMap<String, usize>,
+    bindings: BTreeMap<String, usize>,
+}
+
+fn first_positions<'a>(names: impl Iterator<Item = &'a str>) -> BTreeMap<String, usize> {
+    let mut map = BTreeMap::new();
+    for (i, name) in names.enumerate() {
+        map.entry(name.to_string()).or_insert(i);
+    }
+    map
 }
 
 fn manifest_version_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
@@ -41,6 +61,15 @@ fn manifest_version_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schem
 }
 
 impl Manifest {
+    /// The manifest with its name index built (its cells and bindings are not changed later).
+    fn new(mut m: Manifest) -> Manifest {
+        m.index = Index {
+            cells: first_positions(m.cells.iter().map(|c| c.cell_key.as_str())),
+            bindings: first_positions(m.bindings().iter().map(|b| b.name.as_str())),
+        };
+        m
+    }
+
     pub fn profiles(&self) -> &[ProfileEntry] {
         self.topology_profiles.as_deref().unwrap_or_default()
     }
@@ -50,11 +79,21 @@ impl Manifest {
     }
 
     pub fn binding(&self, name: &str) -> Option<&ResourceBinding> {
-        self.bindings().iter().find(|b| b.name == name)
+        self.binding_position(name).map(|i| &self.bindings()[i])
+    }
+
+    /// Where the (first) binding of this name is in `resource_bindings`.
+    pub fn binding_position(&self, name: &str) -> Option<usize> {
+        self.index.bindings.get(name).copied()
     }
 
     pub fn cell(&self, key: &str) -> Option<&Cell> {
-        self.cells.iter().find(|c| c.cell_key == key)
+        self.cell_position(key).map(|i| &self.cells[i])
+    }
+
+    /// Where the (first) cell with this key is in `cells`.
+    pub fn cell_position(&self, key: &str) -> Option<usize> {
+        self.index.cells.get(key).copied()
     }
 
     pub fn profile(&self, id: &str) -> Option<&ProfileEntry> {

@@ -5,14 +5,22 @@ use super::{PlannedBinding, ResolvedBy};
 use crate::checks::names;
 use crate::manifest::Manifest;
 use crate::profile::Profile;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub fn resolve(manifest: &Manifest, profile: &Profile) -> Vec<PlannedBinding> {
+    // Binding name → the cells that list it (each cell once): one pass over the cells.
+    let mut users: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for c in &manifest.cells {
+        let refs: BTreeSet<&str> = c.binding_refs().iter().map(String::as_str).collect();
+        for r in refs {
+            users.entry(r).or_default().push(&c.cell_key);
+        }
+    }
     manifest
         .bindings()
         .iter()
         .map(|b| {
-            let mut used_by: Vec<String> =
-                manifest.cells.iter().filter(|c| c.binding_refs().contains(&b.name)).map(|c| c.cell_key.clone()).collect();
+            let mut used_by: Vec<String> = users.get(b.name.as_str()).into_iter().flatten().map(|k| k.to_string()).collect();
             used_by.sort();
             let entry = profile.bindings.get(&b.name);
             PlannedBinding {

@@ -42,8 +42,7 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn cell_at(&self, key: &str) -> Pointer {
-        let i = self.manifest.cells.iter().position(|c| c.cell_key == key).unwrap_or(0);
-        Pointer::root().key("cells").index(i)
+        Pointer::root().key("cells").index(self.manifest.cell_position(key).unwrap_or(0))
     }
 
     fn at_cell(&mut self, code: &'static Code, key: &str, suffix: &[&str], message: String, hint: String) {
@@ -80,14 +79,17 @@ impl Ctx<'_> {
 /// Lowers the manifest under one profile. Returns the Plan when there is no error.
 pub fn lower(manifest: &Manifest, manifest_doc: &Document, profile: &Profile, options: &LowerOptions) -> (Option<Plan>, Vec<Diagnostic>) {
     let mut cx = Ctx { manifest, manifest_doc, profile, diags: Vec::new() };
-    let mut keys: Vec<&str> = manifest.cells.iter().map(|c| profile.deployable_of(c)).collect();
-    keys.sort_unstable();
-    keys.dedup();
+    // Each deployable's cells, in manifest order: one pass over the cells.
+    let mut members: BTreeMap<&str, Vec<&Cell>> = BTreeMap::new();
+    for c in &manifest.cells {
+        members.entry(profile.deployable_of(c)).or_default().push(c);
+    }
+    let keys: Vec<&str> = members.keys().copied().collect();
     check_image_overrides(&mut cx, &keys, options);
 
-    let deployables: Vec<Deployable> = keys.iter().map(|key| deployable(&mut cx, key, options)).collect();
+    let deployables: Vec<Deployable> = members.iter().map(|(key, cells)| deployable(&mut cx, key, cells, options)).collect();
     cx.diags.extend(super::wasmcloud::check(manifest, manifest_doc, profile, &deployables));
-    let plan = Plan {
+    let mut plan = Plan {
         service_id: manifest.service_id.clone(),
         display_name: manifest.display_name.clone(),
         domain_pack: manifest.domain_pack.id.clone(),
@@ -100,8 +102,12 @@ pub fn lower(manifest: &Manifest, manifest_doc: &Document, profile: &Profile, op
         target_name: profile.target.name.clone(),
         namespace: options.namespace.clone().or_else(|| profile.namespace.clone()),
         deployables,
+        binding_index: BTreeMap::new(),
         bindings: bindings::resolve(manifest, profile),
     };
+    for (i, b) in plan.bindings.iter().enumerate() {
+        plan.binding_index.entry(b.name.clone()).or_insert(i);
+    }
     let ok = !crate::diagnostics::has_errors(&cx.diags);
     (ok.then_some(plan), cx.diags)
 }
@@ -112,7 +118,7 @@ fn check_image_overrides(cx: &mut Ctx<'_>, keys: &[&str], options: &LowerOptions
             cx.command_line(&codes::INVALID_IMAGE, format!("--image `{}`: {why}", o.reference), "pass --image REF or --image DEPLOYABLE=REF with an OCI reference".to_string());
         }
         if let Some(key) = &o.deployable {
-            if !keys.contains(&key.as_str()) {
+            if keys.binary_search(&key.as_str()).is_err() {
                 cx.command_line(
                     &codes::IMAGE_UNKNOWN_DEPLOYABLE,
                     format!("--image names deployable `{key}`, but profile `{}` has: {}", cx.profile.id, keys.join(", ")),
@@ -123,11 +129,10 @@ fn check_image_overrides(cx: &mut Ctx<'_>, keys: &[&str], options: &LowerOptions
     }
 }
 
-fn deployable(cx: &mut Ctx<'_>, key: &str, options: &LowerOptions) -> Deployable {
+fn deployable(cx: &mut Ctx<'_>, key: &str, members: &[&Cell], options: &LowerOptions) -> Deployable {
     let profile = cx.profile;
     let group = profile.groups.get(key);
-    let cells: Vec<PlannedCell> =
-        cx.manifest.cells.iter().filter(|c| profile.deployable_of(c) == key).map(|c| planned_cell(cx, c, group)).collect();
+    let cells: Vec<PlannedCell> = members.iter().map(|c| planned_cell(cx, c, group)).collect();
     let processes: Vec<&PlannedCell> = cells.iter().filter(|c| c.role == CellRole::Process).collect();
 
     check_runtime_classes(cx, key, &cells);

@@ -35,11 +35,14 @@ pub struct Plan {
     pub deployables: Vec<Deployable>,
     /// In manifest order.
     pub bindings: Vec<PlannedBinding>,
+    /// Binding name → position in `bindings` (the first of a name), built with the Plan.
+    #[serde(skip)]
+    binding_index: BTreeMap<String, usize>,
 }
 
 impl Plan {
     pub fn binding(&self, name: &str) -> Option<&PlannedBinding> {
-        self.bindings.iter().find(|b| b.name == name)
+        self.binding_index.get(name).map(|&i| &self.bindings[i])
     }
 }
 

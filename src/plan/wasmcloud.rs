@@ -27,23 +27,11 @@ impl Check<'_> {
     }
 
     fn cell_at(&self, key: &str) -> Pointer {
-        let i = self
-            .manifest
-            .cells
-            .iter()
-            .position(|c| c.cell_key == key)
-            .unwrap_or(0);
-        Pointer::root().key("cells").index(i)
+        Pointer::root().key("cells").index(self.manifest.cell_position(key).unwrap_or(0))
     }
 
     fn binding_at(&self, name: &str) -> Pointer {
-        let i = self
-            .manifest
-            .bindings()
-            .iter()
-            .position(|b| b.name == name)
-            .unwrap_or(0);
-        Pointer::root().key("resource_bindings").index(i)
+        Pointer::root().key("resource_bindings").index(self.manifest.binding_position(name).unwrap_or(0))
     }
 
     fn target_name(&self) -> &str {

@@ -272,13 +272,20 @@ fn check_names(manifest: &Manifest, profile: &Profile, d: &mut Decoder<'_>) {
     // A group that regroup creates must not share an object name with another group.
     if profile.placement == Placement::CoLocated {
         use crate::checks::names::sanitize_dns1123;
+        // Deployable name → the first two distinct groups (in cell order) that become it.
+        let mut by_name: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+        if !profile.regroup.is_empty() {
+            for c in &manifest.cells {
+                let group = profile.group_of(c);
+                let groups = by_name.entry(sanitize_dns1123(group)).or_default();
+                if groups.len() < 2 && !groups.contains(&group) {
+                    groups.push(group);
+                }
+            }
+        }
         for (cell, group) in &profile.regroup {
             let name = sanitize_dns1123(group);
-            let clash = manifest
-                .cells
-                .iter()
-                .map(|c| profile.group_of(c))
-                .find(|other| *other != group.as_str() && sanitize_dns1123(other) == name);
+            let clash = by_name.get(&name).into_iter().flatten().find(|other| **other != group.as_str());
             if let Some(other) = clash {
                 d.report(
                     &codes::NAME_COLLISION,
