@@ -3,8 +3,6 @@
 //! Every query costs O(log n) plus a bounded scan, however long the line: a minified file
 //! with a hundred thousand problems on one line must not cost a hundred thousand line scans.
 
-use std::sync::OnceLock;
-
 /// One input file as the shell read it. `name` is what diagnostics print: the path the
 /// user gave (never made absolute, so reports are the same on every machine).
 #[derive(Debug, Clone)]
@@ -13,13 +11,15 @@ pub struct SourceFile {
     pub text: String,
     /// Byte offset at which each line starts.
     line_starts: Vec<usize>,
-    /// Characters before every `MARK`th byte, built the first time a column is asked for
-    /// far into a long line.
-    char_marks: OnceLock<Vec<usize>>,
+    /// Characters before every `MARK`th byte; only for a text with a line too long to
+    /// count columns in directly (empty otherwise).
+    char_marks: Box<[usize]>,
 }
 
 /// Bytes between two entries of `char_marks`.
 const MARK: usize = 1024;
+/// Columns up to this many bytes into a line are counted directly.
+const LONG_LINE: usize = 4 * MARK;
 
 /// How much of a line a diagnostic shows: at most this many characters around the column.
 pub const EXCERPT_WIDTH: usize = 100;
@@ -43,20 +43,21 @@ impl SourceFile {
         let text = text.into();
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        SourceFile { name: name.into(), text, line_starts, char_marks: OnceLock::new() }
+        let longest = line_starts.windows(2).map(|w| w[1] - w[0]).chain([text.len() - line_starts[line_starts.len() - 1]]).max();
+        let mut char_marks = Vec::new();
+        if longest.is_some_and(|n| n > LONG_LINE) {
+            char_marks.push(0);
+            for chunk in text.as_bytes().chunks(MARK) {
+                char_marks.push(char_marks[char_marks.len() - 1] + chars_in(chunk));
+            }
+        }
+        SourceFile { name: name.into(), text, line_starts, char_marks: char_marks.into_boxed_slice() }
     }
 
-    /// Characters in `text[..offset]`.
+    /// Characters in `text[..offset]` (only called when `char_marks` is built).
     fn chars_before(&self, offset: usize) -> usize {
-        let marks = self.char_marks.get_or_init(|| {
-            let mut marks = vec![0];
-            for chunk in self.text.as_bytes().chunks(MARK) {
-                marks.push(marks[marks.len() - 1] + chars_in(chunk));
-            }
-            marks
-        });
         let k = offset / MARK;
-        marks[k] + chars_in(&self.text.as_bytes()[k * MARK..offset])
+        self.char_marks[k] + chars_in(&self.text.as_bytes()[k * MARK..offset])
     }
 
     fn line_of(&self, offset: usize) -> usize {
@@ -68,7 +69,7 @@ impl SourceFile {
         let offset = offset.min(self.text.len());
         let line = self.line_of(offset);
         let start = self.line_starts[line];
-        let column = if offset - start <= 4 * MARK {
+        let column = if offset - start <= LONG_LINE {
             chars_in(&self.text.as_bytes()[start..offset])
         } else {
             self.chars_before(offset) - self.chars_before(start)

@@ -28,7 +28,7 @@ pub struct Diagnostic {
     pub message: String,
     pub hint: String,
     /// A bounded window of the offending source line, for human output only.
-    pub excerpt: Option<Excerpt>,
+    pub excerpt: Option<Box<Excerpt>>,
 }
 
 impl Diagnostic {
@@ -62,7 +62,7 @@ impl Diagnostic {
             column: Some(column),
             message: message.into(),
             hint: hint.into(),
-            excerpt: Some(doc.source.excerpt(offset)),
+            excerpt: Some(Box::new(doc.source.excerpt(offset))),
         }
     }
 

@@ -36,10 +36,10 @@ pub enum Value {
 /// finding a member costs O(log n) however many members a (hostile) object has.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Object {
-    members: Vec<Member>,
+    members: Box<[Member]>,
     /// Member positions sorted by key (stable, so the first of a duplicated key comes first);
     /// empty when the object is small enough to search in order.
-    by_key: Vec<u32>,
+    by_key: Box<[u32]>,
 }
 
 /// Objects up to this size are searched member by member (faster than an index).
@@ -56,7 +56,7 @@ impl Object {
                     repeats.push((first, i));
                 }
             }
-            return (Object { members, by_key: Vec::new() }, repeats);
+            return (Object { members: members.into_boxed_slice(), by_key: Box::default() }, repeats);
         }
         let mut by_key: Vec<u32> = (0..members.len() as u32).collect();
         by_key.sort_by(|&a, &b| members[a as usize].key.cmp(&members[b as usize].key));
@@ -69,7 +69,7 @@ impl Object {
             }
         }
         repeats.sort_unstable_by_key(|&(_, again)| again);
-        (Object { members, by_key }, repeats)
+        (Object { members: members.into_boxed_slice(), by_key: by_key.into_boxed_slice() }, repeats)
     }
 
     /// The member with this key (the first, if the key is duplicated).
