@@ -186,3 +186,22 @@ fn colour_follows_the_flag_and_the_environment_for_ours_and_clap_s_output() {
     let help = |color: &str| Test::new().args(&["--color", color, "check", "--help"]).expect(0).stdout.contains('\x1b');
     assert!(help("always") && !help("never") && !help("auto"));
 }
+
+#[test]
+fn unreadable_inputs_get_a_hint_about_what_is_actually_wrong() {
+    let t = Test::from_case("check-ok-orders-seed");
+    let hint = |args: &[&str]| {
+        let report = json_report(&t.expect_args(args, 2));
+        let d = report["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "XT901").unwrap_or_else(|| panic!("no XT901: {report:#}"));
+        d["hint"].as_str().unwrap().to_string()
+    };
+    let missing_profile = hint(&["check", "--profile", "nope/prod.json", "--format", "json"]);
+    assert!(!missing_profile.contains("--manifest"), "a missing profile is not about --manifest: {missing_profile}");
+    assert!(missing_profile.contains("profile file"), "{missing_profile}");
+
+    let folder = hint(&["check", "--manifest", ".", "--format", "json"]);
+    assert!(!folder.contains("permissions"), "a folder is not a permission problem: {folder}");
+    assert!(folder.contains("--manifest takes the manifest file, not a folder: use --manifest ./arch/service/index.x07service.json"), "{folder}");
+    let profile_folder = hint(&["check", "--profile", "arch/", "--format", "json"]);
+    assert!(profile_folder.contains("not a folder"), "{profile_folder}");
+}

@@ -13,14 +13,36 @@ pub fn display(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
-pub fn read(path: &Path) -> Result<Vec<u8>, Diagnostic> {
+/// Which input a path was given for, so a failure can say what to do about that input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    Manifest,
+    Profile,
+}
+
+pub fn read(path: &Path, input: Input) -> Result<Vec<u8>, Diagnostic> {
     std::fs::read(path).map_err(|e| {
-        let hint = if e.kind() == std::io::ErrorKind::NotFound {
-            "check the path; the manifest defaults to arch/service/index.x07service.json (use --manifest)"
-        } else {
-            "check the file's permissions"
+        let shown = display(path);
+        let hint = match (e.kind(), input) {
+            (std::io::ErrorKind::IsADirectory, Input::Manifest) => {
+                let inside = path.join(super::args::DEFAULT_MANIFEST);
+                if inside.is_file() {
+                    format!("--manifest takes the manifest file, not a folder: use --manifest {}", display(&inside))
+                } else {
+                    format!("--manifest takes the manifest file, not a folder (by convention DIR/{})", super::args::DEFAULT_MANIFEST)
+                }
+            }
+            (std::io::ErrorKind::IsADirectory, Input::Profile) => "--profile takes a profile file or an ID, not a folder".to_string(),
+            (std::io::ErrorKind::NotFound, Input::Manifest) => {
+                "check the path; the manifest defaults to arch/service/index.x07service.json (use --manifest)".to_string()
+            }
+            (std::io::ErrorKind::NotFound, Input::Profile) => {
+                "check the profile file's path (relative to the current folder); a plain ID (no `/`, no `.json`) is looked up in arch/topology/ beside the manifest".to_string()
+            }
+            (std::io::ErrorKind::PermissionDenied, _) => "check the file's permissions".to_string(),
+            _ => format!("check that {shown} is a readable file"),
         };
-        Diagnostic::about_file(&codes::FILE_UNREADABLE, display(path), format!("cannot read {}: {}", display(path), io_reason(&e)), hint)
+        Diagnostic::about_file(&codes::FILE_UNREADABLE, shown.clone(), format!("cannot read {shown}: {}", io_reason(&e)), hint)
     })
 }
 
@@ -59,7 +81,7 @@ pub fn profiles(manifest_path: &Path, manifest: &Manifest, args: &[String], diag
             }
             (path, Some(arg))
         };
-        match read(&path) {
+        match read(&path, Input::Profile) {
             Err(d) => diags.push(d),
             Ok(bytes) => {
                 let (doc, mut parse) = Document::parse(&display(&path), &bytes);
@@ -99,7 +121,7 @@ impl Loaded {
 /// Reads and checks the manifest and the profiles. `None` when the manifest could not be
 /// read or decoded; every problem is in `diags`.
 pub fn inputs(manifest_path: &Path, profile_args: &[String], diags: &mut Vec<Diagnostic>) -> Option<Loaded> {
-    let bytes = match read(manifest_path) {
+    let bytes = match read(manifest_path, Input::Manifest) {
         Ok(bytes) => bytes,
         Err(d) => {
             diags.push(d);
