@@ -115,6 +115,12 @@ impl<'d> Decoder<'d> {
         }
     }
 
+    /// The top-level `$schema` member editors use to find a document's JSON Schema: allowed
+    /// (a string, else XT006), and otherwise ignored: which schema an editor loads is its business.
+    pub fn editor_schema(&mut self, fields: &mut Fields<'d>) {
+        let _ = self.optional(fields, "$schema", Decoder::string);
+    }
+
     /// Reports every member the format did not ask for (a repeated one once, at its first
     /// occurrence: the repeat is a duplicate key).
     pub fn finish(&mut self, fields: Fields<'d>) {

@@ -4,6 +4,20 @@ use super::args::SchemaKind;
 use super::resolve::Schema;
 use super::output::{write_stdout, EXIT_OK};
 
+/// Where the schemas live, by name: `$id` is `ID_BASE` + the format's schema version +
+/// `.json`, and `schemas/` in the repository holds the same files under the same names.
+pub const ID_BASE: &str = "https://schemas.x07.dev/x07-topo/";
+
+/// The schema version a kind's documents declare.
+pub fn schema_version(kind: SchemaKind) -> &'static str {
+    match kind {
+        SchemaKind::Manifest => crate::manifest::SCHEMA_VERSION,
+        SchemaKind::Profile => crate::profile::SCHEMA_VERSION,
+        SchemaKind::Target => crate::target::SCHEMA_VERSION,
+        SchemaKind::Hosted => crate::emit::hosted::SCHEMA_VERSION,
+    }
+}
+
 pub fn schema_text(kind: SchemaKind) -> String {
     let schema = match kind {
         SchemaKind::Manifest => schemars::schema_for!(crate::manifest::Manifest),
@@ -13,6 +27,7 @@ pub fn schema_text(kind: SchemaKind) -> String {
     };
     let mut value = schema.to_value();
     drop_null(&mut value);
+    identify(&mut value, kind);
     let mut text = serde_json::to_string_pretty(&value).expect("schemas serialise");
     text.push('\n');
     text
@@ -21,6 +36,22 @@ pub fn schema_text(kind: SchemaKind) -> String {
 pub fn run(args: &Schema) -> i32 {
     write_stdout(&schema_text(args.kind));
     EXIT_OK
+}
+
+/// Gives the schema its `$id` and, for the input formats, the top-level `$schema` member
+/// editors write into a document to find this schema (the decoders accept and ignore it).
+fn identify(schema: &mut serde_json::Value, kind: SchemaKind) {
+    let Some(map) = schema.as_object_mut() else { return };
+    map.insert("$id".to_string(), format!("{ID_BASE}{}.json", schema_version(kind)).into());
+    if kind != SchemaKind::Hosted {
+        if let Some(serde_json::Value::Object(props)) = map.get_mut("properties") {
+            let member = serde_json::json!({
+                "description": "The JSON Schema of this document, for editors (e.g. this schema's $id); x07-topo ignores it.",
+                "type": "string",
+            });
+            props.insert("$schema".to_string(), member);
+        }
+    }
 }
 
 /// Optional members may be absent but never `null` (the decoders reject null), so the

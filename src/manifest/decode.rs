@@ -10,6 +10,7 @@ pub fn decode(d: &mut Decoder<'_>) -> Option<Manifest> {
     let root = d.doc.root.as_ref()?;
     let at = Pointer::root();
     let mut f = d.fields(root, &at)?;
+    d.editor_schema(&mut f);
     let schema_version = d.required(&mut f, "schema_version", |d, n, at| schema_version(d, n, at, SCHEMA_VERSION));
     let service_id = d.required(&mut f, "service_id", Decoder::text);
     let display_name = d.required(&mut f, "display_name", Decoder::text);

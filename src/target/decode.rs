@@ -9,6 +9,7 @@ pub fn decode(d: &mut Decoder<'_>) -> Option<TargetDescription> {
     let root = d.doc.root.as_ref()?;
     let at = Pointer::root();
     let mut f = d.fields(root, &at)?;
+    d.editor_schema(&mut f);
     let schema_version = d.required(&mut f, "schema_version", |d, n, at| crate::manifest::decode_schema_version(d, n, at, SCHEMA_VERSION));
     let name = d.required(&mut f, "name", Decoder::text);
     let target_kind: Option<TargetKind> = d.required(&mut f, "target_kind", Decoder::vocab);
