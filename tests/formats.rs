@@ -27,6 +27,12 @@ const DOCUMENT_LEVEL: &[&str] = &["XT001", "XT002", "XT003", "XT004"];
 /// they mean. Returns the value and how many aliases it replaced.
 fn normalised(source: &[u8]) -> Result<(Value, usize), serde_json::Error> {
     let mut value: Value = serde_json::from_slice(source)?;
+    // `$schema` is for editors: accepted and ignored, so the decoded manifest has none.
+    if let Some(map) = value.as_object_mut() {
+        if map.get("$schema").is_some_and(Value::is_string) {
+            map.remove("$schema");
+        }
+    }
     let mut replaced = 0;
     if let Some(Value::Array(entries)) = value.get_mut("topology_profiles") {
         for entry in entries {
