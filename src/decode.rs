@@ -265,13 +265,37 @@ impl<'d> Decoder<'d> {
         ok.then_some(out)
     }
 
-    /// An object used as a map from names to values (keys must not be blank).
+    /// An object used as a map from names to values (keys must not be blank). `None` when
+    /// any entry is invalid (reported).
     pub fn map<T>(
         &mut self,
         node: &'d Node,
         at: &Pointer,
-        mut value: impl FnMut(&mut Self, &'d Node, &Pointer) -> Option<T>,
+        value: impl FnMut(&mut Self, &'d Node, &Pointer) -> Option<T>,
     ) -> Option<BTreeMap<String, T>> {
+        let (out, ok) = self.map_entries(node, at, value)?;
+        ok.then_some(out)
+    }
+
+    /// Like [`Decoder::map`], but keeps the entries that decoded when others did not: for a
+    /// document whose later checks should still see them (its caller refuses the document
+    /// when the decoder reported an error). `None` only when it is not an object.
+    pub fn partial_map<T>(
+        &mut self,
+        node: &'d Node,
+        at: &Pointer,
+        value: impl FnMut(&mut Self, &'d Node, &Pointer) -> Option<T>,
+    ) -> Option<BTreeMap<String, T>> {
+        self.map_entries(node, at, value).map(|(out, _)| out)
+    }
+
+    /// The entries that decoded, and whether all did.
+    fn map_entries<T>(
+        &mut self,
+        node: &'d Node,
+        at: &Pointer,
+        mut value: impl FnMut(&mut Self, &'d Node, &Pointer) -> Option<T>,
+    ) -> Option<(BTreeMap<String, T>, bool)> {
         let Value::Object(members) = &node.value else {
             self.wrong_type(node, at, "an object");
             return None;
@@ -292,7 +316,7 @@ impl<'d> Decoder<'d> {
                 None => ok = false,
             }
         }
-        ok.then_some(out)
+        Some((out, ok))
     }
 }
 

@@ -6,6 +6,10 @@ use crate::decode::Decoder;
 use crate::diagnostics::codes;
 use crate::json::{Node, Pointer};
 
+/// Decodes what it can: an invalid member is reported and left out, so that resolution
+/// still checks the rest (every cell, group and binding the profile names) in the same run.
+/// `None` only when the identity of the profile (its schema version, id, target kind or
+/// placement) is unusable. The resolver refuses a profile whose decoder reported an error.
 pub fn decode(d: &mut Decoder<'_>) -> Option<ProfileDocument> {
     let root = d.doc.root.as_ref()?;
     let at = Pointer::root();
@@ -15,32 +19,32 @@ pub fn decode(d: &mut Decoder<'_>) -> Option<ProfileDocument> {
     let id = d.required(&mut f, "id", Decoder::text);
     let target_kind = d.optional(&mut f, "target_kind", Decoder::vocab);
     let placement = d.optional(&mut f, "placement", crate::manifest::decode_placement);
-    let environment = d.optional(&mut f, "environment", label_value);
-    let namespace = d.optional(&mut f, "namespace", crate::target::decode_dns_label);
-    let target = d.optional(&mut f, "target", Decoder::text);
-    let notes = d.optional(&mut f, "notes", Decoder::string);
-    let images = d.optional(&mut f, "images", images);
-    let regroup = d.optional(&mut f, "regroup", |d, n, at| d.map(n, at, Decoder::text));
-    let groups = d.optional(&mut f, "groups", |d, n, at| d.map(n, at, overrides));
-    let cells = d.optional(&mut f, "cells", |d, n, at| d.map(n, at, overrides));
-    let bindings = d.optional(&mut f, "bindings", |d, n, at| d.map(n, at, binding_config));
-    let wasmcloud = d.optional(&mut f, "wasmcloud", crate::target::decode_catalog_override);
+    let environment = d.optional(&mut f, "environment", label_value).flatten();
+    let namespace = d.optional(&mut f, "namespace", crate::target::decode_dns_label).flatten();
+    let target = d.optional(&mut f, "target", Decoder::text).flatten();
+    let notes = d.optional(&mut f, "notes", Decoder::string).flatten();
+    let images = d.optional(&mut f, "images", images).flatten();
+    let regroup = d.optional(&mut f, "regroup", |d, n, at| d.partial_map(n, at, Decoder::text)).flatten();
+    let groups = d.optional(&mut f, "groups", |d, n, at| d.partial_map(n, at, overrides)).flatten();
+    let cells = d.optional(&mut f, "cells", |d, n, at| d.partial_map(n, at, overrides)).flatten();
+    let bindings = d.optional(&mut f, "bindings", |d, n, at| d.partial_map(n, at, binding_config)).flatten();
+    let wasmcloud = d.optional(&mut f, "wasmcloud", crate::target::decode_catalog_override).flatten();
     d.finish(f);
     Some(ProfileDocument {
         schema_version: schema_version?,
         id: id?,
         target_kind: target_kind?,
         placement: placement?,
-        environment: environment?,
-        namespace: namespace?,
-        target: target?,
-        notes: notes?,
-        images: images?,
-        regroup: regroup?,
-        groups: groups?,
-        cells: cells?,
-        bindings: bindings?,
-        wasmcloud: wasmcloud?,
+        environment,
+        namespace,
+        target,
+        notes,
+        images,
+        regroup,
+        groups,
+        cells,
+        bindings,
+        wasmcloud,
     })
 }
 
@@ -74,21 +78,21 @@ fn image<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<String> {
 
 fn images<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<Images> {
     let mut f = d.fields(n, at)?;
-    let default = d.optional(&mut f, "default", image);
-    let groups = d.optional(&mut f, "groups", |d, n, at| d.map(n, at, image));
+    let default = d.optional(&mut f, "default", image).flatten();
+    let groups = d.optional(&mut f, "groups", |d, n, at| d.partial_map(n, at, image)).flatten();
     d.finish(f);
-    Some(Images { default: default?, groups: groups? })
+    Some(Images { default, groups })
 }
 
 fn overrides<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<Overrides> {
     let mut f = d.fields(n, at)?;
-    let replicas = d.optional(&mut f, "replicas", |d, n, at| d.u32_in(n, at, 0, i32::MAX as u32));
-    let autoscaling = d.optional(&mut f, "autoscaling", crate::manifest::decode_autoscaling);
-    let resources = d.optional(&mut f, "resources", crate::target::decode_resources);
-    let port = d.optional(&mut f, "port", |d, n, at| d.u32_in(n, at, 1, 65535).map(|p| p as u16));
-    let env = d.optional(&mut f, "env", |d, n, at| d.map(n, at, |d, n, at| env_value(d, n, at)));
+    let replicas = d.optional(&mut f, "replicas", |d, n, at| d.u32_in(n, at, 0, i32::MAX as u32)).flatten();
+    let autoscaling = d.optional(&mut f, "autoscaling", crate::manifest::decode_autoscaling).flatten();
+    let resources = d.optional(&mut f, "resources", crate::target::decode_resources).flatten();
+    let port = d.optional(&mut f, "port", |d, n, at| d.u32_in(n, at, 1, 65535).map(|p| p as u16)).flatten();
+    let env = d.optional(&mut f, "env", |d, n, at| d.partial_map(n, at, env_value)).flatten();
     d.finish(f);
-    Some(Overrides { replicas: replicas?, autoscaling: autoscaling?, resources: resources?, port: port?, env: env? })
+    Some(Overrides { replicas, autoscaling, resources, port, env })
 }
 
 /// A plain environment variable: its name (the last pointer token) must be one Kubernetes takes.
@@ -104,12 +108,12 @@ fn env_value<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<Strin
 
 fn binding_config<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<BindingConfig> {
     let mut f = d.fields(n, at)?;
-    let secret = d.optional(&mut f, "secret", dns_subdomain);
-    let keys = d.optional(&mut f, "keys", |d, n, at| d.map(n, at, secret_key));
-    let config = d.optional(&mut f, "config", |d, n, at| d.map(n, at, config_value));
-    let provider = d.optional(&mut f, "provider", Decoder::text);
+    let secret = d.optional(&mut f, "secret", dns_subdomain).flatten();
+    let keys = d.optional(&mut f, "keys", |d, n, at| d.partial_map(n, at, secret_key)).flatten();
+    let config = d.optional(&mut f, "config", |d, n, at| d.partial_map(n, at, config_value)).flatten();
+    let provider = d.optional(&mut f, "provider", Decoder::text).flatten();
     d.finish(f);
-    Some(BindingConfig { secret: secret?, keys: keys?, config: config?, provider: provider? })
+    Some(BindingConfig { secret, keys, config, provider })
 }
 
 /// The last token of `at`, the key of a map entry.
