@@ -91,6 +91,12 @@ impl<'d> Decoder<'d> {
     ) -> Option<T> {
         match self.optional(fields, key, decode) {
             Some(Some(value)) => Some(value),
+            Some(None) if fields.members.iter().any(|m| m.key == key) => {
+                // Present, and `null`: absent for an optional member, never for a required one.
+                let at = fields.at.key(key);
+                self.report(&codes::MISSING_FIELD, &at, format!("`{key}` is null, but it is required"), format!("give `\"{key}\"` a value: only optional members may be null (null means absent)"));
+                None
+            }
             Some(None) => {
                 let at = fields.at.clone();
                 let what = if at.as_str().is_empty() { "the document".to_string() } else { format!("the object at {at}") };
@@ -101,7 +107,8 @@ impl<'d> Decoder<'d> {
         }
     }
 
-    /// A member that may be absent: `Some(None)` when absent, `None` when present but invalid.
+    /// A member that may be absent: `Some(None)` when absent (or `null`, which upstream's
+    /// serializer writes for an absent member), `None` when present but invalid.
     pub fn optional<T>(
         &mut self,
         fields: &mut Fields<'d>,
@@ -111,6 +118,7 @@ impl<'d> Decoder<'d> {
         fields.known.push(key);
         match fields.members.get(key) {
             None => Some(None),
+            Some(m) if matches!(m.value.value, Value::Null) => Some(None),
             Some(m) => decode(self, &m.value, &fields.at.key(key)).map(Some),
         }
     }

@@ -33,6 +33,7 @@ fn normalised(source: &[u8]) -> Result<(Value, usize), serde_json::Error> {
             map.remove("$schema");
         }
     }
+    drop_null_members(&mut value);
     let mut replaced = 0;
     if let Some(Value::Array(entries)) = value.get_mut("topology_profiles") {
         for entry in entries {
@@ -45,6 +46,18 @@ fn normalised(source: &[u8]) -> Result<(Value, usize), serde_json::Error> {
         }
     }
     Ok((value, replaced))
+}
+
+/// An optional member written as `null` is absent (SPEC §2.1; upstream's serializer writes them).
+fn drop_null_members(value: &mut Value) {
+    match value {
+        Value::Object(members) => {
+            members.retain(|_, v| !v.is_null());
+            members.values_mut().for_each(drop_null_members);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_null_members),
+        _ => {}
+    }
 }
 
 /// Numbers compared by value: serde_json reads `-0` as the float -0.0, which is the integer 0.

@@ -27,6 +27,9 @@ pub fn schema_text(kind: SchemaKind) -> String {
     };
     let mut value = schema.to_value();
     drop_null(&mut value);
+    if kind != SchemaKind::Hosted {
+        null_means_absent(&mut value);
+    }
     identify(&mut value, kind);
     let mut text = serde_json::to_string_pretty(&value).expect("schemas serialise");
     text.push('\n');
@@ -54,8 +57,9 @@ fn identify(schema: &mut serde_json::Value, kind: SchemaKind) {
     }
 }
 
-/// Optional members may be absent but never `null` (the decoders reject null), so the
-/// `null` schemars adds for `Option<T>` is taken out again.
+/// `null` where the decoders take it, and nowhere else: the `null` schemars adds for
+/// `Option<T>` is taken out first (an output never writes null; an `Option` inside a list
+/// or map is not a member), then [`null_means_absent`] allows it for optional members of inputs.
 fn drop_null(v: &mut serde_json::Value) {
     use serde_json::Value;
     match v {
@@ -78,6 +82,35 @@ fn drop_null(v: &mut serde_json::Value) {
             map.values_mut().for_each(drop_null);
         }
         Value::Array(items) => items.iter_mut().for_each(drop_null),
+        _ => {}
+    }
+}
+
+/// An input's optional member may be `null`, which means absent (SPEC §2.1: upstream's
+/// serializer writes such nulls); a required one may not.
+fn null_means_absent(v: &mut serde_json::Value) {
+    use serde_json::{json, Value};
+    match v {
+        Value::Object(map) => {
+            let required: Vec<String> = match map.get("required") {
+                Some(Value::Array(r)) => r.iter().filter_map(|k| k.as_str().map(str::to_string)).collect(),
+                _ => Vec::new(),
+            };
+            if let Some(Value::Object(props)) = map.get_mut("properties") {
+                for (key, schema) in props.iter_mut() {
+                    null_means_absent(schema);
+                    if !required.contains(key) {
+                        *schema = json!({"anyOf": [schema.take(), {"type": "null"}]});
+                    }
+                }
+            }
+            for (key, child) in map.iter_mut() {
+                if key != "properties" {
+                    null_means_absent(child);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(null_means_absent),
         _ => {}
     }
 }

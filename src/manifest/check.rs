@@ -186,7 +186,8 @@ fn check_probe(d: &mut Decoder<'_>, name: &str, p: &Probe, at: &Pointer) {
                 Some(path) if !path.starts_with('/') => bad("path", format!("http probe path `{path}` does not start with `/`"), "write the path from the root, e.g. \"/healthz\""),
                 Some(_) => {}
             }
-            if p.command.is_some() {
+            // Upstream's model writes `"command": []` for an http probe: empty means none.
+            if p.command.as_ref().is_some_and(|c| !c.is_empty()) {
                 bad("command", format!("the http {name} probe has a command"), "remove command, or make it an exec probe");
             }
         }
