@@ -109,6 +109,7 @@ code_table! {
     UNKNOWN_TRUST_PROFILE   = "XT123" "unknown-trust-profile"   NotFound     Warning "a trust profile this tool does not know; the sandboxed defaults apply";
     UNUSED_BINDING          = "XT124" "unused-binding"          InvalidInput Warning "a declared binding that no cell uses";
     CANARY_PERCENT_UNUSED   = "XT125" "canary-percent-unused"   InvalidInput Warning "canary_percent without the canary-lite strategy has no effect";
+    SERVICE_ID_NOT_WORKLOAD_ID = "XT126" "service-id-not-workload-id" InvalidInput Warning "service_id is outside upstream's workload-id pattern, which x07-wasm enforces";
 
     // Topology profiles and target descriptions.
     PROFILE_NOT_FOUND       = "XT201" "profile-not-found"       NotFound     Error "neither a profile file nor a manifest entry has this id";

@@ -322,6 +322,13 @@ fn check_names(d: &mut Decoder<'_>, m: &Manifest) {
     let root = Pointer::root();
     if names::sanitize_dns1123(&m.service_id).is_empty() {
         d.report(&codes::UNNAMEABLE, &root.key("service_id"), format!("service_id `{}` has no letters or digits to name objects with", m.service_id), "use lower-case letters, digits and `-`");
+    } else if !is_workload_id(&m.service_id) {
+        d.report(
+            &codes::SERVICE_ID_NOT_WORKLOAD_ID,
+            &root.key("service_id"),
+            format!("service_id `{}` is not a valid X07 workload id (^[a-z0-9][a-z0-9._-]*$): x07-wasm refuses it, though upstream's validate accepts it", m.service_id),
+            format!("use lower-case letters, digits, `.`, `_` and `-`, starting with a letter or digit, e.g. `{}`", names::sanitize_dns1123(&m.service_id)),
+        );
     }
     let cells = m.cells.iter().enumerate().map(|(i, c)| (c.cell_key.as_str(), root.key("cells").index(i).key("cell_key")));
     collisions(d, cells, names::sanitize_dns1123, "cell key", "container and CronJob name");
@@ -330,6 +337,12 @@ fn check_names(d: &mut Decoder<'_>, m: &Manifest) {
     let bindings = || m.bindings().iter().enumerate().map(|(i, b)| (b.name.as_str(), root.key("resource_bindings").index(i).key("name")));
     collisions(d, bindings(), names::sanitize_dns1123, "binding", "Secret name");
     collisions(d, bindings(), names::env_token, "binding", "environment variable prefix");
+}
+
+/// Upstream genpack's workload-id pattern `^[a-z0-9][a-z0-9._-]*$`, which x07-wasm enforces.
+fn is_workload_id(id: &str) -> bool {
+    id.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
 }
 
 /// Reports names that are distinct as written but equal (or empty) after `transform`.
