@@ -9,6 +9,7 @@ it agrees with the tool's own decoder on the golden inputs:
 - every golden profile (arch/topology/*.json) of a case that exits 0 validates against
   the profile schema;
 - every built-in target description (targets/*.json) validates against the target schema;
+- every built-in preset (profiles/*.json) validates against the profile schema;
 - negative control: manifests the tool rejects structurally (unknown field, bad enum,
   wrong type, missing field) are rejected by the manifest schema too, so this check can fail.
 
@@ -153,6 +154,7 @@ def main():
     manifests = [c / "arch/service/index.x07service.json" for c in ok_cases]
     manifests = [m for m in manifests if m.is_file()]
     profiles = sorted(p for c in ok_cases for p in (c / "arch/topology").glob("*.json") if p.is_file())
+    profiles += sorted((ROOT / "profiles").glob("*.json"))
     targets = sorted((ROOT / "targets").glob("*.json"))
     if not manifests:
         problem("found no manifest in the golden cases that exit 0")

@@ -6,6 +6,7 @@
 use crate::diagnostics::{codes, Code, Diagnostic};
 use crate::document::Document;
 use crate::json::{Node, Object, Pointer, Value};
+use crate::layered::Layered;
 use crate::suggest::did_you_mean;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -18,7 +19,11 @@ pub trait Vocab: Sized + Copy + 'static {
 }
 
 pub struct Decoder<'d> {
+    /// The tree being decoded (for a [`Layered`] document, the merged tree).
     pub doc: &'d Document,
+    /// Set when `doc` is merged from layers: diagnostics then point into the layer that set
+    /// the value.
+    layers: Option<&'d Layered>,
     pub diags: Vec<Diagnostic>,
     /// Values that were invalid and stand in as a placeholder, so that checks of the rest
     /// of the document still run; rules that read them are skipped.
@@ -46,7 +51,17 @@ pub fn field_label(at: &Pointer) -> String {
 
 impl<'d> Decoder<'d> {
     pub fn new(doc: &'d Document) -> Self {
-        Decoder { doc, diags: Vec::new(), tainted: BTreeSet::new() }
+        Decoder { doc, layers: None, diags: Vec::new(), tainted: BTreeSet::new() }
+    }
+
+    /// Decodes the merged tree of `layered`; each diagnostic names the file that set its value.
+    pub fn layered(layered: &'d Layered) -> Self {
+        Decoder { doc: &layered.merged, layers: Some(layered), diags: Vec::new(), tainted: BTreeSet::new() }
+    }
+
+    /// The document that holds the value at `at`, for line and column.
+    fn doc_at(&self, at: &Pointer) -> &'d Document {
+        self.layers.map_or(self.doc, |l| l.file_of(at))
     }
 
     /// Whether the value at `at` is a placeholder for an invalid one.
@@ -55,12 +70,12 @@ impl<'d> Decoder<'d> {
     }
 
     pub fn report(&mut self, code: &'static Code, at: &Pointer, message: impl Into<String>, hint: impl Into<String>) {
-        self.diags.push(Diagnostic::at(code, self.doc, at, message, hint));
+        self.diags.push(Diagnostic::at(code, self.doc_at(at), at, message, hint));
     }
 
     /// Like [`Decoder::report`], shown at the member's key: for problems with a name.
     pub fn report_key(&mut self, code: &'static Code, at: &Pointer, message: impl Into<String>, hint: impl Into<String>) {
-        self.diags.push(Diagnostic::at_key(code, self.doc, at, message, hint));
+        self.diags.push(Diagnostic::at_key(code, self.doc_at(at), at, message, hint));
     }
 
     fn wrong_type(&mut self, node: &Node, at: &Pointer, expected: &str) {
@@ -144,7 +159,8 @@ impl<'d> Decoder<'d> {
                     known.join(", ")
                 );
                 let message = format!("unknown member `{}`", m.key);
-                self.diags.push(Diagnostic::at_offset(&codes::UNKNOWN_FIELD, self.doc, &at, m.key_span.start, message, hint));
+                // The member's key span is in the file that set the member.
+                self.diags.push(Diagnostic::at_offset(&codes::UNKNOWN_FIELD, self.doc_at(&at), &at, m.key_span.start, message, hint));
             }
         }
     }

@@ -5,7 +5,9 @@ use crate::decode::Decoder;
 use crate::diagnostics::{self, Diagnostic};
 use crate::document::Document;
 use crate::manifest::{self, Manifest};
-use crate::profile::{self, Profile, ProfileSpec, TargetFile};
+use crate::layered::Layered;
+use crate::manifest::TargetKind;
+use crate::profile::{self, ChainBreak, Profile, ProfileSpec, TargetFile};
 
 /// The manifest document with what could be made of it.
 pub struct ManifestInput {
@@ -31,25 +33,40 @@ pub fn read_manifest(name: &str, bytes: &[u8]) -> ManifestInput {
 pub enum ProfileSource {
     /// No file: the manifest entry with this id (`looked_for` is the file that was not there).
     Entry { id: String, looked_for: String },
-    File { doc: Document, expected_id: Option<String>, target_file: Option<TargetFile> },
+    /// A profile file and the files of its `extends` chain, nearest first; `broken` when the
+    /// chain could not be followed to its end.
+    File {
+        layers: Vec<Document>,
+        broken: Option<ChainBreak>,
+        expected_id: Option<String>,
+        target_file: Option<TargetFile>,
+        /// `--profile preset:NAME`: the target kind when neither the preset nor the manifest names one.
+        default_kind: Option<TargetKind>,
+    },
 }
 
 /// Resolves each profile against the manifest; returns those that resolved.
 pub fn resolve_profiles(manifest: &Manifest, sources: &[ProfileSource], diags: &mut Vec<Diagnostic>) -> Vec<Profile> {
     let mut out = Vec::new();
     for source in sources {
-        let spec = match source {
-            ProfileSource::Entry { id, looked_for } => ProfileSpec::Entry { id, looked_for },
-            ProfileSource::File { doc, expected_id, target_file } => {
-                if doc.root.is_none() {
-                    continue; // its parse errors are reported already
+        let resolved = match source {
+            ProfileSource::Entry { id, looked_for } => profile::resolve(manifest, ProfileSpec::Entry { id, looked_for }, diags),
+            ProfileSource::File { layers, broken, expected_id, target_file, default_kind } => {
+                if layers.iter().any(|d| d.root.is_none()) {
+                    continue; // their parse errors are reported already
                 }
-                ProfileSpec::File { doc, expected_id: expected_id.as_deref(), target_file: target_file.as_ref() }
+                let layered = Layered::new(layers.clone());
+                let spec = ProfileSpec::File {
+                    layered: &layered,
+                    broken: broken.as_ref(),
+                    expected_id: expected_id.as_deref(),
+                    target_file: target_file.as_ref(),
+                    default_kind: *default_kind,
+                };
+                profile::resolve(manifest, spec, diags)
             }
         };
-        if let Some(p) = profile::resolve(manifest, spec, diags) {
-            out.push(p);
-        }
+        out.extend(resolved);
     }
     out
 }

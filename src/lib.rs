@@ -11,6 +11,7 @@ pub mod document;
 pub mod emit;
 pub mod inputs;
 pub mod json;
+pub mod layered;
 pub mod manifest;
 pub mod outdir;
 pub mod plan;

@@ -29,10 +29,13 @@ pub fn run(args: &Check) -> i32 {
                 "target_kind": p.target_kind,
                 "placement": p.placement,
                 "target": p.target.name,
-                "file": p.document().map(|d| d.source.name.clone()),
+                "file": p.files().first(),
                 "deployables": deployables,
             }));
-            let from = p.document().map_or("manifest entry".to_string(), |d| d.source.name.clone());
+            if p.files().len() > 1 {
+                listed.last_mut().expect("pushed above")["extends"] = json!(p.files()[1..]);
+            }
+            let from = if p.files().is_empty() { "manifest entry".to_string() } else { p.files().join(" extends ") };
             let _ = writeln!(human, "  profile {}: {} {} on {} ({from}): {}", p.id, p.target_kind, p.placement, p.target.name, deployables.join(", "));
         }
         result = json!({

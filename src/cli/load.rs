@@ -3,9 +3,8 @@
 use crate::diagnostics::{codes, Diagnostic};
 use crate::document::Document;
 use crate::inputs::{self, ManifestInput, ProfileSource};
-use crate::profile::Profile;
-use crate::manifest::Manifest;
-use crate::profile::TargetFile;
+use crate::manifest::{Manifest, TargetKind};
+use crate::profile::{self, ChainBreak, Parent, Profile, TargetFile};
 use std::path::{Path, PathBuf};
 
 /// How a path is shown in diagnostics: as the user gave it, with `/` separators.
@@ -66,11 +65,24 @@ fn topology_dir(manifest: &Path) -> PathBuf {
 }
 
 /// Finds and reads the profiles named on the command line (or, with none, every profile
-/// the manifest declares). I/O failures are returned as diagnostics.
+/// the manifest declares), each with the chain of profiles it `extends`. I/O failures are
+/// returned as diagnostics.
 pub fn profiles(manifest_path: &Path, manifest: &Manifest, args: &[String], diags: &mut Vec<Diagnostic>) -> Vec<ProfileSource> {
     let wanted: Vec<String> = if args.is_empty() { manifest.profiles().iter().map(|p| p.id.clone()).collect() } else { args.to_vec() };
     let mut out = Vec::new();
     for arg in wanted {
+        if let Some(name) = arg.strip_prefix(profile::PRESET_PREFIX) {
+            match profile::preset(name) {
+                None => diags.push(profile::unknown_preset_argument(name)),
+                Some((file, text)) => {
+                    let (doc, mut parse) = Document::parse(file, text.as_bytes());
+                    diags.append(&mut parse);
+                    // A preset used directly renders for Kubernetes unless the manifest's entry of its id says otherwise.
+                    out.push(file_source(manifest_path, doc, Place::Preset(name.to_string()), None, Some(TargetKind::K8s), diags));
+                }
+            }
+            continue;
+        }
         let (path, expected_id) = if crate::target::is_path(&arg) {
             (PathBuf::from(&arg), None)
         } else {
@@ -86,24 +98,91 @@ pub fn profiles(manifest_path: &Path, manifest: &Manifest, args: &[String], diag
             Ok(bytes) => {
                 let (doc, mut parse) = Document::parse(&display(&path), &bytes);
                 diags.append(&mut parse);
-                let target_file = target_reference(&doc).filter(|t| crate::target::is_path(t)).map(|reference| {
-                    let file = path.parent().unwrap_or(Path::new("")).join(&reference);
-                    let bytes = std::fs::read(&file).map_err(|e| io_reason(&e));
-                    TargetFile { reference, name: display(&file), bytes }
-                });
-                out.push(ProfileSource::File { doc, expected_id, target_file });
+                out.push(file_source(manifest_path, doc, Place::File(path), expected_id, None, diags));
             }
         }
     }
     out
 }
 
-/// The raw `target` member of a profile document, before decoding.
-fn target_reference(doc: &Document) -> Option<String> {
-    match &doc.root.as_ref()?.member("target")?.value.value {
-        crate::json::Value::String(s) => Some(s.clone()),
-        _ => None,
+/// Where a profile layer was read from: what the relative paths in it are relative to, and
+/// who it is when looking for a cycle.
+enum Place {
+    File(PathBuf),
+    Preset(String),
+}
+
+impl Place {
+    fn same_as(&self, other: &Place) -> bool {
+        match (self, other) {
+            // Only compared, never printed, so the absolute path cannot reach the output.
+            (Place::File(a), Place::File(b)) => a == b || std::fs::canonicalize(a).ok().is_some_and(|a| std::fs::canonicalize(b).ok() == Some(a)),
+            (Place::Preset(a), Place::Preset(b)) => a == b,
+            _ => false,
+        }
     }
+}
+
+fn file_source(manifest_path: &Path, first: Document, place: Place, expected_id: Option<String>, default_kind: Option<TargetKind>, diags: &mut Vec<Diagnostic>) -> ProfileSource {
+    let (layers, places, broken) = follow_extends(manifest_path, first, place, diags);
+    let target_file = target_file(&layers, &places);
+    ProfileSource::File { layers, broken, expected_id, target_file, default_kind }
+}
+
+/// Reads the profiles `first` extends, then those they extend, until one extends nothing.
+/// Stops at a parent that is missing, unreadable or already in the chain.
+fn follow_extends(manifest_path: &Path, first: Document, place: Place, diags: &mut Vec<Diagnostic>) -> (Vec<Document>, Vec<Place>, Option<ChainBreak>) {
+    let mut layers = vec![first];
+    let mut places = vec![place];
+    let broken = loop {
+        let Some((reference, parent)) = layers.last().and_then(profile::parent_of) else { break None };
+        let here = places.last().expect("one place per layer");
+        let (place, name, bytes) = match parent {
+            Parent::Preset(name) => match profile::preset(&name) {
+                Some((file, text)) => (Place::Preset(name), file.to_string(), text.as_bytes().to_vec()),
+                None => break Some(ChainBreak::UnknownPreset { reference, name }),
+            },
+            Parent::Path(_) if matches!(here, Place::Preset(_)) => {
+                break Some(ChainBreak::Missing { reference, why: "a built-in preset extends only presets".to_string() })
+            }
+            Parent::Path(_) | Parent::Id(_) => {
+                let path = match (&parent, here) {
+                    (Parent::Path(p), Place::File(f)) => f.parent().unwrap_or(Path::new("")).join(p),
+                    _ => topology_dir(manifest_path).join(format!("{reference}.json")),
+                };
+                match std::fs::read(&path) {
+                    Ok(bytes) => (Place::File(path.clone()), display(&path), bytes),
+                    Err(e) => {
+                        let why = if e.kind() == std::io::ErrorKind::NotFound { format!("there is no file {}", display(&path)) } else { format!("cannot read {}: {}", display(&path), io_reason(&e)) };
+                        break Some(ChainBreak::Missing { reference, why });
+                    }
+                }
+            }
+        };
+        if let Some(i) = places.iter().position(|p| p.same_as(&place)) {
+            let chain = layers[i..].iter().map(|d| d.source.name.clone()).collect();
+            break Some(ChainBreak::Cycle { reference, chain });
+        }
+        let (doc, mut parse) = Document::parse(&name, &bytes);
+        diags.append(&mut parse);
+        layers.push(doc);
+        places.push(place);
+    };
+    (layers, places, broken)
+}
+
+/// The target description file of a profile chain: the `target` of the nearest layer that
+/// sets one, when it is a path (relative to that layer's file).
+fn target_file(layers: &[Document], places: &[Place]) -> Option<TargetFile> {
+    let (doc, place) = layers.iter().zip(places).find(|(d, _)| d.root.as_ref().is_some_and(|r| r.member("target").is_some()))?;
+    let reference = match &doc.root.as_ref()?.member("target")?.value.value {
+        crate::json::Value::String(s) if crate::target::is_path(s) => s.clone(),
+        _ => return None,
+    };
+    let Place::File(path) = place else { return None };
+    let file = path.parent().unwrap_or(Path::new("")).join(&reference);
+    let bytes = std::fs::read(&file).map_err(|e| io_reason(&e));
+    Some(TargetFile { reference, name: display(&file), bytes })
 }
 
 /// The manifest and the resolved profiles of a run.

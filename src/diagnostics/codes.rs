@@ -122,6 +122,9 @@ code_table! {
     TARGET_KIND_MISMATCH    = "XT208" "target-kind-mismatch"    Conflict     Error "the target description is for another target kind";
     INVALID_IMAGE           = "XT209" "invalid-image"           InvalidInput Error "an image reference that is not a valid OCI reference";
     INVALID_ENV_NAME        = "XT210" "invalid-env-name"        InvalidInput Error "an environment variable or key name that Kubernetes rejects";
+    EXTENDS_NOT_FOUND       = "XT215" "extends-not-found"       NotFound     Error "a profile extends a profile file that does not exist or cannot be read";
+    EXTENDS_CYCLE           = "XT216" "extends-cycle"           Conflict     Error "profiles extend each other in a cycle";
+    UNKNOWN_PRESET          = "XT217" "unknown-preset"          NotFound     Error "a built-in preset that does not exist";
 
     // Lowering: cells to deployables.
     SINGLETON_SHARES_DEPLOYABLE = "XT301" "singleton-shares-deployable" Conflict Error "(retired) a singleton-orchestrator cell shared a deployable with a replicated cell: it runs under leader election there now";

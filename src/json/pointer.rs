@@ -22,6 +22,11 @@ impl Pointer {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The reference tokens, unescaped (`/a~1b/0` → `a/b`, `0`).
+    pub fn tokens(&self) -> impl Iterator<Item = String> + '_ {
+        self.0.split('/').skip(1).map(unescape_token)
+    }
 }
 
 impl fmt::Display for Pointer {

@@ -57,7 +57,7 @@ impl Ctx<'_> {
 
     /// A diagnostic about the profile: at `pointer` in its file, or about the command line's profile.
     fn at_profile(&mut self, code: &'static Code, pointer: Pointer, message: String, hint: String) {
-        let d = match self.profile.document() {
+        let d = match self.profile.document_at(&pointer) {
             Some(doc) => Diagnostic::at(code, doc, &pointer, message, hint),
             None => Diagnostic::about_file(code, self.manifest_doc.source.name.clone(), message, hint),
         };

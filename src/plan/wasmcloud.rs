@@ -154,14 +154,9 @@ fn check_binding(cx: &mut Check<'_>, name: &str) {
                 known.join(", ")
             );
             let message = format!("binding `{name}` names provider `{provider}`, which the wasmCloud catalog of target `{}` does not define", cx.target_name());
-            let d = match cx.profile.document() {
-                Some(doc) => Diagnostic::at(
-                    &codes::WASMCLOUD_UNKNOWN_PROVIDER,
-                    doc,
-                    &Pointer::root().key("bindings").key(name).key("provider"),
-                    message,
-                    hint,
-                ),
+            let at = Pointer::root().key("bindings").key(name).key("provider");
+            let d = match cx.profile.document_at(&at) {
+                Some(doc) => Diagnostic::at(&codes::WASMCLOUD_UNKNOWN_PROVIDER, doc, &at, message, hint),
                 None => {
                     Diagnostic::about_file(&codes::WASMCLOUD_UNKNOWN_PROVIDER, "", message, hint)
                 }

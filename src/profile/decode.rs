@@ -17,6 +17,7 @@ pub fn decode(d: &mut Decoder<'_>) -> Option<ProfileDocument> {
     d.editor_schema(&mut f);
     let schema_version = d.required(&mut f, "schema_version", |d, n, at| crate::manifest::decode_schema_version(d, n, at, SCHEMA_VERSION));
     let id = d.required(&mut f, "id", Decoder::text);
+    let extends = d.optional(&mut f, "extends", Decoder::text);
     let target_kind = d.optional(&mut f, "target_kind", Decoder::vocab);
     let placement = d.optional(&mut f, "placement", crate::manifest::decode_placement);
     let environment = d.optional(&mut f, "environment", label_value).flatten();
@@ -33,6 +34,7 @@ pub fn decode(d: &mut Decoder<'_>) -> Option<ProfileDocument> {
     Some(ProfileDocument {
         schema_version: schema_version?,
         id: id?,
+        extends: extends?,
         target_kind: target_kind?,
         placement: placement?,
         environment,

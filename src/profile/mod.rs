@@ -3,12 +3,16 @@
 //! descriptions into one [`Profile`].
 
 mod decode;
+mod extends;
 mod resolve;
 
 pub use decode::decode;
+pub use extends::{parent_of, preset, unknown_preset_argument, ChainBreak, Parent, PRESETS, PRESET_PREFIX};
 pub use resolve::{resolve, ProfileSpec, TargetFile};
 
 use crate::document::Document;
+use crate::json::Pointer;
+use crate::layered::Layered;
 use crate::manifest::{Autoscaling, Cell, Placement, TargetKind};
 use crate::target::{Resources, TargetDescription};
 use schemars::JsonSchema;
@@ -26,6 +30,11 @@ pub struct ProfileDocument {
     pub schema_version: String,
     #[schemars(length(min = 1))]
     pub id: String,
+    /// The profile this one builds on: an id (`arch/topology/ID.json`), a path relative to
+    /// this file, or `preset:NAME`. Members here override the parent's, objects merge member
+    /// by member, lists replace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extends: Option<String>,
     /// Inherited from the manifest's entry of the same id; required when there is none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_kind: Option<TargetKind>,
@@ -126,8 +135,9 @@ pub struct BindingConfig {
 /// Where a resolved profile came from.
 #[derive(Debug, Clone)]
 pub enum ProfileOrigin {
-    /// A profile document (possibly inheriting from a manifest entry).
-    File(Document),
+    /// A profile document merged with the profiles it extends (possibly inheriting from a
+    /// manifest entry).
+    File(Layered),
     /// Only the manifest's entry, with the target kind's defaults.
     ManifestEntry,
 }
@@ -169,11 +179,20 @@ impl Profile {
         }
     }
 
-    /// The profile file, if the profile has one (for diagnostics that point into it).
-    pub fn document(&self) -> Option<&Document> {
+    /// The file that set the profile's value at `at` (itself or a profile it extends), for
+    /// diagnostics that point into it; `None` for a manifest entry alone.
+    pub fn document_at(&self, at: &Pointer) -> Option<&Document> {
         match &self.origin {
-            ProfileOrigin::File(doc) => Some(doc),
+            ProfileOrigin::File(layered) => Some(layered.file_of(at)),
             ProfileOrigin::ManifestEntry => None,
+        }
+    }
+
+    /// The profile's file, then each file it extends, nearest first (empty for a manifest entry).
+    pub fn files(&self) -> Vec<&str> {
+        match &self.origin {
+            ProfileOrigin::File(layered) => layered.layers.iter().map(|d| d.source.name.as_str()).collect(),
+            ProfileOrigin::ManifestEntry => Vec::new(),
         }
     }
 }

@@ -5,15 +5,24 @@ use super::*;
 use crate::decode::Decoder;
 use crate::diagnostics::{codes, Diagnostic};
 use crate::json::Pointer;
+use crate::layered::Layered;
 use crate::manifest::Manifest;
 
 /// A profile as the shell found it.
 pub enum ProfileSpec<'a> {
     /// `--profile ID` with no file `arch/topology/ID.json`: the manifest's entry alone.
     Entry { id: &'a str, looked_for: &'a str },
-    /// A profile document: `--profile PATH`, or the file found for `--profile ID`
-    /// (`expected_id` is then that ID, which the document's `id` must match).
-    File { doc: &'a Document, expected_id: Option<&'a str>, target_file: Option<&'a TargetFile> },
+    /// A profile document merged with the chain it extends: `--profile PATH`, the file found
+    /// for `--profile ID` (`expected_id` is then that ID, which the merged `id` must match), or
+    /// `--profile preset:NAME` (`default_kind` is then the kind a preset renders for when
+    /// neither it nor the manifest says). `broken`: the shell could not follow the chain.
+    File {
+        layered: &'a Layered,
+        broken: Option<&'a ChainBreak>,
+        expected_id: Option<&'a str>,
+        target_file: Option<&'a TargetFile>,
+        default_kind: Option<TargetKind>,
+    },
 }
 
 /// A target description the profile names by path, as the shell read it.
@@ -30,7 +39,14 @@ pub struct TargetFile {
 pub fn resolve(manifest: &Manifest, spec: ProfileSpec<'_>, diags: &mut Vec<Diagnostic>) -> Option<Profile> {
     match spec {
         ProfileSpec::Entry { id, looked_for } => resolve_entry(manifest, id, looked_for, diags),
-        ProfileSpec::File { doc, expected_id, target_file } => resolve_file(manifest, doc, expected_id, target_file, diags),
+        ProfileSpec::File { layered, broken: Some(broken), .. } => {
+            diags.push(super::extends::chain_break(layered, broken));
+            None
+        }
+        ProfileSpec::File { layered, broken: None, expected_id, target_file, default_kind } => {
+            super::extends::check_layers(layered, diags);
+            resolve_file(manifest, layered, expected_id, target_file, default_kind, diags)
+        }
     }
 }
 
@@ -77,14 +93,15 @@ fn builtin_target(name: &str, diags: &mut Vec<Diagnostic>) -> Option<TargetDescr
 
 fn resolve_file(
     manifest: &Manifest,
-    doc: &Document,
+    layered: &Layered,
     expected_id: Option<&str>,
     target_file: Option<&TargetFile>,
+    default_kind: Option<TargetKind>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Profile> {
-    let mut d = Decoder::new(doc);
+    let mut d = Decoder::layered(layered);
     let decoded = decode(&mut d);
-    let profile = decoded.and_then(|p| inherit(manifest, p, expected_id, target_file, &mut d));
+    let profile = decoded.and_then(|p| inherit(manifest, p, expected_id, target_file, default_kind, layered, &mut d));
     let ok = !crate::diagnostics::has_errors(&d.diags);
     diags.append(&mut d.diags);
     profile.filter(|_| ok)
@@ -97,6 +114,8 @@ fn inherit(
     p: ProfileDocument,
     expected_id: Option<&str>,
     target_file: Option<&TargetFile>,
+    default_kind: Option<TargetKind>,
+    layered: &Layered,
     d: &mut Decoder<'_>,
 ) -> Option<Profile> {
     let root = Pointer::root();
@@ -117,12 +136,13 @@ fn inherit(
                 &codes::PROFILE_CONFLICT,
                 &root.key("target_kind"),
                 format!("target_kind is `{k}`, but the manifest's profile `{}` says `{}`", p.id, e.target_kind()),
-                "remove target_kind here (it is inherited), or change the manifest's entry",
+                remove_or_override(layered, "target_kind", e.target_kind().as_str()),
             );
             None
         }
         (_, Some(k)) => Some(k),
         (Some(e), None) => Some(e.target_kind()),
+        (None, None) if default_kind.is_some() => default_kind,
         (None, None) => {
             d.report(
                 &codes::MISSING_FIELD,
@@ -139,7 +159,7 @@ fn inherit(
                 &codes::PROFILE_CONFLICT,
                 &root.key("placement"),
                 format!("placement is `{pl}`, but the manifest's profile `{}` says `{}`", p.id, e.placement),
-                "remove placement here (it is inherited), or change the manifest's entry",
+                remove_or_override(layered, "placement", &e.placement.to_string()),
             );
             None
         }
@@ -164,10 +184,22 @@ fn inherit(
         groups: p.groups.unwrap_or_default(),
         cells: p.cells.unwrap_or_default(),
         bindings: p.bindings.unwrap_or_default(),
-        origin: ProfileOrigin::File(d.doc.clone()),
+        origin: ProfileOrigin::File(layered.clone()),
     };
     check_names(manifest, &profile, d);
     Some(profile)
+}
+
+/// The hint for a member that contradicts the manifest's entry: remove it where it is set,
+/// or, when a profile this one extends set it, override it in this one.
+fn remove_or_override(layered: &Layered, member: &str, manifest_value: &str) -> String {
+    let nearest = &layered.layers[0].source.name;
+    let setter = &layered.file_of(&Pointer::root().key(member)).source.name;
+    if setter == nearest {
+        format!("remove {member} here (it is inherited), or change the manifest's entry")
+    } else {
+        format!("{setter} (extended by {nearest}) sets it: set \"{member}\": \"{manifest_value}\" in {nearest}, or change the manifest's entry")
+    }
 }
 
 fn resolve_target(p: &ProfileDocument, kind: TargetKind, target_file: Option<&TargetFile>, d: &mut Decoder<'_>) -> Option<TargetDescription> {
