@@ -46,7 +46,10 @@ manifest = {
     "display_name": "Benchmark",
     "domain_pack": {"id": "bench", "display_name": "Benchmark"},
     "cells": cells,
-    "topology_profiles": [{"id": "prod", "target_kind": "k8s", "placement": "co-located"}],
+    "topology_profiles": [
+        {"id": "prod", "target_kind": "k8s", "placement": "co-located"},
+        {"id": "split", "target_kind": "k8s", "placement": "split-by-cell"},
+    ],
     "resource_bindings": [b for b in bindings if b["name"] in used],
 }
 os.makedirs(os.path.join(root, "arch/service"), exist_ok=True)

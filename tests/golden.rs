@@ -3,7 +3,8 @@
 //! folder, so `cargo test --test golden -- render-k8s` runs a few), run with `--format human`
 //! and `--format json` (and any format listed in an optional `formats` file) and compared
 //! byte for byte. `UPDATE_GOLDEN=1` rewrites the expected files instead (then review them
-//! with `git diff`).
+//! with `git diff`). A case with a `hold-lock` file runs while the harness holds the output
+//! folder's lock, as a concurrent render would.
 
 mod support;
 
@@ -48,6 +49,15 @@ fn compare(path: &Path, actual: &[u8], bless: bool) -> Option<String> {
     })
 }
 
+/// Creates `<out>/.x07-topo.lock` and holds an exclusive flock on it, as a running render does.
+fn hold_lock(out: &Path) -> (std::fs::File, std::path::PathBuf) {
+    std::fs::create_dir_all(out).unwrap();
+    let path = out.join(".x07-topo.lock");
+    let file = std::fs::File::create(&path).unwrap();
+    rustix::fs::flock(&file, rustix::fs::FlockOperation::LockExclusive).unwrap();
+    (file, path)
+}
+
 /// One golden case: every format, and the files an `--out DIR` run writes.
 fn run_case(case: &str) -> Result<(), Failed> {
     let bless = blessing();
@@ -61,7 +71,12 @@ fn run_case(case: &str) -> Result<(), Failed> {
         let mut full: Vec<&str> = args.iter().map(String::as_str).collect();
         full.extend(["--format", format]);
         let test = Test::from_case(case).args(&full);
+        let lock = dir.join("hold-lock").exists().then(|| hold_lock(&test.path().join(out_dir.as_deref().unwrap_or("out"))));
         let out = test.run();
+        if let Some((lock, path)) = lock {
+            drop(lock);
+            std::fs::remove_file(path).unwrap();
+        }
         failures.extend(compare(&expected.join(format!("{format}.out")), out.transcript().as_bytes(), bless));
         // Files a command writes are compared once, from the human run.
         if let (Some(out_dir), "human") = (&out_dir, format) {

@@ -7,12 +7,15 @@ mod check;
 mod color;
 mod diff;
 mod docs;
+mod folder;
 mod load;
+mod lock;
 mod output;
 mod plan;
 mod render;
 mod resolve;
 mod schema;
+pub mod transaction;
 
 pub use args::{Cli, Command};
 pub use resolve::Format;

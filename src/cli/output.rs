@@ -42,10 +42,22 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_INPUT: i32 = 1;
 pub const EXIT_USAGE_OR_IO: i32 = 2;
 
+/// The codes of usage and I/O failures (exit 2, not 1).
+const USAGE_OR_IO: &[&codes::Code] = &[
+    &codes::FILE_UNREADABLE,
+    &codes::USAGE,
+    &codes::INVALID_NAMESPACE,
+    &codes::OUT_IO,
+    &codes::OUT_SYMLINK,
+    &codes::OUT_PATH_UNUSABLE,
+    &codes::OUT_LOCKED,
+    &codes::OUT_NOT_A_FOLDER,
+];
+
 /// The exit code of a run: 2 for usage and I/O failures, 1 for errors in the inputs, denied
 /// warnings (`--deny-warnings`, a profile's `lints.deny`) or a failure the command found.
 fn exit_code(shown: &[Diagnostic], denied: bool, failed: bool, deny_warnings: bool) -> i32 {
-    if shown.iter().any(|d| d.is_error() && [&codes::FILE_UNREADABLE, &codes::USAGE, &codes::INVALID_NAMESPACE].contains(&d.code)) {
+    if shown.iter().any(|d| d.is_error() && USAGE_OR_IO.contains(&d.code)) {
         EXIT_USAGE_OR_IO
     } else if diagnostics::has_errors(shown) || denied || failed || (deny_warnings && !shown.is_empty()) {
         EXIT_INPUT

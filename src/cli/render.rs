@@ -2,14 +2,15 @@
 
 use super::resolve::{Out, Render, Reporting};
 use super::load;
+use super::transaction;
 use super::output::{self, Outcome, EXIT_USAGE_OR_IO};
-use crate::diagnostics::{self, codes, Diagnostic};
+use crate::diagnostics::{self, Diagnostic};
 use crate::emit;
 use crate::outdir;
 use crate::plan::{self, ImageOverride, LowerOptions};
 use serde_json::json;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Renders the artifacts of one profile; `None` when inputs or lowering had errors.
 pub fn artifacts(manifest: &Path, profile: &str, images: &[ImageOverride], namespace: Option<&str>, diags: &mut Vec<Diagnostic>) -> Option<Vec<emit::Artifact>> {
@@ -53,17 +54,16 @@ pub fn run(args: &Render) -> i32 {
         let result = json!({ "artifacts": list(true), "documents": documents });
         return output::print(&args.report, Outcome::new(diags, result, stream));
     };
-    let dir = PathBuf::from(out);
     let wanted = outdir::layout(&artifacts);
-    let (_, owned) = read_current(&dir, &wanted);
-    match write_out(&dir, &wanted, &owned) {
-        Ok(written) => {
-            let human = format!("wrote {} files to {out} ({written} changed)\n", wanted.len());
-            let result = json!({ "out": out, "artifacts": list(false), "files": wanted.keys().collect::<Vec<_>>() });
+    match transaction::write_folder(Path::new(out), out, &wanted) {
+        Ok(summary) => {
+            let resumed = if summary.resumed { " after completing an interrupted render" } else { "" };
+            let human = format!("wrote {} files to {out} ({} changed){resumed}\n", summary.files, summary.changed);
+            let result = json!({ "out": out, "artifacts": list(false), "files": wanted.keys().collect::<Vec<_>>(), "changed": summary.changed, "resumed": summary.resumed });
             output::print(&args.report, Outcome::new(diags, result, human))
         }
-        Err(e) => {
-            diags.push(Diagnostic::about_file(&codes::FILE_UNREADABLE, load::display(&dir), format!("cannot write {out}: {e}"), "check that the folder is writable"));
+        Err(mut errors) => {
+            diags.append(&mut errors);
             let code = output::print(&args.report, Outcome::diagnostics(diags));
             code.max(EXIT_USAGE_OR_IO)
         }
@@ -71,80 +71,43 @@ pub fn run(args: &Render) -> i32 {
 }
 
 /// `render --check` and `diff --against DIR`: compares DIR with what `render --out DIR` would
-/// write, and writes nothing. Prints a unified diff of every stale file (exit 1 if any);
-/// `folder_key` names DIR in the JSON result.
-pub fn check_folder(folder_key: &str, folder: &str, artifacts: &[emit::Artifact], report: &Reporting, diags: Vec<Diagnostic>) -> i32 {
-    let dir = PathBuf::from(folder);
+/// write, and writes nothing. Prints a unified diff of every stale file (exit 1 if any), and
+/// what an interrupted render left pending; `folder_key` names DIR in the JSON result. A
+/// folder render would refuse (a link, a folder where a file goes) is refused here too.
+pub fn check_folder(folder_key: &str, folder: &str, artifacts: &[emit::Artifact], report: &Reporting, mut diags: Vec<Diagnostic>) -> i32 {
     let wanted = outdir::layout(artifacts);
-    let (current, owned) = read_current(&dir, &wanted);
-    let drift = outdir::drift(&wanted, &current, &owned);
+    let state = transaction::read_folder(Path::new(folder), folder, &wanted).and_then(|state| {
+        outdir::plan(&wanted, &state.owned, &state.snapshot).map_err(|refusals| refusals.iter().map(|r| r.diagnostic(folder)).collect::<Vec<_>>())?;
+        Ok(state)
+    });
+    let state = match state {
+        Ok(state) => state,
+        Err(mut errors) => {
+            diags.append(&mut errors);
+            let code = output::print(report, Outcome::diagnostics(diags));
+            return code.max(EXIT_USAGE_OR_IO);
+        }
+    };
+    let current: BTreeMap<String, Option<String>> = state
+        .snapshot
+        .iter()
+        .map(|(path, entry)| (path.clone(), match entry { outdir::Entry::File(bytes) => Some(String::from_utf8_lossy(bytes).into_owned()), _ => None }))
+        .collect();
+    let drift = outdir::drift(&wanted, &current, &state.owned);
     let human = drift.diffs.concat();
     let changes: Vec<_> = drift
         .changed
         .iter()
         .map(|path| json!({ "change": outdir::file_change(path, &wanted, &current), "subject": "file", "name": path }))
         .collect();
-    let result = json!({ folder_key: folder, "stale": drift.changed, "changes": changes, "diff": human });
-    let stale = (!drift.changed.is_empty()).then(|| format!("{folder} is stale: {} file(s) differ from what would be rendered", drift.changed.len()));
-    output::print(report, Outcome::new(diags, result, human).failing(stale))
-}
-
-/// The current content of every file that matters for drift: the wanted ones and the
-/// ones the old inventory owns.
-pub fn read_current(dir: &Path, wanted: &BTreeMap<String, String>) -> (BTreeMap<String, Option<String>>, Vec<String>) {
-    let inventory = std::fs::read_to_string(dir.join(outdir::INVENTORY)).ok();
-    let owned = outdir::owned_files(inventory.as_deref());
-    let mut current = BTreeMap::new();
-    for path in wanted.keys().chain(owned.iter()) {
-        let text = if no_links(dir, path) { std::fs::read_to_string(dir.join(path)).ok() } else { None };
-        current.insert(path.clone(), text);
+    let pending = state.pending.as_ref().map(|j| json!({ "moves": j.moves.iter().map(|m| &m.to).collect::<Vec<_>>(), "prunes": j.prunes }));
+    let result = json!({ folder_key: folder, "stale": drift.changed, "changes": changes, "diff": human, "pending": pending });
+    let mut failure = Vec::new();
+    if let Some(j) = &state.pending {
+        failure.push(format!("{folder} holds an interrupted render ({} file(s) to move, {} to prune); `render --out {folder}` completes it", j.moves.len(), j.prunes.len()));
     }
-    (current, owned)
-}
-
-/// Writes each changed file atomically (temporary file, then rename) and prunes files the
-/// old inventory owned that are no longer wanted. Returns how many files changed.
-fn write_out(dir: &Path, wanted: &BTreeMap<String, String>, owned: &[String]) -> std::io::Result<usize> {
-    let mut changed = 0;
-    for (path, content) in wanted {
-        // Emitters only make paths of sanitised names; this guards the invariant anyway.
-        if !outdir::is_safe_relative(path) || !no_links(dir, path) {
-            return Err(std::io::Error::other(format!("refusing to write {path}: it is not a plain path inside the folder")));
-        }
-        let target = dir.join(path);
-        if std::fs::read_to_string(&target).ok().as_deref() == Some(content.as_str()) {
-            continue;
-        }
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        let tmp = target.with_extension("x07-topo-tmp");
-        std::fs::write(&tmp, content)?;
-        std::fs::rename(&tmp, &target)?;
-        changed += 1;
+    if !drift.changed.is_empty() {
+        failure.push(format!("{folder} is stale: {} file(s) differ from what would be rendered", drift.changed.len()));
     }
-    for path in owned.iter().filter(|p| !wanted.contains_key(*p) && no_links(dir, p)) {
-        let target = dir.join(path);
-        if target.is_file() {
-            std::fs::remove_file(&target)?;
-            changed += 1;
-            if let Some(parent) = target.parent() {
-                let _ = std::fs::remove_dir(parent); // only succeeds when now empty
-            }
-        }
-    }
-    Ok(changed)
-}
-
-/// Whether no part of `path` below `dir` is a symbolic link, so that reading, writing or
-/// pruning it cannot reach outside DIR (a committed link could point anywhere).
-fn no_links(dir: &Path, path: &str) -> bool {
-    let mut here = dir.to_path_buf();
-    for part in path.split('/') {
-        here.push(part);
-        if std::fs::symlink_metadata(&here).is_ok_and(|m| m.file_type().is_symlink()) {
-            return false;
-        }
-    }
-    true
+    output::print(report, Outcome::new(diags, result, human).failing((!failure.is_empty()).then(|| failure.join("\n"))))
 }

@@ -159,6 +159,11 @@ code_table! {
     // The shell: command line and files.
     FILE_UNREADABLE         = "XT901" "file-unreadable"         NotFound     Error "an input file cannot be read";
     USAGE                   = "XT902" "usage"                   InvalidInput Error "the command line is not one x07-topo accepts";
+    OUT_IO                  = "XT910" "out-io"                  Conflict     Error "an operation on the output folder failed (the file system refused it)";
+    OUT_SYMLINK             = "XT911" "out-symlink"             Conflict     Error "a path below the output folder is a symbolic link; x07-topo never reads, writes or prunes through one";
+    OUT_PATH_UNUSABLE       = "XT912" "out-path-unusable"       Conflict     Error "the output folder holds something else where x07-topo writes a file or a folder";
+    OUT_LOCKED              = "XT913" "out-locked"              Conflict     Error "another x07-topo run holds the output folder's lock";
+    OUT_NOT_A_FOLDER        = "XT914" "out-not-a-folder"        InvalidInput Error "--out or --against names something that is not a folder";
     INVALID_NAMESPACE       = "XT960" "invalid-namespace"       InvalidInput Error "--namespace is not a DNS-1123 label";
 }
 

@@ -27,6 +27,13 @@ pub struct Artifact {
     pub in_stream: bool,
 }
 
+/// The folder of a deployable's files under `--out DIR`: its key as a DNS label, cut and
+/// hashed like object names when longer than 63 characters, so that no group or cell name
+/// can make a path component longer than a file system accepts (NAME_MAX is 255 bytes).
+pub fn deployable_folder(key: &str) -> String {
+    crate::checks::names::object_name(&[key], crate::checks::names::MAX_OBJECT_NAME)
+}
+
 /// What `render` produced: artifacts in stream order, plus warnings.
 pub struct Rendered {
     pub artifacts: Vec<Artifact>,

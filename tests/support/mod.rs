@@ -12,7 +12,7 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Copies a folder tree (files and folders only), skipping `skip` at its top level.
+/// Copies a folder tree (files, folders and symbolic links), skipping `skip` at its top level.
 pub fn copy_tree(from: &Path, to: &Path, skip: &[&str]) {
     std::fs::create_dir_all(to).unwrap();
     let mut entries: Vec<_> = std::fs::read_dir(from).unwrap().map(|e| e.unwrap()).collect();
@@ -23,7 +23,10 @@ pub fn copy_tree(from: &Path, to: &Path, skip: &[&str]) {
             continue;
         }
         let target = to.join(&name);
-        if e.file_type().unwrap().is_dir() {
+        // Links are copied as links (golden cases show what x07-topo does with them).
+        if e.file_type().unwrap().is_symlink() {
+            std::os::unix::fs::symlink(std::fs::read_link(e.path()).unwrap(), &target).unwrap();
+        } else if e.file_type().unwrap().is_dir() {
             copy_tree(&e.path(), &target, &[]);
         } else {
             std::fs::copy(e.path(), &target).unwrap();
@@ -82,7 +85,7 @@ impl Test {
     /// A test whose folder starts as a copy of `golden/<case>` (inputs only).
     pub fn from_case(case: &str) -> Self {
         let t = Test::new();
-        copy_tree(&repo_root().join("golden").join(case), t.dir.path(), &["expected", "args", "formats", "README"]);
+        copy_tree(&repo_root().join("golden").join(case), t.dir.path(), &["expected", "args", "formats", "README", "hold-lock"]);
         t
     }
 

@@ -45,7 +45,7 @@ pub fn render(plan: &Plan) -> Rendered {
     for d in plan.deployables.iter().filter(|d| d.runs_anything()) {
         let mut objects = objects_of(plan, d);
         objects.sort_by(|a, b| (kind_rank(a.kind), &a.name).cmp(&(kind_rank(b.kind), &b.name)));
-        let folder = crate::checks::names::sanitize_dns1123(&d.key);
+        let folder = crate::emit::deployable_folder(&d.key);
         for o in objects {
             artifacts.push(Artifact {
                 path: format!("{folder}/{}-{}.yaml", o.kind.to_ascii_lowercase(), o.name),

@@ -25,7 +25,7 @@ pub fn render(plan: &Plan) -> Rendered {
                 workload::workload_deployment(plan, &settings, &app),
             ),
         };
-        let folder = crate::checks::names::sanitize_dns1123(&d.key);
+        let folder = crate::emit::deployable_folder(&d.key);
         artifacts.push(Artifact {
             path: format!("{folder}/{}-{}.yaml", kind.to_ascii_lowercase(), app.name),
             deployable: d.key.clone(),

@@ -1,0 +1,232 @@
+//! The output folder, reached only through `*at` calls on a handle of DIR with `O_NOFOLLOW`,
+//! so nothing below DIR is ever read, written or removed through a symbolic link (DIR itself
+//! may be one: it is opened like any folder the user names). Every failure becomes a
+//! diagnostic naming the file and the operation.
+
+// A Diagnostic is the shell's error type; boxing it buys nothing on I/O paths.
+#![allow(clippy::result_large_err)]
+
+use crate::diagnostics::{codes, Diagnostic};
+use crate::outdir::plan::shown;
+use crate::outdir::{Entry, Kind};
+use rustix::fs::{self as rfs, AtFlags, FileType, Mode, OFlags};
+use rustix::io::Errno;
+use std::io::{Read, Write};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::path::{Path, PathBuf};
+
+/// An open output folder and how the user named it (for messages).
+pub struct Folder {
+    fd: OwnedFd,
+    pub shown: String,
+}
+
+/// A failed operation on the output folder: `XT910`, naming the file, the operation and what
+/// the operating system said, with a hint that fits the error.
+pub fn io_error(file: &str, operation: &str, e: Errno) -> Diagnostic {
+    let hint = match e {
+        Errno::NOSPC | Errno::DQUOT => "the file system is full (or over quota): free some space and render again",
+        Errno::FBIG => "the file is larger than this process may write (see `ulimit -f`)",
+        Errno::ROFS => "the file system is read-only: render into a writable folder",
+        Errno::ACCESS | Errno::PERM => "x07-topo may not do this here: check the owner and mode of the file and its folder (and immutable attributes)",
+        Errno::NAMETOOLONG => "a name in this path is longer than the file system accepts: choose a shorter --out path",
+        Errno::XDEV => "this path is on another file system than the output folder (a mount inside it?): x07-topo renames files into place, which needs one file system",
+        Errno::NOTDIR => "a part of this path is a file, not a folder",
+        _ => "see the operating system's message; nothing was changed unless the message says the render was committed",
+    };
+    Diagnostic::about_file(&codes::OUT_IO, file, format!("cannot {operation} `{file}`: {}", std::io::Error::from(e)), hint)
+}
+
+/// What a directory entry is, from its status.
+pub fn kind_of(st: &rfs::Stat) -> Kind {
+    #[allow(clippy::unnecessary_cast)] // `st_mode` is u32 on Linux, u16 on macOS
+    match FileType::from_raw_mode(st.st_mode as rfs::RawMode) {
+        FileType::RegularFile => Kind::File,
+        FileType::Directory => Kind::Folder,
+        FileType::Symlink => Kind::Link,
+        _ => Kind::Special,
+    }
+}
+
+const DIR_FLAGS: OFlags = OFlags::RDONLY.union(OFlags::DIRECTORY).union(OFlags::NOFOLLOW).union(OFlags::CLOEXEC);
+
+impl Folder {
+    /// Opens DIR (following DIR itself if it is a link). `Ok(None)`: DIR does not exist.
+    pub fn open(dir: &Path, shown: &str) -> Result<Option<Folder>, Diagnostic> {
+        match rfs::open(dir, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty()) {
+            Ok(fd) => Ok(Some(Folder { fd, shown: shown.to_string() })),
+            Err(Errno::NOENT) => Ok(None),
+            Err(Errno::NOTDIR) => Err(not_a_folder(dir, shown)),
+            Err(e) => Err(io_error(shown, "open the folder", e)),
+        }
+    }
+
+    /// Opens DIR, creating it and its missing parents; returns the folders it created
+    /// (parents first), so that a failing run can remove them again.
+    pub fn open_or_create(dir: &Path, shown: &str) -> Result<(Folder, Vec<PathBuf>), Diagnostic> {
+        let mut missing = Vec::new();
+        let mut here = Some(dir);
+        while let Some(p) = here.filter(|p| !p.as_os_str().is_empty() && std::fs::symlink_metadata(p).is_err()) {
+            missing.push(p.to_path_buf());
+            here = p.parent();
+        }
+        let mut created = Vec::new();
+        for p in missing.into_iter().rev() {
+            match rfs::mkdir(&p, Mode::from_raw_mode(0o777)) {
+                Ok(()) => created.push(p),
+                Err(Errno::EXIST) => {}
+                Err(Errno::NOTDIR) => return Err(not_a_folder(dir, shown)),
+                Err(e) => {
+                    remove_created(&created);
+                    return Err(io_error(&p.display().to_string(), "create the folder", e));
+                }
+            }
+        }
+        match Folder::open(dir, shown) {
+            Ok(Some(f)) => Ok((f, created)),
+            Ok(None) => Err(io_error(shown, "open the folder", Errno::NOENT)),
+            Err(d) => {
+                remove_created(&created);
+                Err(d)
+            }
+        }
+    }
+
+    pub fn fd(&self) -> BorrowedFd<'_> {
+        self.fd.as_fd()
+    }
+
+    pub fn try_clone(&self) -> std::io::Result<Folder> {
+        Ok(Folder { fd: self.fd.try_clone()?, shown: self.shown.clone() })
+    }
+
+    /// `DIR/path` as the user would write it.
+    pub fn show(&self, path: &str) -> String {
+        shown(&self.shown, path)
+    }
+
+    /// Opens the folder `rel` below DIR (`""` is DIR) without following links; with `create`,
+    /// missing folders on the way are made.
+    pub fn open_dir(&self, rel: &str, create: bool) -> Result<OwnedFd, Diagnostic> {
+        let mut fd = self.fd.try_clone().map_err(|e| io_error(&self.shown, "open the folder", Errno::from_io_error(&e).unwrap_or(Errno::IO)))?;
+        let mut done = String::new();
+        for part in rel.split('/').filter(|p| !p.is_empty()) {
+            if !done.is_empty() {
+                done.push('/');
+            }
+            done.push_str(part);
+            let next = match rfs::openat(&fd, part, DIR_FLAGS, Mode::empty()) {
+                Err(Errno::NOENT) if create => {
+                    match rfs::mkdirat(&fd, part, Mode::from_raw_mode(0o777)) {
+                        Ok(()) | Err(Errno::EXIST) => {}
+                        Err(e) => return Err(io_error(&self.show(&done), "create the folder", e)),
+                    }
+                    rfs::openat(&fd, part, DIR_FLAGS, Mode::empty())
+                }
+                other => other,
+            };
+            fd = next.map_err(|e| match e {
+                Errno::LOOP | Errno::NOTDIR => self.refuse_on_the_way(&done, &fd, part),
+                e => io_error(&self.show(&done), "open the folder", e),
+            })?;
+        }
+        Ok(fd)
+    }
+
+    /// The diagnostic for a part of a path that is not a plain folder.
+    fn refuse_on_the_way(&self, done: &str, parent: &OwnedFd, part: &str) -> Diagnostic {
+        let kind = rfs::statat(parent, part, AtFlags::SYMLINK_NOFOLLOW).map(|st| kind_of(&st)).unwrap_or(Kind::Special);
+        let problem = if kind == Kind::Link { crate::outdir::Problem::Link } else { crate::outdir::Problem::NotAFolder(kind) };
+        crate::outdir::Refusal { path: done.to_string(), at: done.to_string(), problem }.diagnostic(&self.shown)
+    }
+
+    /// What `path` holds, read without following any link.
+    pub fn entry(&self, path: &str) -> Result<Entry, Diagnostic> {
+        let parts: Vec<&str> = path.split('/').collect();
+        let mut fd = self.fd.try_clone().map_err(|e| io_error(&self.shown, "open the folder", Errno::from_io_error(&e).unwrap_or(Errno::IO)))?;
+        for (i, part) in parts.iter().enumerate().take(parts.len() - 1) {
+            let at = parts[..=i].join("/");
+            match rfs::openat(&fd, *part, DIR_FLAGS, Mode::empty()) {
+                Ok(next) => fd = next,
+                Err(Errno::NOENT) => return Ok(Entry::Missing),
+                Err(Errno::LOOP | Errno::NOTDIR) => {
+                    let kind = rfs::statat(&fd, *part, AtFlags::SYMLINK_NOFOLLOW).map(|st| kind_of(&st)).unwrap_or(Kind::Special);
+                    return Ok(Entry::Blocked { at, kind });
+                }
+                Err(e) => return Err(io_error(&self.show(&at), "open the folder", e)),
+            }
+        }
+        let last = parts[parts.len() - 1];
+        // O_NONBLOCK: opening a FIFO must not wait for a writer.
+        let file = match rfs::openat(&fd, last, OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty()) {
+            Ok(file) => file,
+            Err(Errno::NOENT) => return Ok(Entry::Missing),
+            Err(Errno::LOOP) => return Ok(Entry::Other(Kind::Link)),
+            Err(Errno::NXIO) => return Ok(Entry::Other(Kind::Special)),
+            Err(e) => return Err(io_error(&self.show(path), "open", e)),
+        };
+        let st = rfs::fstat(&file).map_err(|e| io_error(&self.show(path), "inspect", e))?;
+        match kind_of(&st) {
+            Kind::File => {
+                let mut bytes = Vec::with_capacity(st.st_size as usize);
+                std::fs::File::from(file).read_to_end(&mut bytes).map_err(|e| io_error(&self.show(path), "read", errno(&e)))?;
+                Ok(Entry::File(bytes))
+            }
+            kind => Ok(Entry::Other(kind)),
+        }
+    }
+
+    /// Writes a new file `name` in the folder `dir` (created exclusively, never through a
+    /// link); `durable` fsyncs it.
+    pub fn create_file(&self, dir: &OwnedFd, dir_rel: &str, name: &str, content: &[u8], durable: bool) -> Result<(), Diagnostic> {
+        let show = self.show(&format!("{dir_rel}/{name}"));
+        let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+        let fd = rfs::openat(dir, name, flags, Mode::from_raw_mode(0o666)).map_err(|e| io_error(&show, "create", e))?;
+        let mut file = std::fs::File::from(fd);
+        file.write_all(content).map_err(|e| io_error(&show, "write", errno(&e)))?;
+        if durable {
+            rfs::fsync(&file).map_err(|e| io_error(&show, "flush (fsync)", e))?;
+        }
+        Ok(())
+    }
+
+    /// Removes an empty folder below DIR, parents of `rel` up to (not including) DIR as long
+    /// as they are empty too.
+    pub fn remove_empty_dirs(&self, rel: &str) {
+        let mut here = rel.to_string();
+        while !here.is_empty() {
+            let (parent, name) = split(&here);
+            let Ok(fd) = self.open_dir(parent, false) else { return };
+            if rfs::unlinkat(&fd, name, AtFlags::REMOVEDIR).is_err() {
+                return; // not empty (or gone): stop
+            }
+            here = parent.to_string();
+        }
+    }
+}
+
+/// `a/b/c` → (`a/b`, `c`); `c` → (``, `c`).
+pub fn split(path: &str) -> (&str, &str) {
+    path.rsplit_once('/').unwrap_or(("", path))
+}
+
+pub fn errno(e: &std::io::Error) -> Errno {
+    Errno::from_io_error(e).unwrap_or(Errno::IO)
+}
+
+/// Removes folders a failed run created (deepest first), if they are still empty.
+pub fn remove_created(created: &[PathBuf]) {
+    for p in created.iter().rev() {
+        let _ = rfs::rmdir(p);
+    }
+}
+
+fn not_a_folder(dir: &Path, shown: &str) -> Diagnostic {
+    let what = if dir.is_file() { "a file" } else { "not a folder (a part of the path is a file)" };
+    Diagnostic::about_file(
+        &codes::OUT_NOT_A_FOLDER,
+        shown,
+        format!("`{shown}` is {what}, so x07-topo cannot write or compare the output folder there"),
+        "name a folder (`render` creates it when it is missing), or move the file away",
+    )
+}

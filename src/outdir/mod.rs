@@ -1,0 +1,87 @@
+//! The `--out DIR` folder, as pure functions: its layout and inventory (here), the plan of a
+//! render into it (`plan`: every write and prune decided and every path checked before DIR
+//! is touched), the journal that makes a render a transaction (`journal`), and drift
+//! (`drift`). The shell (`cli::transaction`) reads the folder and carries the plan out.
+
+mod drift;
+pub mod journal;
+pub mod plan;
+
+pub use drift::{drift, file_change, Drift};
+pub use journal::Journal;
+pub use plan::{plan, Entry, Kind, Problem, Refusal, Snapshot, WritePlan};
+
+use crate::emit::Artifact;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The file in DIR that lists the files x07-topo owns there (and so may replace or prune).
+pub const INVENTORY: &str = "x07-topo.inventory.json";
+pub const INVENTORY_SCHEMA: &str = "x07.topo.inventory@0.1.0";
+/// The lock file a render holds (flock) for its whole run; removed when the run ends.
+pub const LOCK: &str = ".x07-topo.lock";
+/// The folder a render stages its new files in, created exclusively and removed at the end.
+pub const STAGING: &str = ".x07-topo-staging";
+/// The longest file or folder name (bytes) the file systems we run on accept (NAME_MAX).
+pub const NAME_MAX: usize = 255;
+
+/// Whether a name of DIR's top level belongs to x07-topo's own machinery (lock, staging).
+pub fn is_reserved(path: &str) -> bool {
+    let top = path.split('/').next().unwrap_or_default();
+    top == LOCK || top == STAGING
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Inventory {
+    pub schema_version: String,
+    /// Relative paths, sorted; the inventory itself is not listed.
+    pub files: Vec<String>,
+}
+
+/// Every file of the output folder: the artifacts, `kustomization.yaml` for Kubernetes
+/// output, and the inventory. Path → content.
+pub fn layout(artifacts: &[Artifact]) -> BTreeMap<String, String> {
+    let mut files: BTreeMap<String, String> = artifacts.iter().map(|a| (a.path.clone(), a.content.clone())).collect();
+    let yaml: Vec<&str> = artifacts.iter().filter(|a| a.path.ends_with(".yaml")).map(|a| a.path.as_str()).collect();
+    if !yaml.is_empty() {
+        let mut k = String::from("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n");
+        for path in yaml {
+            k.push_str(&format!("- {path}\n"));
+        }
+        files.insert("kustomization.yaml".to_string(), k);
+    }
+    let inventory = Inventory { schema_version: INVENTORY_SCHEMA.to_string(), files: files.keys().cloned().collect() };
+    let mut text = serde_json::to_string_pretty(&inventory).expect("inventory serialises");
+    text.push('\n');
+    files.insert(INVENTORY.to_string(), text);
+    files
+}
+
+/// A path read from an inventory on disk is trusted only if it stays inside DIR.
+pub fn is_safe_relative(path: &str) -> bool {
+    !path.is_empty()
+        && !path.starts_with('/')
+        && !path.contains('\\')
+        && !path.contains(':')
+        && path.split('/').all(|part| !part.is_empty() && part != "." && part != "..")
+}
+
+/// The files an old inventory owns, read from its text (unreadable: none).
+pub fn owned_files(inventory_text: Option<&str>) -> Vec<String> {
+    inventory_text
+        .and_then(|t| serde_json::from_str::<Inventory>(t).ok())
+        .map(|i| i.files.into_iter().filter(|p| is_safe_relative(p) && !is_reserved(p)).collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsafe_inventory_paths_are_ignored() {
+        let text = r#"{"schema_version":"x07.topo.inventory@0.1.0","files":["a/b.yaml","../x","/etc/passwd","a//b","c:\\x","ok.yaml"]}"#;
+        assert_eq!(owned_files(Some(text)), vec!["a/b.yaml".to_string(), "ok.yaml".to_string()]);
+        assert!(owned_files(Some("not json")).is_empty());
+    }
+}

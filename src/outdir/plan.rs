@@ -1,0 +1,249 @@
+//! The plan of a render into DIR, decided before DIR is touched: which files to write, which
+//! to prune, which folders to create, and whether every path is one the folder can take
+//! (plain, inside DIR, no link on the way, a file where a file goes, names the file system
+//! accepts). The shell reads the folder without following links into a `Snapshot`.
+
+use super::{is_reserved, is_safe_relative, owned_files, INVENTORY, NAME_MAX};
+use crate::diagnostics::{codes, Diagnostic};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What a path below DIR holds, read without following any link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    /// Nothing there (the file, or a folder on the way, does not exist).
+    Missing,
+    /// A regular file and its bytes.
+    File(Vec<u8>),
+    /// Something other than a regular file at the path itself.
+    Other(Kind),
+    /// A component before the last (`at`, a prefix of the path) is not a plain folder.
+    Blocked { at: String, kind: Kind },
+}
+
+/// The kind of a directory entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    File,
+    Folder,
+    Link,
+    /// A device, socket or FIFO.
+    Special,
+}
+
+impl Kind {
+    fn described(self) -> &'static str {
+        match self {
+            Kind::File => "a file",
+            Kind::Folder => "a folder",
+            Kind::Link => "a symbolic link",
+            Kind::Special => "a special file (device, socket or FIFO)",
+        }
+    }
+}
+
+/// The folder's state as far as a render cares: an entry for every wanted path, every path
+/// the old inventory owns, and the inventory itself.
+pub type Snapshot = BTreeMap<String, Entry>;
+
+/// Why a wanted path cannot be written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// A symbolic link at `at` (the path itself or a folder on the way).
+    Link,
+    /// Something other than a regular file where a file goes.
+    NotAFile(Kind),
+    /// Something other than a folder where a folder goes.
+    NotAFolder(Kind),
+    /// A path component longer than `NAME_MAX` bytes.
+    NameTooLong { component: String },
+    /// Not a plain relative path inside DIR, or one of x07-topo's reserved names.
+    NotPlain,
+}
+
+/// A wanted path (`path`) the folder cannot take, because of what is at `at`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub path: String,
+    pub at: String,
+    pub problem: Problem,
+}
+
+/// Everything a render will do to DIR.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct WritePlan {
+    /// Wanted files whose content differs or that are missing, in path order with the
+    /// inventory last (it is written last, so it never lists a file that is not there).
+    pub writes: Vec<String>,
+    /// Files the old inventory owns that are no longer wanted and are regular files now.
+    pub prunes: Vec<String>,
+    /// Wanted files that already hold their content.
+    pub unchanged: usize,
+}
+
+impl WritePlan {
+    pub fn is_empty(&self) -> bool {
+        self.writes.is_empty() && self.prunes.is_empty()
+    }
+}
+
+/// The files the inventory entry owns (none when it is missing, unreadable or not a file).
+pub fn owned(inventory: Option<&Entry>) -> Vec<String> {
+    match inventory {
+        Some(Entry::File(bytes)) => owned_files(std::str::from_utf8(bytes).ok()),
+        _ => Vec::new(),
+    }
+}
+
+/// A path's own problem, before looking at the folder: not plain, reserved, or a component
+/// longer than the file system accepts.
+pub fn check_name(path: &str) -> Option<Problem> {
+    if !is_safe_relative(path) || is_reserved(path) {
+        return Some(Problem::NotPlain);
+    }
+    path.split('/').find(|c| c.len() > NAME_MAX).map(|c| Problem::NameTooLong { component: c.to_string() })
+}
+
+/// Decides the whole render: `wanted` (path → content, the inventory included), the files
+/// the old inventory `owned`, and what the folder holds. Every refusal is reported at once.
+pub fn plan(wanted: &BTreeMap<String, String>, owned: &[String], snapshot: &Snapshot) -> Result<WritePlan, Vec<Refusal>> {
+    let mut refusals = Vec::new();
+    let mut p = WritePlan::default();
+    for (path, content) in wanted {
+        if let Some(problem) = check_name(path) {
+            refusals.push(Refusal { path: path.clone(), at: path.clone(), problem });
+            continue;
+        }
+        match snapshot.get(path).cloned().unwrap_or(Entry::Missing) {
+            Entry::File(bytes) if bytes == content.as_bytes() => p.unchanged += 1,
+            Entry::File(_) => p.writes.push(path.clone()),
+            Entry::Missing => p.writes.push(path.clone()),
+            Entry::Other(kind) => {
+                let problem = if kind == Kind::Link { Problem::Link } else { Problem::NotAFile(kind) };
+                refusals.push(Refusal { path: path.clone(), at: path.clone(), problem });
+            }
+            Entry::Blocked { at, kind } => {
+                let problem = if kind == Kind::Link { Problem::Link } else { Problem::NotAFolder(kind) };
+                refusals.push(Refusal { path: path.clone(), at, problem });
+            }
+        }
+    }
+    if !refusals.is_empty() {
+        // One refusal per offending entry (a file where a folder goes blocks every path below it).
+        let mut seen = BTreeSet::new();
+        refusals.retain(|r| seen.insert(r.at.clone()));
+        return Err(refusals);
+    }
+    // The inventory goes last.
+    p.writes.sort_by_key(|w| (w == INVENTORY, w.clone()));
+    p.prunes = owned.iter().filter(|f| !wanted.contains_key(*f) && matches!(snapshot.get(*f), Some(Entry::File(_)))).cloned().collect();
+    p.prunes.sort();
+    p.prunes.dedup();
+    Ok(p)
+}
+
+impl Refusal {
+    /// The diagnostic of this refusal; `dir` is DIR as the user wrote it.
+    pub fn diagnostic(&self, dir: &str) -> Diagnostic {
+        let (at, path) = (shown(dir, &self.at), shown(dir, &self.path));
+        let through = if self.at == self.path { String::new() } else { format!(", and x07-topo would write `{path}` inside it") };
+        match &self.problem {
+            Problem::Link => Diagnostic::about_file(
+                &codes::OUT_SYMLINK,
+                &at,
+                format!("`{at}` is a symbolic link{through}; x07-topo never reads, writes or prunes through a link below the output folder"),
+                "replace the link with a plain file or folder (or remove it) and render again; only the output folder itself may be a link",
+            ),
+            Problem::NotAFile(kind) => Diagnostic::about_file(
+                &codes::OUT_PATH_UNUSABLE,
+                &at,
+                format!("`{at}` is {}, but x07-topo writes a file there", kind.described()),
+                "move it out of the output folder (x07-topo never removes what it does not own) and render again",
+            ),
+            Problem::NotAFolder(kind) => Diagnostic::about_file(
+                &codes::OUT_PATH_UNUSABLE,
+                &at,
+                format!("`{at}` is {}{through}, so it must be a folder", kind.described()),
+                "move it out of the output folder (x07-topo never removes what it does not own) and render again",
+            ),
+            Problem::NameTooLong { component } => Diagnostic::about_file(
+                &codes::OUT_PATH_UNUSABLE,
+                &at,
+                format!("`{path}` has a name of {} bytes; file systems accept at most {NAME_MAX}", component.len()),
+                "this is a bug in x07-topo (names are cut to fit); please report it with the manifest",
+            ),
+            Problem::NotPlain => Diagnostic::about_file(
+                &codes::OUT_PATH_UNUSABLE,
+                &at,
+                format!("`{path}` is not a plain relative path inside the output folder"),
+                "this is a bug in x07-topo (emitters make paths of sanitised names); please report it with the manifest",
+            ),
+        }
+    }
+}
+
+/// `dir/path` as the user would write it.
+pub fn shown(dir: &str, path: &str) -> String {
+    if path.is_empty() {
+        dir.to_string()
+    } else {
+        format!("{}/{path}", dir.trim_end_matches('/'))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wanted(paths: &[&str]) -> BTreeMap<String, String> {
+        paths.iter().map(|p| (p.to_string(), format!("{p}\n"))).collect()
+    }
+
+    #[test]
+    fn writes_changed_and_missing_files_inventory_last_and_prunes_only_owned_files() {
+        let w = wanted(&[INVENTORY, "a/x.yaml", "b/y.yaml", "kustomization.yaml"]);
+        let snap: Snapshot = [
+            (INVENTORY.to_string(), Entry::File(b"old".to_vec())),
+            ("a/x.yaml".to_string(), Entry::File(b"a/x.yaml\n".to_vec())),
+            ("b/y.yaml".to_string(), Entry::Missing),
+            ("kustomization.yaml".to_string(), Entry::File(b"stale".to_vec())),
+            ("old/z.yaml".to_string(), Entry::File(b"z".to_vec())),
+            ("old/link.yaml".to_string(), Entry::Other(Kind::Link)),
+            ("gone.yaml".to_string(), Entry::Missing),
+        ]
+        .into();
+        let owned = ["a/x.yaml", "old/z.yaml", "old/link.yaml", "gone.yaml"].map(String::from);
+        let p = plan(&w, &owned, &snap).unwrap();
+        assert_eq!(p.writes, vec!["b/y.yaml", "kustomization.yaml", INVENTORY]);
+        assert_eq!(p.prunes, vec!["old/z.yaml"], "links and missing files are not pruned");
+        assert_eq!(p.unchanged, 1);
+    }
+
+    #[test]
+    fn every_unusable_path_is_refused_at_once() {
+        let long = "g".repeat(NAME_MAX + 1);
+        let w = wanted(&[INVENTORY, "a/x.yaml", "b/y.yaml", "c/d/z.yaml", &format!("{long}/w.yaml"), ".x07-topo.lock"]);
+        let snap: Snapshot = [
+            (INVENTORY.to_string(), Entry::Other(Kind::Link)),
+            ("a/x.yaml".to_string(), Entry::Other(Kind::Folder)),
+            ("b/y.yaml".to_string(), Entry::Blocked { at: "b".to_string(), kind: Kind::File }),
+            ("c/d/z.yaml".to_string(), Entry::Blocked { at: "c".to_string(), kind: Kind::Link }),
+        ]
+        .into();
+        let refusals = plan(&w, &[], &snap).unwrap_err();
+        let got: Vec<(&str, &Problem)> = refusals.iter().map(|r| (r.at.as_str(), &r.problem)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (".x07-topo.lock", &Problem::NotPlain),
+                ("a/x.yaml", &Problem::NotAFile(Kind::Folder)),
+                ("b", &Problem::NotAFolder(Kind::File)),
+                ("c", &Problem::Link),
+                (format!("{long}/w.yaml").as_str(), &Problem::NameTooLong { component: long.clone() }),
+                (INVENTORY, &Problem::Link),
+            ]
+        );
+        let d = refusals[3].diagnostic("out/");
+        assert_eq!((d.code.id, d.file.as_str()), ("XT911", "out/c"));
+        assert!(d.message.contains("`out/c/d/z.yaml`"), "{}", d.message);
+    }
+}
