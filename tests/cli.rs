@@ -288,3 +288,34 @@ fn readme_example_renders_with_built_in_defaults() {
     // Deployables in key order (async, frontdoor), kinds in install order within each.
     assert_eq!(kinds, ["Deployment", "CronJob", "Service", "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget"]);
 }
+
+/// A wasmCloud 2.x WorkloadDeployment is a namespaced Kubernetes object: the target's
+/// namespace applies, `--namespace` overrides it, and with none at all it names none.
+#[test]
+fn workload_deployments_follow_the_namespace_rule() {
+    let case = "render-wasmcloud-workload-deployment";
+    let target = "arch/topology/targets/acme-wasmcloud-v2.json";
+    let workloads = |t: Test, extra: &[&str]| -> Vec<Value> {
+        let mut args = vec!["render", "--profile", "edge-v2", "--format", "json"];
+        args.extend(extra);
+        let out = t.args(&args).expect(0);
+        let docs = support::json_report(&out)["result"]["documents"].as_array().cloned().unwrap_or_default();
+        let w: Vec<Value> = docs.into_iter().filter(|d| d["kind"] == "WorkloadDeployment").collect();
+        assert!(!w.is_empty(), "no WorkloadDeployment rendered");
+        w
+    };
+    for w in workloads(Test::from_case(case), &[]) {
+        assert_eq!(w["metadata"]["namespace"], "bazaar", "the target's namespace: {}", w["metadata"]);
+    }
+    for w in workloads(Test::from_case(case), &["--namespace", "edge"]) {
+        assert_eq!(w["metadata"]["namespace"], "edge", "--namespace: {}", w["metadata"]);
+    }
+    let t = Test::from_case(case);
+    let path = t.path().join(target);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("\"namespace\": \"bazaar\","), "{target} changed: update this test");
+    std::fs::write(&path, text.replace("\"namespace\": \"bazaar\",", "")).unwrap();
+    for w in workloads(t, &[]) {
+        assert!(w["metadata"].get("namespace").is_none(), "no namespace given: {}", w["metadata"]);
+    }
+}
