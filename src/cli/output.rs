@@ -7,6 +7,9 @@ use crate::diagnostics::{self, codes, Diagnostic, HumanStyle};
 use crate::report::{github, sarif, Report, SCHEMA_VERSION};
 use std::io::Write;
 
+/// Writes a command's human output to stdout.
+pub type Body = Box<dyn FnOnce(&mut dyn Write) -> std::io::Result<()>>;
+
 /// What a command produced.
 pub struct Outcome {
     pub diags: Vec<Diagnostic>,
@@ -14,6 +17,9 @@ pub struct Outcome {
     pub result: serde_json::Value,
     /// What human output prints on stdout when there are no errors.
     pub human: String,
+    /// Instead of `human`: writes it as it is made (`render --out -`, whose stream can be
+    /// larger than memory should hold at once).
+    pub body: Option<Body>,
     /// A failure the command found that is not a diagnostic about the inputs (drift found
     /// by `--check` or `--against`): exit 1, `ok` false, and this line on stderr.
     pub failure: Option<String>,
@@ -23,7 +29,12 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn new(diags: Vec<Diagnostic>, result: serde_json::Value, human: String) -> Self {
-        Outcome { diags, result, human, failure: None, lints: Vec::new() }
+        Outcome { diags, result, human, failure: None, lints: Vec::new(), body: None }
+    }
+
+    /// Human output written by `body` rather than held in a string.
+    pub fn streaming(diags: Vec<Diagnostic>, body: Body) -> Self {
+        Outcome { body: Some(body), ..Outcome::diagnostics(diags) }
     }
 
     /// Only diagnostics (the run stopped before it had a result).
@@ -109,7 +120,10 @@ pub fn print(report: &Reporting, outcome: Outcome) -> i32 {
             }
             let _ = std::io::stderr().write_all(text.as_bytes());
             if !diagnostics::has_errors(&leveled.shown) {
-                write_stdout(&outcome.human);
+                match outcome.body {
+                    Some(body) => write_body(body),
+                    None => write_stdout(&outcome.human),
+                }
             }
         }
     }
@@ -155,6 +169,12 @@ fn json_usage_report(command: &str, message: String, hint: String) -> i32 {
     let report = Report { schema_version: SCHEMA_VERSION, command, ok: false, diagnostics: &diags, suppressed: &[], result: serde_json::Value::Null };
     write_stdout(&report.to_json());
     EXIT_USAGE_OR_IO
+}
+
+fn write_body(body: Body) {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    // As for write_stdout: a closed pipe ends the output quietly.
+    let _ = body(&mut out).and_then(|()| out.flush());
 }
 
 pub fn write_stdout(text: &str) {

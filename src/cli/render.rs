@@ -1,6 +1,6 @@
 //! `x07-topo render`.
 
-use super::resolve::{Out, Render, Reporting};
+use super::resolve::{Format, Out, Render, Reporting};
 use super::load;
 use super::transaction;
 use super::output::{self, Outcome, EXIT_USAGE_OR_IO};
@@ -14,6 +14,14 @@ use std::path::Path;
 
 /// Renders the artifacts of one profile; `None` when inputs or lowering had errors.
 pub fn artifacts(manifest: &Path, profile: &str, images: &[ImageOverride], namespace: Option<&str>, diags: &mut Vec<Diagnostic>) -> Option<Vec<emit::Artifact>> {
+    let plan = plan(manifest, profile, images, namespace, diags)?;
+    let mut rendered = emit::render(&plan);
+    diags.append(&mut rendered.diags);
+    (!diagnostics::has_errors(diags)).then_some(rendered.artifacts)
+}
+
+/// The Plan `render` emits; `None` when inputs or lowering had errors.
+fn plan(manifest: &Path, profile: &str, images: &[ImageOverride], namespace: Option<&str>, diags: &mut Vec<Diagnostic>) -> Option<plan::Plan> {
     let loaded = load::inputs(manifest, &[profile.to_string()], diags)?;
     if diagnostics::has_errors(diags) {
         return None;
@@ -22,15 +30,25 @@ pub fn artifacts(manifest: &Path, profile: &str, images: &[ImageOverride], names
     let options = LowerOptions { images: images.to_vec(), require_images: true, namespace: namespace.map(str::to_string) };
     let (plan, mut lowering) = plan::lower(loaded.manifest(), &loaded.input.doc, profile, &options);
     diags.append(&mut lowering);
-    let plan = plan.filter(|_| !diagnostics::has_errors(diags))?;
-    let mut rendered = emit::render(&plan);
-    diags.append(&mut rendered.diags);
-    (!diagnostics::has_errors(diags)).then_some(rendered.artifacts)
+    plan.filter(|_| !diagnostics::has_errors(diags))
+}
+
+/// Human `--out -`: the stream is written document by document as it is emitted, after
+/// every diagnostic is known (so an error still means no output at all).
+fn stream(args: &Render, mut diags: Vec<Diagnostic>) -> i32 {
+    let Some(plan) = plan(&args.manifest, &args.profile, &args.images, args.namespace.as_deref(), &mut diags) else {
+        return output::print(&args.report, Outcome::diagnostics(diags));
+    };
+    diags.extend(emit::diagnostics(&plan));
+    output::print(&args.report, Outcome::streaming(diags, Box::new(move |out| emit::write_stream(&plan, out))))
 }
 
 pub fn run(args: &Render) -> i32 {
     let mut diags = Vec::new();
     diags.extend(super::namespace_problem(args.namespace.as_deref()));
+    if diags.is_empty() && matches!(args.out, Out::Stream) && args.report.format != Format::Json {
+        return stream(args, diags);
+    }
     let artifacts = if diags.is_empty() { artifacts(&args.manifest, &args.profile, &args.images, args.namespace.as_deref(), &mut diags) } else { None };
     let Some(artifacts) = artifacts else {
         return output::print(&args.report, Outcome::diagnostics(diags));
@@ -49,10 +67,9 @@ pub fn run(args: &Render) -> i32 {
     };
     let Some(out) = dir else {
         // The stream holds the target's documents; the contract documents only go to DIR.
-        let stream = emit::stream(&artifacts);
         let documents: Vec<&serde_json::Value> = artifacts.iter().filter(|a| a.in_stream).map(|a| &a.value).collect();
         let result = json!({ "artifacts": list(true), "documents": documents });
-        return output::print(&args.report, Outcome::new(diags, result, stream));
+        return output::print(&args.report, Outcome::new(diags, result, String::new()));
     };
     let wanted = outdir::layout(&artifacts);
     match transaction::write_folder(Path::new(out), out, &wanted) {

@@ -79,25 +79,31 @@ pub fn preview_file(profile: &str) -> String {
     format!("topology.preview.{}.json", token.trim_start_matches('.'))
 }
 
-/// Both contract documents, or none (and warning XT602) when a name is too long for them.
-pub fn render(plan: &Plan) -> (Vec<Artifact>, Vec<Diagnostic>) {
-    let too_long = too_long_names(plan);
-    if !too_long.is_empty() {
-        let d = Diagnostic::about_file(
-            &codes::CONTRACT_NAME_TOO_LONG,
-            "",
-            format!("the X07 platform contracts allow names of at most {MAX_NAME} characters, but {}; `{}` and `{REQUIREMENTS_FILE}` are not written", too_long.join(", "), preview_file(&plan.profile)),
-            "shorten these names in the manifest or the profile if the X07 platform is to read this service",
-        );
-        return (Vec::new(), vec![d]);
+/// Both contract documents, or none when a name is too long for them (see [`diagnostics`]).
+pub fn render(plan: &Plan) -> Vec<Artifact> {
+    if !too_long_names(plan).is_empty() {
+        return Vec::new();
     }
     let preview = preview(plan);
     let requirements = requirements(plan);
-    let artifacts = vec![
+    vec![
         artifact(preview_file(&plan.profile), PREVIEW_SCHEMA, &plan.profile, &preview),
         artifact(REQUIREMENTS_FILE.to_string(), REQUIREMENTS_SCHEMA, &plan.service_id, &requirements),
-    ];
-    (artifacts, Vec::new())
+    ]
+}
+
+/// Warning XT602 when a name is too long for the contracts (which are then not written).
+pub fn diagnostics(plan: &Plan) -> Vec<Diagnostic> {
+    let too_long = too_long_names(plan);
+    if too_long.is_empty() {
+        return Vec::new();
+    }
+    vec![Diagnostic::about_file(
+        &codes::CONTRACT_NAME_TOO_LONG,
+        "",
+        format!("the X07 platform contracts allow names of at most {MAX_NAME} characters, but {}; `{}` and `{REQUIREMENTS_FILE}` are not written", too_long.join(", "), preview_file(&plan.profile)),
+        "shorten these names in the manifest or the profile if the X07 platform is to read this service",
+    )]
 }
 
 fn artifact<T: Serialize>(path: String, kind: &str, name: &str, document: &T) -> Artifact {

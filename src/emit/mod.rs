@@ -42,31 +42,78 @@ pub struct Rendered {
 
 /// The target's artifacts, then the X07 contract documents (every target kind).
 pub fn render(plan: &Plan) -> Rendered {
-    let mut rendered = render_target(plan);
-    let (contracts, mut diags) = contracts::render(plan);
-    rendered.artifacts.extend(contracts);
-    rendered.diags.append(&mut diags);
-    rendered
+    let mut artifacts: Vec<Artifact> = target_artifacts(plan).collect();
+    artifacts.extend(contracts::render(plan));
+    Rendered { artifacts, diags: diagnostics(plan) }
 }
 
-fn render_target(plan: &Plan) -> Rendered {
-    match plan.target_kind {
-        TargetKind::K8s => k8s::render(plan),
-        TargetKind::Hosted => hosted::render(plan),
-        TargetKind::Wasmcloud => wasmcloud::render(plan),
+/// What emitting `plan` reports (warnings, and errors that stop `render`), found without
+/// keeping the output: `--out -` checks them before it writes the first document.
+pub fn diagnostics(plan: &Plan) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    if plan.target_kind == TargetKind::Hosted {
+        diags.extend(hosted::descriptor(plan).1);
     }
+    diags.extend(contracts::diagnostics(plan));
+    diags
 }
 
-/// The `--out -` stream: every artifact that belongs to it, separated as its format needs.
-pub fn stream(artifacts: &[Artifact]) -> String {
-    let mut out = String::new();
-    for (i, a) in artifacts.iter().filter(|a| a.in_stream).enumerate() {
-        if i > 0 || a.path.ends_with(".yaml") {
-            out.push_str("---\n");
+/// The target's artifacts in stream order, made one deployable at a time as the iterator
+/// is advanced: a caller that writes each as it comes holds one deployable's output.
+pub fn target_artifacts(plan: &Plan) -> Box<dyn Iterator<Item = Artifact> + '_> {
+    if plan.target_kind == TargetKind::Hosted {
+        return Box::new(std::iter::once(hosted::artifact(plan)));
+    }
+    let emitter = PerDeployable::new(plan);
+    Box::new(plan.deployables.iter().flat_map(move |d| emitter.artifacts(d)))
+}
+
+/// The target's emitter, one deployable at a time (hosted output is one document for the
+/// whole service, so it has none per deployable).
+pub struct PerDeployable<'p> {
+    plan: &'p Plan,
+    wasmcloud: Option<crate::target::WasmcloudSettings>,
+}
+
+impl<'p> PerDeployable<'p> {
+    pub fn new(plan: &'p Plan) -> Self {
+        let wasmcloud = (plan.target_kind == TargetKind::Wasmcloud).then(|| wasmcloud::settings(plan));
+        PerDeployable { plan, wasmcloud }
+    }
+
+    /// The artifacts of deployable `d`, in stream order.
+    pub fn artifacts(&self, d: &crate::plan::Deployable) -> Vec<Artifact> {
+        if !d.runs_anything() {
+            return Vec::new();
         }
-        out.push_str(&a.content);
+        match (self.plan.target_kind, &self.wasmcloud) {
+            (TargetKind::K8s, _) => k8s::artifacts(self.plan, d),
+            (TargetKind::Wasmcloud, Some(settings)) => wasmcloud::artifact(self.plan, settings, d).into_iter().collect(),
+            _ => Vec::new(),
+        }
     }
-    out
+}
+
+/// The artifacts that belong to no deployable: the hosted descriptor, the contract documents.
+pub fn service_artifacts(plan: &Plan) -> Vec<Artifact> {
+    let mut artifacts = Vec::new();
+    if plan.target_kind == TargetKind::Hosted {
+        artifacts.push(hosted::artifact(plan));
+    }
+    artifacts.extend(contracts::render(plan));
+    artifacts
+}
+
+/// Writes the `--out -` stream: every artifact that belongs to it, separated as its format
+/// needs, as it is made.
+pub fn write_stream(plan: &Plan, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    for (i, a) in target_artifacts(plan).filter(|a| a.in_stream).enumerate() {
+        if i > 0 || a.path.ends_with(".yaml") {
+            out.write_all(b"---\n")?;
+        }
+        out.write_all(a.content.as_bytes())?;
+    }
+    Ok(())
 }
 
 /// A JSON document's text: pretty, members in the type's order, LF, with a final newline.

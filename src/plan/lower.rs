@@ -103,10 +103,16 @@ pub fn lower(manifest: &Manifest, manifest_doc: &Document, profile: &Profile, op
         namespace: options.namespace.clone().or_else(|| profile.namespace.clone()),
         deployables,
         binding_index: BTreeMap::new(),
+        cell_index: BTreeMap::new(),
         bindings: bindings::resolve(manifest, profile),
     };
     for (i, b) in plan.bindings.iter().enumerate() {
         plan.binding_index.entry(b.name.clone()).or_insert(i);
+    }
+    for (i, d) in plan.deployables.iter().enumerate() {
+        for c in &d.cells {
+            plan.cell_index.entry(c.key.clone()).or_insert(i);
+        }
     }
     let ok = !crate::diagnostics::has_errors(&cx.diags);
     (ok.then_some(plan), cx.diags)

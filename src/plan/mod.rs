@@ -38,11 +38,19 @@ pub struct Plan {
     /// Binding name → position in `bindings` (the first of a name), built with the Plan.
     #[serde(skip)]
     binding_index: BTreeMap<String, usize>,
+    /// Cell key → position of its deployable in `deployables`, built with the Plan.
+    #[serde(skip)]
+    cell_index: BTreeMap<String, usize>,
 }
 
 impl Plan {
     pub fn binding(&self, name: &str) -> Option<&PlannedBinding> {
         self.binding_index.get(name).map(|&i| &self.bindings[i])
+    }
+
+    /// The deployable cell `key` runs in.
+    pub fn deployable_of_cell(&self, key: &str) -> Option<&Deployable> {
+        self.cell_index.get(key).map(|&i| &self.deployables[i])
     }
 }
 

@@ -7,6 +7,7 @@ use super::text::{self, wrap, WIDTH};
 use super::{CellView, DeployableView, PlanView};
 use serde::Serialize;
 use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Change {
@@ -77,7 +78,7 @@ pub fn diff(a: &PlanView, b: &PlanView) -> Vec<Change> {
             out.push(Change::new("changed", "profile", field).field(field, (from, ft), (to, tt)));
         }
     }
-    let keys = |v: &PlanView| v.deployables.iter().map(|d| d.key.clone()).collect::<Vec<_>>();
+    let keys = |v: &PlanView| v.deployables.iter().map(|d| d.key.clone()).collect::<BTreeSet<_>>();
     let (a_keys, b_keys) = (keys(a), keys(b));
     for (change, list, other_keys) in [("removed", &a.deployables, &b_keys), ("added", &b.deployables, &a_keys)] {
         for d in list.iter().filter(|d| !other_keys.contains(&d.key)) {
@@ -97,15 +98,21 @@ pub fn diff(a: &PlanView, b: &PlanView) -> Vec<Change> {
             out.push(ch);
         }
     }
-    // Deployable-level settings, once per (deployable in a, deployable in b) that share cells.
-    let mut seen: Vec<(&str, &str)> = Vec::new();
-    for (_, da, _, db, _) in &pairs {
-        if seen.contains(&(da.key.as_str(), db.key.as_str())) {
-            continue;
-        }
-        seen.push((&da.key, &db.key));
-        let shared: Vec<String> = pairs.iter().filter(|p| p.1.key == da.key && p.3.key == db.key).map(|p| p.0.to_string()).collect();
-        let runs_processes = pairs.iter().any(|p| p.1.key == da.key && p.3.key == db.key && p.2.role == crate::plan::CellRole::Process);
+    // Deployable-level settings, once per (deployable in a, deployable in b) that share cells,
+    // in the order the pairs first appear; the shared cells of each pair, found in one pass.
+    let mut shared_by: BTreeMap<(&str, &str), (Vec<String>, bool)> = BTreeMap::new();
+    let mut order: Vec<(&DeployableView, &DeployableView)> = Vec::new();
+    for (key, da, ca, db, _) in &pairs {
+        let entry = shared_by.entry((da.key.as_str(), db.key.as_str())).or_insert_with(|| {
+            order.push((da, db));
+            (Vec::new(), false)
+        });
+        entry.0.push(key.to_string());
+        entry.1 |= ca.role == crate::plan::CellRole::Process;
+    }
+    for (da, db) in order {
+        let (shared, runs_processes) = &shared_by[&(da.key.as_str(), db.key.as_str())];
+        let runs_processes = *runs_processes;
         let all_of_b = shared.len() == db.cells.len() && da.key == db.key;
         let base = || {
             let mut c = Change::new("changed", "deployable", &db.key);
@@ -148,8 +155,9 @@ pub fn diff(a: &PlanView, b: &PlanView) -> Vec<Change> {
             out.push(cell().field("parity", (val(&ca.parity), t(&ca.parity)), (val(&cb.parity), t(&cb.parity))));
         }
     }
+    let b_bindings: BTreeMap<&str, &super::BindingView> = b.bindings.iter().rev().map(|x| (x.name.as_str(), x)).collect();
     for ba in &a.bindings {
-        let Some(bb) = b.bindings.iter().find(|x| x.name == ba.name) else { continue };
+        let Some(bb) = b_bindings.get(ba.name.as_str()).copied() else { continue };
         if ba.resolved_by != bb.resolved_by || ba.materialisation != bb.materialisation {
             let side = |x: &super::BindingView| {
                 let resolved = val(x.resolved_by);

@@ -1,7 +1,6 @@
 //! How a logical binding becomes something the target provides (SPEC §4, §5, §6).
 
 use crate::checks::names::env_token;
-use crate::emit::Artifact;
 use crate::manifest::TargetKind;
 use crate::plan::{Plan, PlannedBinding};
 use serde::Serialize;
@@ -38,7 +37,8 @@ pub struct ConfigMapKeys {
     pub keys: Vec<String>,
 }
 
-pub fn of(plan: &Plan, b: &PlannedBinding, artifacts: &[Artifact]) -> Materialisation {
+/// How `b` is materialised; `config_maps` is each deployable's ConfigMap (k8s).
+pub fn of(plan: &Plan, b: &PlannedBinding, config_maps: &BTreeMap<&str, String>) -> Materialisation {
     let mut m = Materialisation {
         mechanism: "k8s-secret",
         secret: b.secret.clone(),
@@ -59,12 +59,13 @@ pub fn of(plan: &Plan, b: &PlannedBinding, artifacts: &[Artifact]) -> Materialis
             if !b.config.is_empty() {
                 // The emitter's rule (`emit::k8s::pod::config_map_key`): `<BINDING_TOKEN>_<KEY>`.
                 let keys: Vec<String> = b.config.keys().map(|k| format!("{}_{k}", env_token(&b.name))).collect();
-                m.config_maps = plan
-                    .deployables
-                    .iter()
-                    .filter(|d| d.cells.iter().any(|c| b.used_by.contains(&c.key)))
-                    .filter_map(|d| artifacts.iter().find(|a| a.deployable == d.key && a.kind == "ConfigMap"))
-                    .map(|a| ConfigMapKeys { name: a.name.clone(), keys: keys.clone() })
+                // The deployables of the binding's cells, in deployable (key) order.
+                let deployables: std::collections::BTreeSet<&str> =
+                    b.used_by.iter().filter_map(|cell| plan.deployable_of_cell(cell)).map(|d| d.key.as_str()).collect();
+                m.config_maps = deployables
+                    .into_iter()
+                    .filter_map(|d| config_maps.get(d))
+                    .map(|name| ConfigMapKeys { name: name.clone(), keys: keys.clone() })
                     .collect();
             }
         }

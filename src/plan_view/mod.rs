@@ -39,6 +39,9 @@ pub struct PlanView {
     /// Why the objects could not be listed, when this version cannot render the target.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects_unavailable: Option<String>,
+    /// Cell key → (deployable, cell) positions, for [`PlanView::cell`].
+    #[serde(skip)]
+    cell_index: BTreeMap<String, (usize, usize)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -134,17 +137,35 @@ pub struct BindingView {
 impl PlanView {
     /// The view of a Plan, with the objects its target's emitter makes of it.
     pub fn of(plan: &Plan) -> PlanView {
-        let rendered = emit::render(plan);
-        let objects_unavailable = rendered.diags.iter().find(|d| d.is_error()).map(|d| d.message.clone());
-        let deployables: Vec<DeployableView> = plan.deployables.iter().map(|d| deployable(plan.target_kind, d, &rendered.artifacts)).collect();
+        let objects_unavailable = emit::diagnostics(plan).iter().find(|d| d.is_error()).map(|d| d.message.clone());
+        // One deployable's artifacts at a time, so the view never holds the whole output.
+        let emitter = emit::PerDeployable::new(plan);
+        let mut config_maps: BTreeMap<&str, String> = BTreeMap::new();
+        let deployables: Vec<DeployableView> = plan
+            .deployables
+            .iter()
+            .map(|d| {
+                let artifacts = emitter.artifacts(d);
+                if let Some(a) = artifacts.iter().find(|a| a.kind == "ConfigMap") {
+                    config_maps.insert(&d.key, a.name.clone());
+                }
+                deployable(plan.target_kind, d, &artifacts)
+            })
+            .collect();
         let bindings = plan.bindings.iter().map(|b| BindingView {
             name: b.name.clone(),
             kind: b.kind,
             required: b.required,
             used_by: b.used_by.clone(),
             resolved_by: b.resolved_by,
-            materialisation: materialise::of(plan, b, &rendered.artifacts),
+            materialisation: materialise::of(plan, b, &config_maps),
         });
+        let mut cell_index = BTreeMap::new();
+        for (i, d) in deployables.iter().enumerate() {
+            for (j, c) in d.cells.iter().enumerate() {
+                cell_index.entry(c.key.clone()).or_insert((i, j));
+            }
+        }
         PlanView {
             service_id: plan.service_id.clone(),
             profile: plan.profile.clone(),
@@ -155,14 +176,16 @@ impl PlanView {
             namespace: plan.namespace.clone().filter(|_| writes_kubernetes_objects(plan)),
             deployables,
             bindings: bindings.collect(),
-            service_objects: rendered.artifacts.iter().filter(|a| a.deployable.is_empty()).map(object_ref).collect(),
+            service_objects: emit::service_artifacts(plan).iter().map(object_ref).collect(),
             objects_unavailable,
+            cell_index,
         }
     }
 
     /// The deployable a cell runs in, and the cell.
     pub fn cell(&self, key: &str) -> Option<(&DeployableView, &CellView)> {
-        self.deployables.iter().find_map(|d| d.cells.iter().find(|c| c.key == key).map(|c| (d, c)))
+        let &(i, j) = self.cell_index.get(key)?;
+        Some((&self.deployables[i], &self.deployables[i].cells[j]))
     }
 }
 
@@ -170,8 +193,9 @@ fn object_ref(a: &Artifact) -> ObjectRef {
     ObjectRef { kind: a.kind.clone(), name: a.name.clone(), path: a.path.clone() }
 }
 
+/// The view of deployable `d`, whose artifacts are `artifacts`.
 fn deployable(target_kind: TargetKind, d: &Deployable, artifacts: &[Artifact]) -> DeployableView {
-    let own: Vec<&Artifact> = artifacts.iter().filter(|a| a.deployable == d.key).collect();
+    let own: Vec<&Artifact> = artifacts.iter().collect();
     let objects: Vec<ObjectRef> = own.iter().map(|a| object_ref(a)).collect();
     DeployableView {
         key: d.key.clone(),

@@ -6,14 +6,15 @@ mod format;
 
 pub use format::*;
 
-use super::{json_text, Artifact, Rendered};
+use super::{json_text, Artifact};
 use crate::checks::names;
 use crate::diagnostics::{codes, Diagnostic};
 use crate::plan::{self, CellRole, Deployable, Plan, PlannedBinding, PlannedCell, ResolvedBy};
 use crate::target::{HostedSettings, Resources};
 
-pub fn render(plan: &Plan) -> Rendered {
-    let (descriptor, diags) = descriptor(plan);
+/// The descriptor as an artifact (its problems: [`descriptor`]).
+pub fn artifact(plan: &Plan) -> Artifact {
+    let (descriptor, _) = descriptor(plan);
     let value = serde_json::to_value(&descriptor).expect("the hosted descriptor serialises");
     let artifact = Artifact {
         path: FILE.to_string(),
@@ -24,7 +25,7 @@ pub fn render(plan: &Plan) -> Rendered {
         value,
         in_stream: true,
     };
-    Rendered { artifacts: vec![artifact], diags }
+    artifact
 }
 
 /// The descriptor of a Plan, with the bindings the platform cannot materialise (XT601).

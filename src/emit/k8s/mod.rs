@@ -6,7 +6,7 @@ mod pod;
 
 pub use names::Names;
 
-use super::{Artifact, Rendered};
+use super::Artifact;
 use crate::plan::{Deployable, Plan};
 use serde::Serialize;
 
@@ -40,25 +40,23 @@ pub fn to_value<T: Serialize>(object: &T) -> serde_json::Value {
     serde_json::to_value(object).expect("Kubernetes objects serialise")
 }
 
-pub fn render(plan: &Plan) -> Rendered {
-    let mut artifacts = Vec::new();
-    for d in plan.deployables.iter().filter(|d| d.runs_anything()) {
-        let mut objects = objects_of(plan, d);
-        objects.sort_by(|a, b| (kind_rank(a.kind), &a.name).cmp(&(kind_rank(b.kind), &b.name)));
-        let folder = crate::emit::deployable_folder(&d.key);
-        for o in objects {
-            artifacts.push(Artifact {
-                path: format!("{folder}/{}-{}.yaml", o.kind.to_ascii_lowercase(), o.name),
-                deployable: d.key.clone(),
-                kind: o.kind.to_string(),
-                name: o.name.clone(),
-                content: super::yaml::to_yaml(&o.value),
-                value: o.value,
-                in_stream: true,
-            });
-        }
-    }
-    Rendered { artifacts, diags: Vec::new() }
+/// The artifacts of one deployable, in install order.
+pub fn artifacts(plan: &Plan, d: &Deployable) -> Vec<Artifact> {
+    let mut objects = objects_of(plan, d);
+    objects.sort_by(|a, b| (kind_rank(a.kind), &a.name).cmp(&(kind_rank(b.kind), &b.name)));
+    let folder = crate::emit::deployable_folder(&d.key);
+    objects
+        .into_iter()
+        .map(|o| Artifact {
+            path: format!("{folder}/{}-{}.yaml", o.kind.to_ascii_lowercase(), o.name),
+            deployable: d.key.clone(),
+            kind: o.kind.to_string(),
+            name: o.name.clone(),
+            content: super::yaml::to_yaml(&o.value),
+            value: o.value,
+            in_stream: true,
+        })
+        .collect()
 }
 
 fn kind_rank(kind: &str) -> usize {

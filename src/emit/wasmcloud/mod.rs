@@ -6,40 +6,30 @@ mod model;
 mod wadm;
 mod workload;
 
-use super::{Artifact, Rendered};
-use crate::plan::Plan;
+use super::Artifact;
+use crate::plan::{Deployable, Plan};
 use crate::target::WasmcloudVariant;
 use std::collections::BTreeMap;
 
-pub fn render(plan: &Plan) -> Rendered {
-    let settings = model::settings(plan);
-    let mut artifacts = Vec::new();
-    for d in plan.deployables.iter().filter(|d| d.runs_anything()) {
-        let Some(app) = model::app(plan, &settings, d) else {
-            continue;
-        };
-        let (kind, value) = match settings.variant {
-            WasmcloudVariant::Wadm => ("Application", wadm::application(plan, &settings, &app)),
-            WasmcloudVariant::WorkloadDeployment => (
-                "WorkloadDeployment",
-                workload::workload_deployment(plan, &settings, &app),
-            ),
-        };
-        let folder = crate::emit::deployable_folder(&d.key);
-        artifacts.push(Artifact {
-            path: format!("{folder}/{}-{}.yaml", kind.to_ascii_lowercase(), app.name),
-            deployable: d.key.clone(),
-            kind: kind.to_string(),
-            name: app.name.clone(),
-            content: super::yaml::to_yaml(&value),
-            value,
-            in_stream: true,
-        });
-    }
-    Rendered {
-        artifacts,
-        diags: Vec::new(),
-    }
+pub use model::settings;
+
+/// The one wadm Application or WorkloadDeployment of a deployable (`None`: nothing runs).
+pub fn artifact(plan: &Plan, settings: &crate::target::WasmcloudSettings, d: &Deployable) -> Option<Artifact> {
+    let app = model::app(plan, settings, d)?;
+    let (kind, value) = match settings.variant {
+        WasmcloudVariant::Wadm => ("Application", wadm::application(plan, settings, &app)),
+        WasmcloudVariant::WorkloadDeployment => ("WorkloadDeployment", workload::workload_deployment(plan, settings, &app)),
+    };
+    let folder = crate::emit::deployable_folder(&d.key);
+    Some(Artifact {
+        path: format!("{folder}/{}-{}.yaml", kind.to_ascii_lowercase(), app.name),
+        deployable: d.key.clone(),
+        kind: kind.to_string(),
+        name: app.name.clone(),
+        content: super::yaml::to_yaml(&value),
+        value,
+        in_stream: true,
+    })
 }
 
 /// The labels of an application or workload: the same as on Kubernetes objects.
