@@ -1,7 +1,9 @@
-"""Writes a synthetic X07 service of N cells (default 3000) for the render benchmark.
+"""Writes a synthetic X07 service of N cells (default 3000) for the benchmarks.
 
 Each topology group holds one http cell (cpu autoscaling), one kafka consumer and one
 scheduled job, so co-location is valid; bindings of every kind are spread over the cells.
+Also writes profile `staging` (arch/topology/staging.json): every tenth group pinned to
+three replicas, for `diff --profile prod --profile staging`.
 """
 import json
 import os
@@ -55,5 +57,16 @@ manifest = {
 os.makedirs(os.path.join(root, "arch/service"), exist_ok=True)
 with open(os.path.join(root, "arch/service/index.x07service.json"), "w") as f:
     json.dump(manifest, f, indent=2)
+    f.write("\n")
+groups = sorted({c["topology_group"] for c in cells})
+staging = {
+    "schema_version": "x07.topology.profile@0.1.0",
+    "id": "staging",
+    "target_kind": "k8s",
+    "groups": {name: {"replicas": 3} for name in groups[::10]},
+}
+os.makedirs(os.path.join(root, "arch/topology"), exist_ok=True)
+with open(os.path.join(root, "arch/topology/staging.json"), "w") as f:
+    json.dump(staging, f, indent=2)
     f.write("\n")
 print(f"{len(cells)} cells in {g} groups, {len(manifest['resource_bindings'])} bindings")

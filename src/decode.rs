@@ -158,7 +158,7 @@ impl<'d> Decoder<'d> {
                     did_you_mean(&m.key, known.iter().copied()),
                     known.join(", ")
                 );
-                let message = format!("unknown member `{}`", m.key);
+                let message = format!("unknown member `{}`", crate::diagnostics::echo(&m.key));
                 // The member's key span is in the file that set the member.
                 self.diags.push(Diagnostic::at_offset(&codes::UNKNOWN_FIELD, self.doc_at(&at), &at, m.key_span.start, message, hint));
             }
@@ -230,7 +230,7 @@ impl<'d> Decoder<'d> {
             self.report(
                 &codes::UNKNOWN_VALUE,
                 at,
-                format!("`{s}` is not a {}; expected one of: {}", V::WHAT, V::NAMES.join(", ")),
+                format!("`{}` is not a {}; expected one of: {}", crate::diagnostics::echo(&s), V::WHAT, V::NAMES.join(", ")),
                 format!("{}use one of the listed values", did_you_mean(&s, V::NAMES.iter().copied())),
             );
         }
@@ -280,7 +280,7 @@ impl<'d> Decoder<'d> {
                     self.report_key(
                         &codes::UNKNOWN_VALUE,
                         &at.key(&name),
-                        format!("`{name}` is not a {}", K::WHAT),
+                        format!("`{}` is not a {}", crate::diagnostics::echo(&name), K::WHAT),
                         format!("{}use one of {}", did_you_mean(&name, K::NAMES.iter().copied()), K::NAMES.join(", ")),
                     );
                 }

@@ -64,7 +64,7 @@ impl Document {
                             &doc,
                             &d.pointer,
                             d.again.start,
-                            format!("duplicate key `{}` (first on line {line})", d.pointer.as_str().rsplit('/').next().unwrap_or_default()),
+                            format!("duplicate key `{}` (first on line {line})", crate::diagnostics::echo(d.pointer.as_str().rsplit('/').next().unwrap_or_default())),
                             "remove one of the two members: JSON readers disagree on which one wins",
                         )
                     })

@@ -113,3 +113,47 @@ pub fn sort(diags: &mut Vec<Diagnostic>) {
 pub fn has_errors(diags: &[Diagnostic]) -> bool {
     diags.iter().any(Diagnostic::is_error)
 }
+
+/// At most this many characters of an input value are echoed in a message.
+pub const ECHO_CHARS: usize = 80;
+/// At most this many names are listed in a message.
+pub const LIST_NAMES: usize = 20;
+
+/// An input value as a message echoes it: cut to [`ECHO_CHARS`] characters with `...`, so a
+/// 10 MB value is not printed back (once per problem) in full.
+pub fn echo(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(ECHO_CHARS) {
+        None => text.into(),
+        Some((cut, _)) => format!("{}...", &text[..cut]).into(),
+    }
+}
+
+/// Names for a message, `, `-separated: the first [`LIST_NAMES`] (each echoed), then how
+/// many more there are.
+pub fn list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    let mut names = names.into_iter();
+    let shown: Vec<std::borrow::Cow<'_, str>> = names.by_ref().take(LIST_NAMES).map(echo).collect();
+    let more = names.count();
+    let mut text = shown.join(", ");
+    if more > 0 {
+        text.push_str(&format!(" and {more} more"));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn echoes_and_lists_are_bounded() {
+        assert_eq!(echo("short"), "short");
+        let long = "\u{e9}".repeat(ECHO_CHARS + 1);
+        assert_eq!(echo(&long), format!("{}...", "\u{e9}".repeat(ECHO_CHARS)));
+        assert_eq!(echo(&long[..2 * ECHO_CHARS]), long[..2 * ECHO_CHARS]);
+        let names: Vec<String> = (0..25).map(|i| format!("n{i}")).collect();
+        let text = list(names.iter().map(String::as_str));
+        assert!(text.starts_with("n0, n1, ") && text.ends_with("n19 and 5 more"), "{text}");
+        assert_eq!(list(["a", "b"]), "a, b");
+    }
+}

@@ -127,7 +127,7 @@ fn check_image_overrides(cx: &mut Ctx<'_>, keys: &[&str], options: &LowerOptions
             if keys.binary_search(&key.as_str()).is_err() {
                 cx.command_line(
                     &codes::IMAGE_UNKNOWN_DEPLOYABLE,
-                    format!("--image names deployable `{key}`, but profile `{}` has: {}", cx.profile.id, keys.join(", ")),
+                    format!("--image names deployable `{key}`, but profile `{}` has: {}", cx.profile.id, crate::diagnostics::list(keys.iter().copied())),
                     format!("{}use one of the deployable keys", crate::suggest::did_you_mean(key, keys.iter().copied())),
                 );
             }

@@ -59,7 +59,7 @@ fn label_value<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<Str
         d.report(
             &codes::UNKNOWN_VALUE,
             at,
-            format!("`{s}` cannot be a Kubernetes label value"),
+            format!("`{}` cannot be a Kubernetes label value", crate::diagnostics::echo(&s)),
             "use at most 63 letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit",
         );
         return None;
@@ -72,7 +72,7 @@ fn image<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<String> {
     match crate::checks::image::check_image_reference(&s) {
         Ok(()) => Some(s),
         Err(why) => {
-            d.report(&codes::INVALID_IMAGE, at, format!("image `{s}`: {why}"), "write an OCI reference such as \"ghcr.io/acme/orders:1.4.2\" or \"...@sha256:<64 hex>\"");
+            d.report(&codes::INVALID_IMAGE, at, format!("image `{}`: {why}", crate::diagnostics::echo(&s)), "write an OCI reference such as \"ghcr.io/acme/orders:1.4.2\" or \"...@sha256:<64 hex>\"");
             None
         }
     }
@@ -102,7 +102,7 @@ fn env_value<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<Strin
     let value = d.string(n, at)?;
     let name = at.as_str().rsplit('/').next().unwrap_or_default().replace("~1", "/").replace("~0", "~");
     if !names::is_env_name(&name) {
-        d.report_key(&codes::INVALID_ENV_NAME, at, format!("`{name}` is not a valid environment variable name"), "use letters, digits and `_`, not starting with a digit");
+        d.report_key(&codes::INVALID_ENV_NAME, at, format!("`{}` is not a valid environment variable name", crate::diagnostics::echo(&name)), "use letters, digits and `_`, not starting with a digit");
         return None;
     }
     Some(value)
@@ -129,11 +129,11 @@ fn secret_key<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<Stri
     let suffix = entry_key(at);
     let mut ok = true;
     if !names::is_env_name(&suffix) {
-        d.report_key(&codes::INVALID_ENV_NAME, at, format!("`{suffix}` cannot end an environment variable name"), "use letters, digits and `_`");
+        d.report_key(&codes::INVALID_ENV_NAME, at, format!("`{}` cannot end an environment variable name", crate::diagnostics::echo(&suffix)), "use letters, digits and `_`");
         ok = false;
     }
     if !names::is_config_key(&key) {
-        d.report(&codes::INVALID_ENV_NAME, at, format!("`{key}` is not a valid Secret key"), "Secret keys use letters, digits, `-`, `_` and `.`");
+        d.report(&codes::INVALID_ENV_NAME, at, format!("`{}` is not a valid Secret key", crate::diagnostics::echo(&key)), "Secret keys use letters, digits, `-`, `_` and `.`");
         ok = false;
     }
     ok.then_some(key)
@@ -155,7 +155,7 @@ fn dns_subdomain<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<S
     let s = d.text(n, at)?;
     let labels_ok = s.split('.').all(|l| !l.is_empty() && names::sanitize_dns1123(l) == l);
     if s.len() > 253 || !labels_ok {
-        d.report(&codes::UNKNOWN_VALUE, at, format!("`{s}` is not a valid Secret name"), "use lower-case letters, digits, `-` and `.` (a DNS-1123 subdomain)");
+        d.report(&codes::UNKNOWN_VALUE, at, format!("`{}` is not a valid Secret name", crate::diagnostics::echo(&s)), "use lower-case letters, digits, `-` and `.` (a DNS-1123 subdomain)");
         return None;
     }
     Some(s)

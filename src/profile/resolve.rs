@@ -53,7 +53,7 @@ pub fn resolve(manifest: &Manifest, spec: ProfileSpec<'_>, diags: &mut Vec<Diagn
 fn resolve_entry(manifest: &Manifest, id: &str, looked_for: &str, diags: &mut Vec<Diagnostic>) -> Option<Profile> {
     let Some(entry) = manifest.profile(id) else {
         let ids: Vec<&str> = manifest.profiles().iter().map(|p| p.id.as_str()).collect();
-        let known = if ids.is_empty() { "the manifest declares no topology_profiles".to_string() } else { format!("the manifest declares: {}", ids.join(", ")) };
+        let known = if ids.is_empty() { "the manifest declares no topology_profiles".to_string() } else { format!("the manifest declares: {}", crate::diagnostics::list(ids.iter().copied())) };
         diags.push(Diagnostic::about_file(
             &codes::PROFILE_NOT_FOUND,
             "",
@@ -261,7 +261,7 @@ fn check_names(manifest: &Manifest, profile: &Profile, d: &mut Decoder<'_>) {
             &codes::PROFILE_UNKNOWN_CELL,
             &at,
             format!("{section} names cell `{key}`, which the manifest does not have"),
-            format!("{}the cells are: {}", crate::suggest::did_you_mean(key, cell_keys.iter().copied()), cell_keys.join(", ")),
+            format!("{}the cells are: {}", crate::suggest::did_you_mean(key, cell_keys.iter().copied()), crate::diagnostics::list(cell_keys.iter().copied())),
         )
     };
     for key in profile.regroup.keys().filter(|k| manifest.cell(k).is_none()) {
@@ -278,7 +278,7 @@ fn check_names(manifest: &Manifest, profile: &Profile, d: &mut Decoder<'_>) {
         d.report_key(
             &codes::PROFILE_UNKNOWN_GROUP,
             &at,
-            format!("{section} names deployable `{key}`, but under {} placement the deployables are: {}", profile.placement, deployables.join(", ")),
+            format!("{section} names deployable `{key}`, but under {} placement the deployables are: {}", profile.placement, crate::diagnostics::list(deployables.iter().copied())),
             format!(
                 "{}keys name deployables: topology groups (after regroup) when co-located, cell keys when split-by-cell, `{SINGLE_DEPLOYABLE}` when single",
                 crate::suggest::did_you_mean(key, deployables.iter().copied())

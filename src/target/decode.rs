@@ -84,7 +84,7 @@ pub fn dns_label<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<S
         d.report(
             &codes::UNKNOWN_VALUE,
             at,
-            format!("`{s}` is not a DNS-1123 label"),
+            format!("`{}` is not a DNS-1123 label", crate::diagnostics::echo(&s)),
             "use at most 63 lower-case letters, digits and `-`, starting and ending with a letter or digit",
         );
         return None;

@@ -1,0 +1,54 @@
+"""Writes the hostile inputs of bench/scale.sh into folders under ROOT:
+
+- env-1m:     a profile whose `groups.<g>.env` map has 1,000,000 keys;
+- dups-100k:  a manifest on one 2.5 MB line with 100,000 duplicate keys;
+- name-100mb: a manifest on one line whose `display_name` is 100 MB.
+
+Usage: hostile.py ROOT
+"""
+import json
+import os
+import sys
+
+root = sys.argv[1]
+
+
+def service(folder, cells=1):
+    os.makedirs(os.path.join(folder, "arch/service"), exist_ok=True)
+    return {
+        "schema_version": "x07.service.manifest@0.1.0",
+        "service_id": "hostile",
+        "display_name": "Hostile",
+        "domain_pack": {"id": "hostile", "display_name": "Hostile"},
+        "cells": [{
+            "cell_key": f"api-{i}", "cell_kind": "api-cell", "entry_symbol": f"hostile.api{i}.main", "ingress_kind": "http",
+            "runtime_class": "native-http", "scale_class": "replicated-http", "topology_group": "g",
+        } for i in range(cells)],
+        "topology_profiles": [{"id": "prod", "target_kind": "k8s", "placement": "co-located"}],
+    }
+
+
+def write(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+
+
+# A million plain environment variables for one deployable.
+folder = os.path.join(root, "env-1m")
+write(os.path.join(folder, "arch/service/index.x07service.json"), json.dumps(service(folder), indent=2) + "\n")
+os.makedirs(os.path.join(folder, "arch/topology"), exist_ok=True)
+profile = {"schema_version": "x07.topology.profile@0.1.0", "id": "prod", "groups": {"g": {"env": {f"VAR_{i}": str(i) for i in range(1_000_000)}}}}
+write(os.path.join(folder, "arch/topology/prod.json"), json.dumps(profile, indent=2) + "\n")
+
+# 100,000 repeats of one key, the whole manifest on one line.
+folder = os.path.join(root, "dups-100k")
+m = json.dumps(service(folder), separators=(",", ":"))
+repeats = ',"display_name":"Hostile"' * 100_000
+m = m.replace('"display_name":"Hostile"}', '"display_name":"Hostile"' + repeats + "}", 1)
+write(os.path.join(folder, "arch/service/index.x07service.json"), m + "\n")
+
+# A 100 MB display_name, the whole manifest on one line.
+folder = os.path.join(root, "name-100mb")
+m = service(folder)
+m["display_name"] = "n" * 100_000_000
+write(os.path.join(folder, "arch/service/index.x07service.json"), json.dumps(m, separators=(",", ":")) + "\n")
