@@ -9,6 +9,7 @@ pub mod decode;
 pub mod diagnostics;
 pub mod document;
 pub mod emit;
+pub mod escape;
 pub mod inputs;
 pub mod json;
 pub mod layered;

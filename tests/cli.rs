@@ -318,4 +318,19 @@ fn workload_deployments_follow_the_namespace_rule() {
     for w in workloads(t, &[]) {
         assert!(w["metadata"].get("namespace").is_none(), "no namespace given: {}", w["metadata"]);
     }
+/// Input that would drive a terminal (ESC sequences, bidirectional controls) never reaches
+/// it raw in human output, in messages or excerpts; the JSON report keeps the exact value.
+#[test]
+fn human_output_escapes_terminal_controls_and_json_stays_exact() {
+    let hazard = |c: char| c.is_control() && c != '\n' || ('\u{202a}'..='\u{202e}').contains(&c) || ('\u{2066}'..='\u{2069}').contains(&c);
+    for case in ["check-err-terminal-escapes", "check-err-terminal-raw-esc"] {
+        let human = Test::from_case(case).args(&["check"]).expect(1);
+        let raw: Vec<char> = human.stderr.chars().chain(human.stdout.chars()).filter(|c| hazard(*c)).collect();
+        assert!(raw.is_empty(), "{case}: raw {raw:?} in human output:\n{}", human.stderr);
+        assert!(human.stderr.contains("\\u{1b}"), "{case}: the ESC is not shown escaped:\n{}", human.stderr);
+    }
+    let json = json_report(&Test::from_case("check-err-terminal-escapes").args(&["check", "--format", "json"]).expect(1));
+    let messages: Vec<&str> = diagnostics(&json).iter().filter_map(|d| d["message"].as_str()).collect();
+    assert!(messages.iter().any(|m| m.contains("db\u{1b}[2J\u{1b}[31m.primary")), "{messages:?}");
+    assert!(messages.iter().any(|m| m.contains("api-cell\u{202e}\u{2066}lleh")), "{messages:?}");
 }

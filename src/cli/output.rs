@@ -115,14 +115,16 @@ pub fn print(report: &Reporting, outcome: Outcome) -> i32 {
                 text.push_str(&format!("failing: the profile's lints deny {}\n", denied.join(", ")));
             }
             if let Some(failure) = &outcome.failure {
-                text.push_str(failure);
+                text.push_str(&crate::escape::lines(failure));
                 text.push('\n');
             }
             let _ = std::io::stderr().write_all(text.as_bytes());
             if !diagnostics::has_errors(&leveled.shown) {
+                // A body is a document (the `--out -` stream), written exactly; `human` is text
+                // for a person, printed terminal-safe.
                 match outcome.body {
                     Some(body) => write_body(body),
-                    None => write_stdout(&outcome.human),
+                    None => write_stdout(&crate::escape::lines(&outcome.human)),
                 }
             }
         }

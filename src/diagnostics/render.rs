@@ -1,6 +1,7 @@
 //! Human rendering of diagnostics: the message, where, the source line with a caret, the hint.
 
 use super::{Diagnostic, Severity};
+use crate::escape;
 use std::fmt::Write;
 
 /// How human output is dressed. Colour is for terminals only; files and pipes get plain text.
@@ -43,28 +44,30 @@ fn render_one(out: &mut String, d: &Diagnostic, style: HumanStyle) {
         Severity::Error => ("error", "1;31"),
         Severity::Warning => ("warning", "1;33"),
     };
-    let _ = writeln!(out, "{}: {}", paint(style, ansi, &format!("{word}[{}]", d.code.id)), d.message);
-    let pointer = if d.pointer.is_empty() { String::new() } else { format!(" at {}", d.pointer) };
+    // Everything below may echo input: it is shown terminal-safe (crate::escape), never raw.
+    let _ = writeln!(out, "{}: {}", paint(style, ansi, &format!("{word}[{}]", d.code.id)), escape::line(&d.message));
+    let pointer = if d.pointer.is_empty() { String::new() } else { format!(" at {}", escape::line(d.pointer.as_str())) };
+    let file = escape::line(&d.file);
     match (d.file.is_empty(), d.line, d.column) {
         (true, _, _) => {}
         (false, Some(line), Some(column)) => {
-            let _ = writeln!(out, "  --> {}:{line}:{column}{pointer}", d.file);
+            let _ = writeln!(out, "  --> {file}:{line}:{column}{pointer}");
         }
         _ => {
-            let _ = writeln!(out, "  --> {}{pointer}", d.file);
+            let _ = writeln!(out, "  --> {file}{pointer}");
         }
     }
     if let (Some(excerpt), Some(line)) = (&d.excerpt, d.line) {
         let gutter = line.to_string().len();
         // Tabs would misplace the caret; show the line with spaces instead.
-        let shown = excerpt.text.replace('\t', " ");
+        let (shown, caret) = escape::excerpt(&excerpt.text.replace('\t', " "), excerpt.caret);
         let _ = writeln!(out, "{:gutter$} |", "");
         let _ = writeln!(out, "{line} | {shown}");
-        let pad = " ".repeat(excerpt.caret);
+        let pad = " ".repeat(caret);
         let _ = writeln!(out, "{:gutter$} | {pad}{}", "", paint(style, ansi, "^"));
     }
     if !d.hint.is_empty() {
-        let _ = writeln!(out, "  = hint: {}", d.hint);
+        let _ = writeln!(out, "  = hint: {}", escape::line(&d.hint));
     }
     out.push('\n');
 }
