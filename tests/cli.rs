@@ -318,6 +318,8 @@ fn workload_deployments_follow_the_namespace_rule() {
     for w in workloads(t, &[]) {
         assert!(w["metadata"].get("namespace").is_none(), "no namespace given: {}", w["metadata"]);
     }
+}
+
 /// Input that would drive a terminal (ESC sequences, bidirectional controls) never reaches
 /// it raw in human output, in messages or excerpts; the JSON report keeps the exact value.
 #[test]
