@@ -2,8 +2,9 @@
 # kill -9 loop (issue 10): `render --out DIR` of a large synthetic service, killed with
 # SIGKILL at random moments, then rerun; after each rerun DIR must be exactly the tree an
 # uninterrupted render gives (hash of every path, kind, link target and file content), with
-# no staging folder or lock file left. Each run switches profile (co-located <-> split by
-# cell), so every run both writes and prunes thousands of files.
+# no staging folder or lock file left. Each run switches the manifest's placement (co-located
+# <-> split by cell; one service and profile, so one owner), so every run both writes and
+# prunes thousands of files.
 # Prints where each kill landed (before the commit point: a staging folder without journal;
 # after it: a journal; elsewhere: rendering in memory or already done) and the totals.
 # Usage: bench/kill_loop.sh [CELLS] [KILLS]   (defaults 10000 and 20)
@@ -16,10 +17,12 @@ trap 'rm -rf "$work"' EXIT
 
 cargo build --release --quiet --manifest-path "$repo/Cargo.toml"
 bin="$repo/target/release/x07-topo"
-python3 "$repo/bench/synthetic.py" "$work" "$cells" > /dev/null
+python3 "$repo/bench/synthetic.py" "$work/prod" "$cells" co-located > /dev/null
+python3 "$repo/bench/synthetic.py" "$work/split" "$cells" split-by-cell > /dev/null
 cd "$work"
 
-render() { "$bin" render --profile "$1" --image ghcr.io/acme/bench:1.0.0 --out "$2" "${@:3}"; }
+# render VARIANT DIR [ARGS]: the service with the variant's placement, into DIR.
+render() { "$bin" render --manifest "$1/arch/service/index.x07service.json" --profile prod --image ghcr.io/acme/bench:1.0.0 --out "$2" "${@:3}"; }
 
 # Hash of a tree: every entry's kind, path and link target, then every file's content.
 tree_hash() {
@@ -45,7 +48,9 @@ for i in $(seq "$kills"); do
   profile=$([ "$profile" = prod ] && echo split || echo prod)
   delay=$(( RANDOM * 32768 + RANDOM ))
   delay=$(( delay % window ))
-  render "$profile" out > /dev/null 2>&1 &
+  # The binary itself in the background (not the `render` function: that would fork a
+  # subshell, and the kill would hit the subshell, not x07-topo).
+  "$bin" render --manifest "$profile/arch/service/index.x07service.json" --profile prod --image ghcr.io/acme/bench:1.0.0 --out out > /dev/null 2>&1 &
   pid=$!
   sleep "$(awk -v ms="$delay" 'BEGIN { printf "%.3f", ms / 1000 }')"
   kill -9 "$pid" 2> /dev/null || true
@@ -64,7 +69,9 @@ for i in $(seq "$kills"); do
   else
     elsewhere=$((elsewhere + 1)); where="while rendering in memory (nothing staged yet)"
   fi
-  render "$profile" out > /dev/null 2>&1
+  if ! render "$profile" out > /dev/null 2> rerun.err; then
+    echo "rerun failed:"; cat rerun.err
+  fi
   got=$(tree_hash out)
   if [ "$got" = "${want[$profile]}" ] && [ ! -e out/.x07-topo-staging ] && [ ! -e out/.x07-topo.lock ]; then
     ok=$((ok + 1)); verdict=ok

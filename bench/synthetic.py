@@ -11,6 +11,8 @@ import sys
 
 cells_wanted = int(sys.argv[2]) if len(sys.argv) > 2 else 3000
 root = sys.argv[1]
+# The placement of profile `prod` (bench/kill_loop.sh switches it to change every file).
+placement = sys.argv[3] if len(sys.argv) > 3 else "co-located"
 kinds = ["postgres", "mysql", "redis", "kafka", "amqp", "s3", "secret", "otlp"]
 bindings = [{"name": f"{k}.b{i}", "kind": k, **({"required": False} if i % 3 == 0 else {})} for k in kinds for i in range(3)]
 kafka = [b["name"] for b in bindings if b["kind"] == "kafka"]
@@ -48,10 +50,7 @@ manifest = {
     "display_name": "Benchmark",
     "domain_pack": {"id": "bench", "display_name": "Benchmark"},
     "cells": cells,
-    "topology_profiles": [
-        {"id": "prod", "target_kind": "k8s", "placement": "co-located"},
-        {"id": "split", "target_kind": "k8s", "placement": "split-by-cell"},
-    ],
+    "topology_profiles": [{"id": "prod", "target_kind": "k8s", "placement": placement}],
     "resource_bindings": [b for b in bindings if b["name"] in used],
 }
 os.makedirs(os.path.join(root, "arch/service"), exist_ok=True)

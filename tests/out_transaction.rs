@@ -185,9 +185,9 @@ fn a_full_disk_leaves_dir_byte_identical() {
         }
     }
     let _guard = Unmount(mnt.clone(), mounted);
-    let quoted: Vec<String> = args("small/out", &["--format", "json"]).iter().map(|a| format!("'{a}'")).collect();
+    let quoted: Vec<String> = args("small/out", &["--format", "json", "--take-over"]).iter().map(|a| format!("'{a}'")).collect();
     t.expect_args(&args("small/out", &[]), 0);
-    // Make every file change, then fill the disk.
+    // Make every file change (another service id: taken over), then fill the disk.
     let manifest = t.path().join("arch/service/index.x07service.json");
     let text = std::fs::read_to_string(&manifest).unwrap();
     assert!(text.contains("\"service_id\": \"orders\""), "the fixture changed; pick another edit");
@@ -285,17 +285,26 @@ fn out_naming_a_file_is_refused() {
 
 // ---- kill -9 and concurrency on a large render -------------------------------------------
 
-/// A synthetic service of `cells` cells (bench/synthetic.py) with profiles `prod`
-/// (co-located) and `split` (split by cell).
+/// A synthetic service of `cells` cells (bench/synthetic.py) in two variants of one owner:
+/// `prod/` co-located and `split/` split by cell (the same service id and profile `prod`).
 fn synthetic(cells: usize) -> Test {
     let t = Test::new();
-    let ok = Command::new("python3").arg(support::repo_root().join("bench/synthetic.py")).arg(t.path()).arg(cells.to_string()).stdout(Stdio::null()).status();
-    assert!(ok.is_ok_and(|s| s.success()), "bench/synthetic.py failed");
+    for (variant, placement) in [("prod", "co-located"), ("split", "split-by-cell")] {
+        let ok = Command::new("python3")
+            .arg(support::repo_root().join("bench/synthetic.py"))
+            .arg(t.path().join(variant))
+            .arg(cells.to_string())
+            .arg(placement)
+            .stdout(Stdio::null())
+            .status();
+        assert!(ok.is_ok_and(|s| s.success()), "bench/synthetic.py failed");
+    }
     t
 }
 
-fn synthetic_args(profile: &str, out: &str) -> Vec<String> {
-    ["render", "--profile", profile, "--image", "ghcr.io/acme/bench:1.0.0", "--out", out].iter().map(|s| s.to_string()).collect()
+fn synthetic_args(variant: &str, out: &str) -> Vec<String> {
+    let manifest = format!("{variant}/arch/service/index.x07service.json");
+    ["render", "--manifest", &manifest, "--profile", "prod", "--image", "ghcr.io/acme/bench:1.0.0", "--out", out].iter().map(|s| s.to_string()).collect()
 }
 
 #[test]

@@ -183,41 +183,59 @@ fn foreign_files_survive_a_re_render_and_check_ignores_them() {
     assert!(!check.stdout.contains("README.md") && !check.stdout.contains("extra.yaml"), "--check should ignore foreign files:\n{}", check.transcript());
 }
 
+/// The orders manifest without its `events` cell, so its deployable (and folder) goes.
+fn without_events_cell(t: &Test) {
+    let path = t.path().join(support::MANIFEST_PATH);
+    let mut manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    manifest["cells"].as_array_mut().unwrap().retain(|c| c["cell_key"] != "events");
+    std::fs::write(&path, serde_json::to_string_pretty(&manifest).unwrap()).unwrap();
+}
+
 #[test]
-fn changing_the_profile_prunes_exactly_the_old_inventory() {
+fn a_render_that_drops_files_prunes_exactly_the_old_inventory() {
     let t = Test::from_case(CASE);
     let out = t.path().join("out");
-    t.expect_args(&profile_args("prod-split", "out", &[]), 0);
+    t.expect_args(&args("out", &[]), 0);
     let old_files = inventory_files(&out);
     std::fs::write(out.join("README.md"), "mine\n").unwrap();
     std::fs::write(out.join("api/notes.txt"), "mine too\n").unwrap();
+    std::fs::write(out.join("events/notes.txt"), "mine in a folder x07-topo empties\n").unwrap();
+    let original = std::fs::read_to_string(t.path().join(support::MANIFEST_PATH)).unwrap();
+    without_events_cell(&t);
 
     // Stale before the re-render: the pruned files show as diffs to /dev/null.
-    let check = t.expect_args(&profile_args("prod", "out", &["--check"]), 1);
+    let check = t.expect_args(&args("out", &["--check"]), 1);
     assert!(check.stdout.contains("--- a/events/deployment-orders-events.yaml\n+++ /dev/null\n"), "files to prune should show in --check:\n{}", check.stdout);
 
-    t.expect_args(&profile_args("prod", "out", &[]), 0);
+    t.expect_args(&args("out", &[]), 0);
     let new_files = inventory_files(&out);
     let pruned: Vec<&String> = old_files.iter().filter(|f| !new_files.contains(f)).collect();
-    assert!(pruned.iter().any(|f| f.starts_with("events/")), "prod should drop the `events` deployable: {pruned:?}");
+    assert!(pruned.iter().any(|f| f.starts_with("events/")), "the `events` deployable should go: {pruned:?}");
     for f in &pruned {
         assert!(!out.join(f).exists(), "{f} was owned by the old inventory and is no longer wanted, but was not pruned");
     }
     let mut expected: Vec<String> = new_files.clone();
-    expected.extend([INVENTORY.to_string(), "README.md".to_string(), "api/notes.txt".to_string()]);
+    expected.extend([INVENTORY.to_string(), "README.md".to_string(), "api/notes.txt".to_string(), "events/notes.txt".to_string()]);
     expected.sort();
     assert_eq!(list_files(&out), expected, "after the re-render DIR holds exactly the new inventory, the inventory and the foreign files");
     assert_eq!(std::fs::read_to_string(out.join("README.md")).unwrap(), "mine\n");
     assert_eq!(std::fs::read_to_string(out.join("api/notes.txt")).unwrap(), "mine too\n");
-    assert!(!out.join("events").exists(), "the emptied `events` folder should be removed");
-    t.expect_args(&profile_args("prod", "out", &["--check"]), 0);
+    t.expect_args(&args("out", &["--check"]), 0);
 
-    // And back: the same holds the other way round.
-    t.expect_args(&profile_args("prod-split", "out", &[]), 0);
-    for f in new_files.iter().filter(|f| !old_files.contains(f)) {
-        assert!(!out.join(f).exists(), "{f} should have been pruned when going back to prod-split");
-    }
+    // Without the foreign file, the emptied folder goes too; and back again.
+    std::fs::remove_file(out.join("events/notes.txt")).unwrap();
+    std::fs::write(t.path().join(support::MANIFEST_PATH), &original).unwrap();
+    t.expect_args(&args("out", &[]), 0);
+    without_events_cell(&t);
+    t.expect_args(&args("out", &[]), 0);
+    assert!(!out.join("events").exists(), "the emptied `events` folder should be removed");
+    std::fs::write(t.path().join(support::MANIFEST_PATH), &original).unwrap();
+    t.expect_args(&args("out", &[]), 0);
     assert_eq!(std::fs::read_to_string(out.join("README.md")).unwrap(), "mine\n");
+    for foreign in ["README.md", "api/notes.txt"] {
+        std::fs::remove_file(out.join(foreign)).unwrap();
+    }
+    assert_same_files(&out, &expected_dir());
 }
 
 /// A sentinel outside DIR, its path, and the inventory entries that point at it.

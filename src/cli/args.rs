@@ -144,6 +144,10 @@ pub struct RenderArgs {
     /// Write nothing; exit 1 with a unified diff when DIR differs from what would be rendered.
     #[arg(long)]
     pub check: bool,
+    /// Render into a folder whose inventory names another service, profile or target kind,
+    /// making it this render's; the other owner's files are left in place, never pruned.
+    #[arg(long, requires = "out")]
+    pub take_over: bool,
     /// The Kubernetes namespace of every namespaced object; overrides the profile's and the target's.
     #[arg(long, value_name = "NS")]
     pub namespace: Option<String>,

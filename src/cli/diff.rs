@@ -33,7 +33,7 @@ fn failed(args: &Diff, diags: Vec<Diagnostic>) -> i32 {
 fn against(args: &Diff, profile: &str, dir: &str) -> i32 {
     let mut diags = Vec::new();
     match render::artifacts(&args.manifest, profile, &args.images, args.namespace.as_deref(), &mut diags) {
-        Some(artifacts) => render::check_folder("against", dir, &artifacts, &args.report, diags),
+        Some((artifacts, owner)) => render::check_folder("against", dir, &artifacts, &outdir::Claim { owner, take_over: false }, &args.report, diags),
         None => failed(args, diags),
     }
 }
@@ -98,7 +98,7 @@ fn rendered_files(loaded: &Loaded, profile: &Profile, images: &[ImageOverride], 
     let files = plan::lower(loaded, profile, images, true, namespace, &mut own).and_then(|p| {
         let mut rendered = emit::render(&p);
         own.append(&mut rendered.diags);
-        (!diagnostics::has_errors(&own)).then(|| outdir::layout(&rendered.artifacts))
+        (!diagnostics::has_errors(&own)).then(|| outdir::layout(&rendered.artifacts, &outdir::Owner::of(&p)))
     });
     if files.is_none() {
         let errors: Vec<&Diagnostic> = own.iter().filter(|d| d.is_error()).collect();

@@ -63,6 +63,7 @@ const USAGE_OR_IO: &[&codes::Code] = &[
     &codes::OUT_PATH_UNUSABLE,
     &codes::OUT_LOCKED,
     &codes::OUT_NOT_A_FOLDER,
+    &codes::OUT_FOREIGN_OWNER,
 ];
 
 /// The exit code of a run: 2 for usage and I/O failures, 1 for errors in the inputs, denied

@@ -12,12 +12,13 @@ use serde_json::json;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// Renders the artifacts of one profile; `None` when inputs or lowering had errors.
-pub fn artifacts(manifest: &Path, profile: &str, images: &[ImageOverride], namespace: Option<&str>, diags: &mut Vec<Diagnostic>) -> Option<Vec<emit::Artifact>> {
+/// Renders the artifacts of one profile, with the owner of the folder they go to; `None`
+/// when inputs or lowering had errors.
+pub fn artifacts(manifest: &Path, profile: &str, images: &[ImageOverride], namespace: Option<&str>, diags: &mut Vec<Diagnostic>) -> Option<(Vec<emit::Artifact>, outdir::Owner)> {
     let plan = plan(manifest, profile, images, namespace, diags)?;
     let mut rendered = emit::render(&plan);
     diags.append(&mut rendered.diags);
-    (!diagnostics::has_errors(diags)).then_some(rendered.artifacts)
+    (!diagnostics::has_errors(diags)).then(|| (rendered.artifacts, outdir::Owner::of(&plan)))
 }
 
 /// The Plan `render` emits; `None` when inputs or lowering had errors.
@@ -50,7 +51,7 @@ pub fn run(args: &Render) -> i32 {
         return stream(args, diags);
     }
     let artifacts = if diags.is_empty() { artifacts(&args.manifest, &args.profile, &args.images, args.namespace.as_deref(), &mut diags) } else { None };
-    let Some(artifacts) = artifacts else {
+    let Some((artifacts, owner)) = artifacts else {
         return output::print(&args.report, Outcome::diagnostics(diags));
     };
     let list = |only_stream: bool| -> Vec<serde_json::Value> {
@@ -60,9 +61,10 @@ pub fn run(args: &Render) -> i32 {
             .map(|a| json!({"path": a.path, "deployable": a.deployable, "kind": a.kind, "name": a.name}))
             .collect()
     };
+    let claim = outdir::Claim { owner, take_over: args.take_over };
     let dir = match &args.out {
         Out::Stream => None,
-        Out::Check(dir) => return check_folder("out", dir, &artifacts, &args.report, diags),
+        Out::Check(dir) => return check_folder("out", dir, &artifacts, &claim, &args.report, diags),
         Out::Dir(dir) => Some(dir),
     };
     let Some(out) = dir else {
@@ -71,8 +73,8 @@ pub fn run(args: &Render) -> i32 {
         let result = json!({ "artifacts": list(true), "documents": documents });
         return output::print(&args.report, Outcome::new(diags, result, String::new()));
     };
-    let wanted = outdir::layout(&artifacts);
-    match transaction::write_folder(Path::new(out), out, &wanted) {
+    let wanted = outdir::layout(&artifacts, &claim.owner);
+    match transaction::write_folder(Path::new(out), out, &wanted, &claim) {
         Ok(summary) => {
             let resumed = if summary.resumed { " after completing an interrupted render" } else { "" };
             let human = format!("wrote {} files to {out} ({} changed){resumed}\n", summary.files, summary.changed);
@@ -91,9 +93,9 @@ pub fn run(args: &Render) -> i32 {
 /// write, and writes nothing. Prints a unified diff of every stale file (exit 1 if any), and
 /// what an interrupted render left pending; `folder_key` names DIR in the JSON result. A
 /// folder render would refuse (a link, a folder where a file goes) is refused here too.
-pub fn check_folder(folder_key: &str, folder: &str, artifacts: &[emit::Artifact], report: &Reporting, mut diags: Vec<Diagnostic>) -> i32 {
-    let wanted = outdir::layout(artifacts);
-    let state = transaction::read_folder(Path::new(folder), folder, &wanted).and_then(|state| {
+pub fn check_folder(folder_key: &str, folder: &str, artifacts: &[emit::Artifact], claim: &outdir::Claim, report: &Reporting, mut diags: Vec<Diagnostic>) -> i32 {
+    let wanted = outdir::layout(artifacts, &claim.owner);
+    let state = transaction::read_folder(Path::new(folder), folder, &wanted, claim).and_then(|state| {
         outdir::plan(&wanted, &state.owned, &state.snapshot).map_err(|refusals| refusals.iter().map(|r| r.diagnostic(folder)).collect::<Vec<_>>())?;
         Ok(state)
     });

@@ -97,6 +97,8 @@ pub struct Render {
     pub profile: String,
     pub images: Vec<ImageOverride>,
     pub out: Out,
+    /// `--take-over`: render into a folder another owner's inventory names.
+    pub take_over: bool,
     pub report: Reporting,
 }
 
@@ -163,11 +165,12 @@ pub fn resolve(command: Command, color: bool) -> Result<Invocation, UsageError> 
             let out = match (a.out.as_str(), a.check) {
                 ("", _) => return Err(usage(&report, "--out is empty: give a folder, or `-` for one stream on stdout (is a variable unset?)")),
                 ("-", true) => return Err(usage(&report, "--check compares a folder with what would be rendered: give --out DIR (not `-`)")),
+                ("-", _) if a.take_over => return Err(usage(&report, "--take-over is about the owner of an output folder: give --out DIR (not `-`)")),
                 ("-", false) => Out::Stream,
                 (dir, true) => Out::Check(dir.to_string()),
                 (dir, false) => Out::Dir(dir.to_string()),
             };
-            Ok(Invocation::Render(Render { manifest: a.manifest.manifest, namespace: a.namespace, profile: a.profile, images, out, report }))
+            Ok(Invocation::Render(Render { manifest: a.manifest.manifest, namespace: a.namespace, profile: a.profile, images, out, take_over: a.take_over, report }))
         }
         Command::Diff(a) => {
             let report = reporting("diff", a.format.into(), &a.lints, color)?;

@@ -17,7 +17,7 @@ use super::folder::{io_error, remove_created, split, Folder};
 use super::lock::Lock;
 use crate::diagnostics::Diagnostic;
 use crate::outdir::journal::{self, Journal};
-use crate::outdir::{self, Entry, Kind, Problem, Refusal, Snapshot, INVENTORY, STAGING};
+use crate::outdir::{self, Claim, Entry, Kind, Problem, Refusal, Snapshot, INVENTORY, STAGING};
 use rustix::fs::{self as rfs, AtFlags, Mode};
 use rustix::io::Errno;
 use std::collections::{BTreeMap, BTreeSet};
@@ -36,10 +36,11 @@ pub struct Summary {
 }
 
 /// Makes DIR hold exactly `wanted` (path → content, the inventory included) besides files
-/// x07-topo does not own. `shown` is DIR as the user wrote it.
-pub fn write_folder(dir: &Path, shown: &str, wanted: &BTreeMap<String, String>) -> Result<Summary, Vec<Diagnostic>> {
+/// x07-topo does not own, as `claim`'s owner. `shown` is DIR as the user wrote it. The one
+/// entry point for writing an output folder (a workspace calls it once per folder).
+pub fn write_folder(dir: &Path, shown: &str, wanted: &BTreeMap<String, String>, claim: &Claim) -> Result<Summary, Vec<Diagnostic>> {
     let (folder, created) = Folder::open_or_create(dir, shown).map_err(|d| vec![d])?;
-    let result = Lock::acquire(&folder).map_err(|d| vec![d]).and_then(|_lock| transact(&folder, wanted));
+    let result = Lock::acquire(&folder).map_err(|d| vec![d]).and_then(|_lock| transact(&folder, wanted, claim));
     if result.is_err() {
         remove_created(&created);
     }
@@ -55,13 +56,13 @@ pub struct FolderState {
 }
 
 /// Reads DIR without following links, writing nothing (a missing DIR reads as empty).
-pub fn read_folder(dir: &Path, shown: &str, wanted: &BTreeMap<String, String>) -> Result<FolderState, Vec<Diagnostic>> {
+pub fn read_folder(dir: &Path, shown: &str, wanted: &BTreeMap<String, String>, claim: &Claim) -> Result<FolderState, Vec<Diagnostic>> {
     let Some(folder) = Folder::open(dir, shown).map_err(|d| vec![d])? else {
         let snapshot = wanted.keys().map(|p| (p.clone(), Entry::Missing)).collect();
         return Ok(FolderState { snapshot, owned: Vec::new(), pending: None });
     };
     let pending = pending_journal(&folder).map_err(|d| vec![d])?;
-    let (snapshot, mut owned) = snapshot(&folder, wanted, pending.as_ref()).map_err(|d| vec![d])?;
+    let (snapshot, mut owned) = snapshot(&folder, wanted, claim, pending.as_ref()).map_err(|d| vec![d])?;
     if let Some(j) = &pending {
         owned.extend(j.prunes.iter().cloned());
         owned.sort();
@@ -70,9 +71,9 @@ pub fn read_folder(dir: &Path, shown: &str, wanted: &BTreeMap<String, String>) -
     Ok(FolderState { snapshot, owned, pending })
 }
 
-fn transact(folder: &Folder, wanted: &BTreeMap<String, String>) -> Result<Summary, Vec<Diagnostic>> {
+fn transact(folder: &Folder, wanted: &BTreeMap<String, String>, claim: &Claim) -> Result<Summary, Vec<Diagnostic>> {
     let resumed = recover(folder).map_err(|d| vec![d])?;
-    let (snapshot, owned) = snapshot(folder, wanted, None).map_err(|d| vec![d])?;
+    let (snapshot, owned) = snapshot(folder, wanted, claim, None).map_err(|d| vec![d])?;
     let plan = outdir::plan(wanted, &owned, &snapshot).map_err(|refusals| refusals.iter().map(|r| r.diagnostic(&folder.shown)).collect::<Vec<_>>())?;
     let summary = Summary { files: wanted.len(), changed: plan.writes.len() + plan.prunes.len(), resumed };
     if plan.is_empty() {
@@ -84,11 +85,11 @@ fn transact(folder: &Folder, wanted: &BTreeMap<String, String>) -> Result<Summar
 }
 
 /// Reads the inventory, then every wanted path and every path it (or a pending journal)
-/// owns. Returns the snapshot and the inventory's files.
-fn snapshot(folder: &Folder, wanted: &BTreeMap<String, String>, pending: Option<&Journal>) -> Result<(Snapshot, Vec<String>), Diagnostic> {
+/// owns. Returns the snapshot and the files the render may prune (none of another owner's).
+fn snapshot(folder: &Folder, wanted: &BTreeMap<String, String>, claim: &Claim, pending: Option<&Journal>) -> Result<(Snapshot, Vec<String>), Diagnostic> {
     let mut snapshot = Snapshot::new();
     let inventory = folder.entry(INVENTORY)?;
-    let owned = outdir::plan::owned(Some(&inventory));
+    let owned = outdir::plan::claim(Some(&inventory), claim).map_err(|r| r.diagnostic(&folder.shown))?;
     snapshot.insert(INVENTORY.to_string(), inventory);
     let prunes = pending.map(|j| j.prunes.as_slice()).unwrap_or_default();
     for path in wanted.keys().chain(owned.iter()).chain(prunes) {

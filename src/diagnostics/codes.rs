@@ -164,6 +164,7 @@ code_table! {
     OUT_PATH_UNUSABLE       = "XT912" "out-path-unusable"       Conflict     Error "the output folder holds something else where x07-topo writes a file or a folder";
     OUT_LOCKED              = "XT913" "out-locked"              Conflict     Error "another x07-topo run holds the output folder's lock";
     OUT_NOT_A_FOLDER        = "XT914" "out-not-a-folder"        InvalidInput Error "--out or --against names something that is not a folder";
+    OUT_FOREIGN_OWNER       = "XT915" "out-foreign-owner"       Conflict     Error "the output folder's inventory names another service, profile or target kind as its owner";
     INVALID_NAMESPACE       = "XT960" "invalid-namespace"       InvalidInput Error "--namespace is not a DNS-1123 label";
 }
 

@@ -12,6 +12,7 @@ pub use journal::Journal;
 pub use plan::{plan, Entry, Kind, Problem, Refusal, Snapshot, WritePlan};
 
 use crate::emit::Artifact;
+use crate::plan::Plan;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -34,13 +35,49 @@ pub fn is_reserved(path: &str) -> bool {
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Inventory {
     pub schema_version: String,
+    /// Who rendered DIR. Absent in inventories of earlier versions (adopted as they are).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<Owner>,
     /// Relative paths, sorted; the inventory itself is not listed.
     pub files: Vec<String>,
 }
 
+/// Who owns an output folder: the render that wrote it (SPEC §7.1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Owner {
+    pub service_id: String,
+    pub profile: String,
+    pub target_kind: String,
+}
+
+impl Owner {
+    pub fn of(plan: &Plan) -> Owner {
+        Owner { service_id: plan.service_id.clone(), profile: plan.profile.clone(), target_kind: plan.target_kind.as_str().to_string() }
+    }
+
+    /// `service `orders`, profile `prod` (k8s)`.
+    pub fn describe(&self) -> String {
+        format!("service `{}`, profile `{}` ({})", self.service_id, self.profile, self.target_kind)
+    }
+}
+
+/// Whose files a render may replace and prune: its own owner, and whether it takes over a
+/// folder another owner's inventory names (`render --take-over`).
+#[derive(Debug, Clone)]
+pub struct Claim {
+    pub owner: Owner,
+    pub take_over: bool,
+}
+
+/// An inventory as read from disk: its owner (if it names one) and its safe paths.
+pub fn read_inventory(text: &str) -> Option<(Option<Owner>, Vec<String>)> {
+    let i: Inventory = serde_json::from_str(text).ok()?;
+    Some((i.owner, i.files.into_iter().filter(|p| is_safe_relative(p) && !is_reserved(p)).collect()))
+}
+
 /// Every file of the output folder: the artifacts, `kustomization.yaml` for Kubernetes
-/// output, and the inventory. Path → content.
-pub fn layout(artifacts: &[Artifact]) -> BTreeMap<String, String> {
+/// output, and the inventory naming `owner`. Path → content.
+pub fn layout(artifacts: &[Artifact], owner: &Owner) -> BTreeMap<String, String> {
     let mut files: BTreeMap<String, String> = artifacts.iter().map(|a| (a.path.clone(), a.content.clone())).collect();
     let yaml: Vec<&str> = artifacts.iter().filter(|a| a.path.ends_with(".yaml")).map(|a| a.path.as_str()).collect();
     if !yaml.is_empty() {
@@ -50,7 +87,7 @@ pub fn layout(artifacts: &[Artifact]) -> BTreeMap<String, String> {
         }
         files.insert("kustomization.yaml".to_string(), k);
     }
-    let inventory = Inventory { schema_version: INVENTORY_SCHEMA.to_string(), files: files.keys().cloned().collect() };
+    let inventory = Inventory { schema_version: INVENTORY_SCHEMA.to_string(), owner: Some(owner.clone()), files: files.keys().cloned().collect() };
     let mut text = serde_json::to_string_pretty(&inventory).expect("inventory serialises");
     text.push('\n');
     files.insert(INVENTORY.to_string(), text);
@@ -68,10 +105,7 @@ pub fn is_safe_relative(path: &str) -> bool {
 
 /// The files an old inventory owns, read from its text (unreadable: none).
 pub fn owned_files(inventory_text: Option<&str>) -> Vec<String> {
-    inventory_text
-        .and_then(|t| serde_json::from_str::<Inventory>(t).ok())
-        .map(|i| i.files.into_iter().filter(|p| is_safe_relative(p) && !is_reserved(p)).collect())
-        .unwrap_or_default()
+    inventory_text.and_then(read_inventory).map(|(_, files)| files).unwrap_or_default()
 }
 
 #[cfg(test)]

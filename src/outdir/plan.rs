@@ -3,7 +3,7 @@
 //! (plain, inside DIR, no link on the way, a file where a file goes, names the file system
 //! accepts). The shell reads the folder without following links into a `Snapshot`.
 
-use super::{is_reserved, is_safe_relative, owned_files, INVENTORY, NAME_MAX};
+use super::{is_reserved, is_safe_relative, read_inventory, Claim, Owner, INVENTORY, NAME_MAX};
 use crate::diagnostics::{codes, Diagnostic};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -58,6 +58,8 @@ pub enum Problem {
     NameTooLong { component: String },
     /// Not a plain relative path inside DIR, or one of x07-topo's reserved names.
     NotPlain,
+    /// The folder's inventory names another owner (`by`) than this render (`not`).
+    Owned { by: Box<Owner>, not: Box<Owner> },
 }
 
 /// A wanted path (`path`) the folder cannot take, because of what is at `at`.
@@ -86,11 +88,19 @@ impl WritePlan {
     }
 }
 
-/// The files the inventory entry owns (none when it is missing, unreadable or not a file).
-pub fn owned(inventory: Option<&Entry>) -> Vec<String> {
-    match inventory {
-        Some(Entry::File(bytes)) => owned_files(std::str::from_utf8(bytes).ok()),
-        _ => Vec::new(),
+/// The files of the old inventory this render may replace and prune. An inventory of
+/// another owner refuses the render, unless it takes the folder over; then it prunes none
+/// of that owner's files. A missing, unreadable or ownerless (older) inventory owns what it
+/// lists.
+pub fn claim(inventory: Option<&Entry>, claim: &Claim) -> Result<Vec<String>, Refusal> {
+    let Some(Entry::File(bytes)) = inventory else { return Ok(Vec::new()) };
+    let Some((owner, files)) = std::str::from_utf8(bytes).ok().and_then(read_inventory) else { return Ok(Vec::new()) };
+    match owner {
+        Some(other) if other != claim.owner && claim.take_over => Ok(Vec::new()),
+        Some(other) if other != claim.owner => {
+            Err(Refusal { path: INVENTORY.to_string(), at: INVENTORY.to_string(), problem: Problem::Owned { by: Box::new(other), not: Box::new(claim.owner.clone()) } })
+        }
+        _ => Ok(files),
     }
 }
 
@@ -170,6 +180,12 @@ impl Refusal {
                 &at,
                 format!("`{path}` has a name of {} bytes; file systems accept at most {NAME_MAX}", component.len()),
                 "this is a bug in x07-topo (names are cut to fit); please report it with the manifest",
+            ),
+            Problem::Owned { by, not } => Diagnostic::about_file(
+                &codes::OUT_FOREIGN_OWNER,
+                &at,
+                format!("`{}` belongs to {}, according to `{at}`; this render is {}", dir, by.describe(), not.describe()),
+                "render into the folder of this service and profile (is a pipeline variable wrong?), or pass --take-over to make the folder this render's: the other owner's files are then left in place, never pruned",
             ),
             Problem::NotPlain => Diagnostic::about_file(
                 &codes::OUT_PATH_UNUSABLE,
