@@ -278,15 +278,27 @@ fn profile_id_is_found_beside_the_manifest_from_a_subdirectory() {
     assert_eq!(errors, [("XT003", "../arch/topology/prod.json")], "{}", out.stdout);
 }
 
-/// The README's first command: the bundled example renders for Kubernetes with no profile file.
+/// The README's first command: the bundled example renders for Kubernetes with no profile
+/// file, warning-free, so `--deny-warnings` (what CI uses) passes on our own example.
 #[test]
-fn readme_example_renders_with_built_in_defaults() {
+fn readme_example_renders_with_built_in_defaults_and_no_warnings() {
+    let readme = std::fs::read_to_string(support::repo_root().join("README.md")).unwrap();
+    let command = "cd examples/orders && cargo run -q -- render --profile prod --image ghcr.io/acme/orders:1.4.2";
+    assert!(readme.contains(command), "the README's first command changed: update this test");
     let t = Test::new();
     support::copy_tree(&support::repo_root().join("examples/orders"), t.path(), &[]);
-    let out = t.args(&["render", "--profile", "prod", "--image", "ghcr.io/acme/orders:1.4.2"]).expect(0);
+    let out = t.args(&["render", "--profile", "prod", "--image", "ghcr.io/acme/orders:1.4.2", "--deny-warnings"]).expect(0);
+    assert_eq!(out.stderr, "", "the README example warns");
     let kinds: Vec<&str> = out.stdout.lines().filter_map(|l| l.strip_prefix("kind: ")).collect();
     // Deployables in key order (async, frontdoor), kinds in install order within each.
-    assert_eq!(kinds, ["Deployment", "CronJob", "Service", "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget"]);
+    assert_eq!(kinds, ["Deployment", "CronJob", "HorizontalPodAutoscaler", "Service", "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget"]);
+    // Every other command of the README tour on the example is warning-free too.
+    for args in [&["check", "--deny-warnings"][..], &["plan", "--profile", "dev", "--deny-warnings"], &["plan", "--profile", "prod-split", "--deny-warnings"]] {
+        let mut t = Test::new();
+        support::copy_tree(&support::repo_root().join("examples/orders"), t.path(), &[]);
+        t = t.args(args);
+        assert_eq!(t.expect(0).stderr, "", "{args:?} warns");
+    }
 }
 
 /// A wasmCloud 2.x WorkloadDeployment is a namespaced Kubernetes object: the target's
