@@ -23,3 +23,16 @@ fn every_default_provider_tag_is_declared_verified_or_unverified() {
     let decisions = std::fs::read_to_string(support::repo_root().join("docs/decisions.md")).unwrap();
     assert!(decisions.contains("Provider image tags and config keys, and where each was checked"));
 }
+
+/// docs/decisions.md names every check where x07-topo refuses what upstream's validator
+/// accepts (the manifest codes that upstream has no counterpart for), each with a reason.
+#[test]
+fn decisions_record_every_check_stricter_than_upstream() {
+    let decisions = std::fs::read_to_string(support::repo_root().join("docs/decisions.md")).unwrap();
+    let start = decisions.find("**Stricter than upstream: every check, with its reason.**").expect("the section exists");
+    let section = &decisions[start..decisions[start..].find("- **Relaxed relative to upstream").map_or(decisions.len(), |e| start + e)];
+    for code in ["XT004", "XT005", "XT009", "XT012", "XT111", "XT112", "XT113", "XT117", "XT118", "XT119", "XT120"] {
+        assert!(section.contains(code), "{code} is stricter than upstream but not recorded");
+    }
+    assert!(section.contains("`max_replicas: 0`"), "max_replicas 0 (XT012) is not recorded");
+}
