@@ -3,6 +3,7 @@
 //! The kernel (everything but [`cli`]) is pure: it takes bytes and returns values and
 //! diagnostics. Only [`cli`] reads files, writes files and prints. See ARCHITECTURE.md.
 
+pub mod bindings;
 pub mod checks;
 pub mod cli;
 pub mod decode;

@@ -42,6 +42,8 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page (roff) of x07-topo or of one of its commands.
     Man(ManArgs),
+    /// How each binding resolves: rule, provider, outputs and their sources, objects, variables.
+    Explain(ExplainArgs),
 }
 
 /// `check` prints diagnostics, so it also speaks the CI annotation formats.
@@ -213,4 +215,19 @@ pub struct ManArgs {
     /// A command, for its own page (`x07-topo-render(1)`); without it, the main page.
     #[arg(value_name = "COMMAND")]
     pub command: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub manifest: ManifestArg,
+    /// A profile id (arch/topology/ID.json, else the manifest's entry) or a profile file.
+    #[arg(long, value_name = "ID|PATH")]
+    pub profile: String,
+    /// Only this binding (default: every binding).
+    pub binding: Option<String>,
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ReportFormat,
+    #[command(flatten)]
+    pub lints: LintArgs,
 }

@@ -8,6 +8,7 @@ mod color;
 mod diff;
 mod docs;
 mod folder;
+mod explain;
 mod load;
 mod lock;
 mod output;
@@ -92,5 +93,6 @@ pub fn run(invocation: resolve::Invocation) -> i32 {
         Invocation::Schema(s) => schema::run(&s),
         Invocation::Completions(shell) => docs::completions(shell),
         Invocation::Man(command) => docs::man(command.as_deref()),
+        Invocation::Explain(e) => explain::run(&e),
     }
 }

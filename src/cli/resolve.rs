@@ -121,6 +121,14 @@ pub struct Diff {
 }
 
 #[derive(Debug)]
+pub struct Explain {
+    pub manifest: PathBuf,
+    pub profile: String,
+    pub binding: Option<String>,
+    pub report: Reporting,
+}
+
+#[derive(Debug)]
 pub struct Schema {
     pub kind: SchemaKind,
     pub report: Reporting,
@@ -136,6 +144,7 @@ pub enum Invocation {
     Schema(Schema),
     Completions(clap_complete::Shell),
     Man(Option<String>),
+    Explain(Explain),
 }
 
 /// A command line clap accepted but x07-topo cannot run: reported as XT902, in the
@@ -197,6 +206,10 @@ pub fn resolve(command: Command, color: bool) -> Result<Invocation, UsageError> 
         }
         Command::Completions(a) => Ok(Invocation::Completions(a.shell)),
         Command::Man(a) => Ok(Invocation::Man(a.command)),
+        Command::Explain(a) => {
+            let report = reporting("explain", a.format.into(), &a.lints, color)?;
+            Ok(Invocation::Explain(Explain { manifest: a.manifest.manifest, profile: a.profile, binding: a.binding, report }))
+        }
     }
 }
 

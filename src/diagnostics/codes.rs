@@ -125,6 +125,16 @@ code_table! {
     EXTENDS_NOT_FOUND       = "XT215" "extends-not-found"       NotFound     Error "a profile extends a profile file that does not exist or cannot be read";
     EXTENDS_CYCLE           = "XT216" "extends-cycle"           Conflict     Error "profiles extend each other in a cycle";
     UNKNOWN_PRESET          = "XT217" "unknown-preset"          NotFound     Error "a built-in preset that does not exist";
+    BINDING_RULE_CONFLICT   = "XT230" "binding-rule-conflict"   Conflict     Error "two binding rules of the same rank match one binding";
+    BINDING_RULE_UNMATCHED  = "XT231" "binding-rule-unmatched"  InvalidInput Warning "a glob or kind rule in a profile's bindings matches no binding";
+    UNKNOWN_PROVIDER        = "XT232" "unknown-provider"        NotFound     Error "a binding rule names a provider the target does not have";
+    UNKNOWN_PROVIDER_PARAM  = "XT233" "unknown-provider-param"  InvalidInput Error "a param the provider does not declare";
+    MISSING_PROVIDER_PARAM  = "XT234" "missing-provider-param"  InvalidInput Error "a param the provider requires is not given";
+    PROVIDER_PARAM_TYPE     = "XT235" "provider-param-type"     InvalidInput Error "a provider param of the wrong type or out of range";
+    PROVIDER_KIND_MISMATCH  = "XT236" "provider-kind-mismatch"  Unsupported  Error "a provider that does not serve the binding's kind";
+    PROVIDER_MEMBER_UNUSED  = "XT237" "provider-member-unused"  InvalidInput Error "a binding entry member the chosen provider does not read";
+    RESERVED_ENV_NAME       = "XT238" "reserved-env-name"       Conflict     Error "a profile env entry sets an X07_* variable the compiler owns";
+    SECRET_AS_CONFIG        = "XT239" "secret-as-config"        InvalidInput Error "a credential given as plain binding config";
 
     // Lowering: cells to deployables.
     SINGLETON_SHARES_DEPLOYABLE = "XT301" "singleton-shares-deployable" Conflict Error "(retired) a singleton-orchestrator cell shared a deployable with a replicated cell: it runs under leader election there now";
@@ -140,6 +150,9 @@ code_table! {
     ROLLOUT_CONFLICT        = "XT311" "rollout-conflict"        Conflict     Warning "cells of one deployable ask for different rollouts; the first cell's is used";
     SCALE_TO_ZERO_UNSUPPORTED = "XT312" "scale-to-zero-unsupported" Unsupported Error "min_replicas 0 needs a scaler that can scale to zero";
     TARGET_NOT_RENDERED     = "XT313" "target-not-rendered"     Unsupported  Error "(retired) this version cannot render the profile's target kind yet: every kind renders now";
+    REQUIRED_OUTPUT_MISSING = "XT317" "required-output-missing" NotFound     Error "a required output of a binding has no source";
+    PARTITIONS_BELOW_MAX_REPLICAS = "XT318" "partitions-below-max-replicas" InvalidInput Warning "an autoscaling maximum above the partitions of a consumed topic leaves consumers idle";
+    STRIMZI_NO_TOPIC        = "XT319" "strimzi-no-topic"        NotFound     Error "a strimzi binding with no topic to declare";
 
     // Hosted descriptor and the X07 platform contract documents.
     BINDING_NOT_MATERIALISABLE = "XT601" "binding-not-materialisable" Unsupported Error "the hosted platform manages no resource of a binding's kind and the profile gives no secret reference or config";
@@ -152,9 +165,13 @@ code_table! {
     WASMCLOUD_AUTOSCALING_APPROXIMATED = "XT504" "wasmcloud-autoscaling-approximated" Unsupported Warning "wasmCloud cannot autoscale on the asked metric; a fixed instance count approximates it";
     WASMCLOUD_OTLP_ON_HOST  = "XT505" "wasmcloud-otlp-on-host"  Unsupported  Warning "OpenTelemetry export is configured on the wasmCloud hosts, not in the application";
     WASMCLOUD_SETTING_IGNORED = "XT506" "wasmcloud-setting-ignored" Unsupported Warning "a cell setting wasmCloud has no place for (probes, rollout, resources, ports)";
+    WASMCLOUD_LINK_KEY_UNREAD = "XT507" "wasmcloud-link-key-unread" InvalidInput Error "a binding config key the capability provider does not read";
 
     // Operator workflow: plan and diff.
     ARTIFACTS_NOT_RENDERED  = "XT701" "artifacts-not-rendered"  Unsupported  Warning "diff --artifacts could not render a profile; only the structural diff is shown for it";
+
+    // explain.
+    EXPLAIN_UNKNOWN_BINDING = "XT801" "explain-unknown-binding" NotFound     Error "explain names a binding the manifest does not declare";
 
     // The shell: command line and files.
     FILE_UNREADABLE         = "XT901" "file-unreadable"         NotFound     Error "an input file cannot be read";

@@ -65,7 +65,8 @@ pub fn target_artifacts(plan: &Plan) -> Box<dyn Iterator<Item = Artifact> + '_> 
         return Box::new(std::iter::once(hosted::artifact(plan)));
     }
     let emitter = PerDeployable::new(plan);
-    Box::new(plan.deployables.iter().flat_map(move |d| emitter.artifacts(d)))
+    let bindings = if plan.target_kind == TargetKind::K8s { k8s::binding_artifacts(plan) } else { Vec::new() };
+    Box::new(bindings.into_iter().chain(plan.deployables.iter().flat_map(move |d| emitter.artifacts(d))))
 }
 
 /// The target's emitter, one deployable at a time (hosted output is one document for the
@@ -94,9 +95,13 @@ impl<'p> PerDeployable<'p> {
     }
 }
 
-/// The artifacts that belong to no deployable: the hosted descriptor, the contract documents.
+/// The artifacts that belong to no deployable: binding resources (k8s), the hosted
+/// descriptor, the contract documents.
 pub fn service_artifacts(plan: &Plan) -> Vec<Artifact> {
     let mut artifacts = Vec::new();
+    if plan.target_kind == TargetKind::K8s {
+        artifacts.extend(k8s::binding_artifacts(plan));
+    }
     if plan.target_kind == TargetKind::Hosted {
         artifacts.push(hosted::artifact(plan));
     }

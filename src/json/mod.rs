@@ -128,6 +128,20 @@ impl Node {
         }
     }
 
+    /// The value at `pointer`, if there is one.
+    pub fn get(&self, pointer: &str) -> Option<&Node> {
+        let mut node = self;
+        for token in pointer.split('/').skip(1) {
+            let token = pointer::unescape_token(token);
+            node = match &node.value {
+                Value::Object(members) => &members.iter().find(|m| m.key == token)?.value,
+                Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+
     /// Byte offset of the value at `pointer` (of its key instead, with `at_key`, when the
     /// pointer ends at an object member); falls back to the deepest existing ancestor.
     pub fn locate(&self, pointer: &str, at_key: bool) -> usize {

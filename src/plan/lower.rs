@@ -89,6 +89,8 @@ pub fn lower(manifest: &Manifest, manifest_doc: &Document, profile: &Profile, op
 
     let deployables: Vec<Deployable> = members.iter().map(|(key, cells)| deployable(&mut cx, key, cells, options)).collect();
     cx.diags.extend(super::wasmcloud::check(manifest, manifest_doc, profile, &deployables));
+    let namespace = options.namespace.clone().or_else(|| profile.namespace.clone());
+    let bindings = bindings::resolve(manifest, profile, namespace.as_deref(), &deployables, &mut cx.diags);
     let mut plan = Plan {
         service_id: manifest.service_id.clone(),
         display_name: manifest.display_name.clone(),
@@ -100,11 +102,11 @@ pub fn lower(manifest: &Manifest, manifest_doc: &Document, profile: &Profile, op
         placement: profile.placement,
         target: profile.target.clone(),
         target_name: profile.target.name.clone(),
-        namespace: options.namespace.clone().or_else(|| profile.namespace.clone()),
+        namespace,
         deployables,
         binding_index: BTreeMap::new(),
         cell_index: BTreeMap::new(),
-        bindings: bindings::resolve(manifest, profile),
+        bindings,
     };
     for (i, b) in plan.bindings.iter().enumerate() {
         plan.binding_index.entry(b.name.clone()).or_insert(i);

@@ -221,8 +221,12 @@ pub struct PlannedBinding {
     pub required: bool,
     /// Cell keys, sorted.
     pub used_by: Vec<String>,
-    /// `profile` when the profile's `bindings` entry materialises it, else `target-default`.
+    /// The rule and provider that resolve it (SPEC §4.1).
     pub resolved_by: ResolvedBy,
+    /// Kubernetes: every variable the cells read and where its value comes from.
+    pub outputs: Vec<Output>,
+    /// Kubernetes: the resources the provider needs (ExternalSecret, Database, KafkaTopic, ...).
+    pub objects: Vec<BindingObject>,
     /// The Secret (or secret reference) holding its credentials.
     pub secret: String,
     /// Whether the profile named the secret or its keys (else `secret` is the default name).
@@ -234,15 +238,14 @@ pub struct PlannedBinding {
     pub keys: BTreeMap<String, String>,
     /// Non-secret settings.
     pub config: BTreeMap<String, String>,
+    /// The provider the rule's entry names, as written (wasmCloud and hosted read it).
     pub provider: Option<String>,
+    /// strimzi: the partitions of each topic, when the profile gives them.
+    #[serde(skip)]
+    pub partitions: Option<i64>,
     /// The manifest's notes, for the binding requirements contract (not in the plan report).
     #[serde(skip)]
     pub notes: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ResolvedBy {
-    Profile,
-    TargetDefault,
-}
+pub use crate::bindings::{BindingObject, Output, ResolvedBy, Source};

@@ -110,9 +110,9 @@ fn check_event_handler(cx: &mut Check<'_>, cell: &str) {
     };
     let chosen = cx
         .profile
-        .bindings
+        .resolution
         .get(&binding.name)
-        .and_then(|b| b.provider.as_deref());
+        .and_then(|c| c.entry.provider.as_deref());
     let Some((name, provider)) = cx.catalog.for_binding(binding.kind, chosen) else {
         return;
     }; // reported for the binding
@@ -142,9 +142,9 @@ fn check_binding(cx: &mut Check<'_>, name: &str) {
     }
     let chosen = cx
         .profile
-        .bindings
+        .resolution
         .get(name)
-        .and_then(|b| b.provider.clone());
+        .and_then(|c| c.entry.provider.clone());
     if let Some(provider) = &chosen {
         if !cx.catalog.providers.contains_key(provider) {
             let known: Vec<&str> = cx.catalog.providers.keys().map(String::as_str).collect();
@@ -154,7 +154,7 @@ fn check_binding(cx: &mut Check<'_>, name: &str) {
                 known.join(", ")
             );
             let message = format!("binding `{name}` names provider `{provider}`, which the wasmCloud catalog of target `{}` does not define", cx.target_name());
-            let at = Pointer::root().key("bindings").key(name).key("provider");
+            let at = cx.profile.resolution.get(name).map_or_else(|| Pointer::root().key("bindings").key(name), |c| c.pointer.clone()).key("provider");
             let d = match cx.profile.document_at(&at) {
                 Some(doc) => Diagnostic::at(&codes::WASMCLOUD_UNKNOWN_PROVIDER, doc, &at, message, hint),
                 None => {
@@ -165,7 +165,9 @@ fn check_binding(cx: &mut Check<'_>, name: &str) {
             return;
         }
     }
-    if cx.catalog.for_binding(kind, chosen.as_deref()).is_some() {
+    if let Some((provider_name, provider)) = cx.catalog.for_binding(kind, chosen.as_deref()) {
+        let (provider_name, provider) = (provider_name.to_string(), provider.clone());
+        check_link_keys(cx, name, &provider_name, &provider);
         return;
     }
     let at = cx.binding_at(name).key("kind");
@@ -173,9 +175,9 @@ fn check_binding(cx: &mut Check<'_>, name: &str) {
     if kind == BindingKind::Otlp {
         let endpoint = cx
             .profile
-            .bindings
+            .resolution
             .get(name)
-            .and_then(|b| b.config.as_ref())
+            .and_then(|c| c.entry.config.as_ref())
             .and_then(|c| c.get("ENDPOINT"))
             .map_or(String::new(), |e| format!(" ({e})"));
         cx.in_manifest(
@@ -276,4 +278,33 @@ fn ignored_settings(cx: &mut Check<'_>, d: &Deployable, c: &super::PlannedCell) 
         "these settings apply on k8s and hosted profiles; nothing is emitted for them here"
             .to_string(),
     );
+}
+
+/// Every `config` key and `keys` suffix of the binding's rule must be a setting the capability
+/// provider reads (its `config_keys`, by our name or its own): wadm accepts any link config,
+/// and a key the provider ignores leaves it on its defaults (a Kafka provider on 127.0.0.1).
+fn check_link_keys(cx: &mut Check<'_>, binding: &str, provider_name: &str, provider: &crate::target::Provider) {
+    let Some(choice) = cx.profile.resolution.get(binding) else { return };
+    let reads = |key: &str| provider.config_keys.iter().any(|(ours, theirs)| ours.eq_ignore_ascii_case(key) || theirs == key);
+    let mut read: Vec<String> = provider.config_keys.iter().map(|(ours, theirs)| format!("{ours} ({theirs})")).collect();
+    read.sort();
+    let unread: Vec<(String, &str)> = [("config", choice.entry.config.as_ref()), ("keys", choice.entry.keys.as_ref())]
+        .into_iter()
+        .flat_map(|(member, map)| map.into_iter().flat_map(|m| m.keys()).map(move |k| (k.clone(), member)))
+        .filter(|(k, _)| !reads(k))
+        .collect();
+    for (key, member) in unread {
+        let message = format!("profile `{}`: binding `{binding}` gives `{key}`, which capability provider `{provider_name}` does not read", cx.profile.id);
+        let hint = if read.is_empty() {
+            format!("remove `{key}`: `{provider_name}` reads no link config (declare what it reads in the catalog's `config_keys`)")
+        } else {
+            format!("{}`{provider_name}` reads: {} (declare more in the catalog's `config_keys`)", crate::suggest::did_you_mean(&key, provider.config_keys.keys().map(String::as_str)), read.join(", "))
+        };
+        let at = choice.pointer.key(member).key(&key);
+        let d = match (choice.tier, cx.profile.document_at(&at)) {
+            (Some(crate::bindings::rules::Tier::Profile), Some(doc)) => Diagnostic::at_key(&codes::WASMCLOUD_LINK_KEY_UNREAD, doc, &at, message, hint),
+            _ => Diagnostic::at_key(&codes::WASMCLOUD_LINK_KEY_UNREAD, &cx.profile.target_document, &at, message, hint),
+        };
+        cx.diags.push(d);
+    }
 }

@@ -160,8 +160,7 @@ pub fn diff(a: &PlanView, b: &PlanView) -> Vec<Change> {
         let Some(bb) = b_bindings.get(ba.name.as_str()).copied() else { continue };
         if ba.resolved_by != bb.resolved_by || ba.materialisation != bb.materialisation {
             let side = |x: &super::BindingView| {
-                let resolved = val(x.resolved_by);
-                (json!({ "resolved_by": resolved, "materialisation": x.materialisation }), format!("{}: {}", plain(&resolved), text::materialisation(&x.materialisation)))
+                (json!({ "resolved_by": x.resolved_by, "materialisation": x.materialisation }), format!("{}: {}", text::resolved(&x.resolved_by), text::materialisation(&x.materialisation)))
             };
             out.push(Change::new("changed", "binding", &ba.name).field("resolution", side(ba), side(bb)));
         }

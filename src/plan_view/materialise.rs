@@ -1,6 +1,6 @@
-//! How a logical binding becomes something the target provides (SPEC §4, §5, §6).
+//! How a logical binding becomes something the target provides (SPEC §4, §4.1, §5, §6).
 
-use crate::checks::names::env_token;
+use crate::bindings::Source;
 use crate::manifest::TargetKind;
 use crate::plan::{Plan, PlannedBinding};
 use serde::Serialize;
@@ -17,18 +17,24 @@ pub struct Materialisation {
     /// k8s `envFrom`: every key of the Secret appears as `<env_prefix><KEY>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub env_prefix: Option<String>,
-    /// k8s `secretKeyRef`: variable → Secret key.
+    /// k8s `secretKeyRef`: variable → `<Secret>/<key>` (`<key>` when the Secret is `secret`).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub env_keys: BTreeMap<String, String>,
     /// k8s: the ConfigMaps holding the binding's non-secret settings, and their keys.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub config_maps: Vec<ConfigMapKeys>,
-    /// Non-secret settings from the profile.
+    /// k8s: variables composed from the binding's other variables when the container starts.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub composed: Vec<String>,
+    /// Non-secret settings from the profile (or, on k8s, from the provider).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub config: BTreeMap<String, String>,
     /// hosted and wasmCloud: the provider that materialises it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
+    /// k8s: the resources the provider emits for it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub objects: Vec<super::ObjectRef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -46,37 +52,52 @@ pub fn of(plan: &Plan, b: &PlannedBinding, config_maps: &BTreeMap<&str, String>)
         env_prefix: None,
         env_keys: BTreeMap::new(),
         config_maps: Vec::new(),
+        composed: Vec::new(),
         config: b.config.clone(),
         provider: None,
+        objects: Vec::new(),
     };
     match plan.target_kind {
         TargetKind::K8s => {
-            if b.keys.is_empty() {
-                m.env_prefix = Some(b.env_prefix.clone());
-            } else {
-                m.env_keys = b.keys.iter().map(|(var, key)| (format!("{}{var}", b.env_prefix), key.clone())).collect();
+            m.config.clear();
+            let mut config_keys = Vec::new();
+            for o in &b.outputs {
+                match &o.source {
+                    Source::SecretPrefix { .. } => m.env_prefix = Some(b.env_prefix.clone()),
+                    Source::SecretKey { secret, key } => {
+                        let shown = if *secret == b.secret { key.clone() } else { format!("{secret}/{key}") };
+                        m.env_keys.insert(o.variable.clone(), shown);
+                    }
+                    Source::Config { value } => {
+                        m.config.insert(o.name.clone(), value.clone());
+                        config_keys.push(crate::emit::k8s::config_map_key(&b.name, &o.name));
+                    }
+                    Source::Composed { .. } => m.composed.push(o.variable.clone()),
+                }
             }
-            if !b.config.is_empty() {
-                // The emitter's rule (`emit::k8s::pod::config_map_key`): `<BINDING_TOKEN>_<KEY>`.
-                let keys: Vec<String> = b.config.keys().map(|k| format!("{}_{k}", env_token(&b.name))).collect();
+            if !config_keys.is_empty() {
                 // The deployables of the binding's cells, in deployable (key) order.
                 let deployables: std::collections::BTreeSet<&str> =
                     b.used_by.iter().filter_map(|cell| plan.deployable_of_cell(cell)).map(|d| d.key.as_str()).collect();
                 m.config_maps = deployables
                     .into_iter()
                     .filter_map(|d| config_maps.get(d))
-                    .map(|name| ConfigMapKeys { name: name.clone(), keys: keys.clone() })
+                    .map(|name| ConfigMapKeys { name: name.clone(), keys: config_keys.clone() })
                     .collect();
             }
+            m.objects = b
+                .objects
+                .iter()
+                .map(|o| super::ObjectRef { kind: o.kind.clone(), name: o.name.clone(), path: crate::emit::k8s::binding_object_path(&o.kind, &o.name) })
+                .collect();
         }
         TargetKind::Hosted => {
-            let platform = plan.target.hosted.as_ref().map_or("hosted", |h| h.platform.as_str());
             m.mechanism = "hosted-provider";
-            m.provider = Some(b.provider.clone().unwrap_or_else(|| format!("{platform}/{}", b.kind)));
+            m.provider = Some(b.resolved_by.provider.clone());
         }
         TargetKind::Wasmcloud => {
             m.mechanism = "wasmcloud-provider";
-            m.provider = Some(b.provider.clone().unwrap_or_else(|| format!("catalog/{}", b.kind)));
+            m.provider = Some(b.resolved_by.provider.clone());
         }
     }
     m

@@ -5,7 +5,7 @@
 
 use super::text;
 use super::PlanView;
-use crate::plan::{CellRole, ResolvedBy};
+use crate::plan::CellRole;
 use std::collections::BTreeMap;
 
 pub fn render(v: &PlanView) -> String {
@@ -35,10 +35,7 @@ pub fn render(v: &PlanView) -> String {
     }
     let mut optional = Vec::new();
     for (i, b) in v.bindings.iter().enumerate() {
-        let resolved = match b.resolved_by {
-            ResolvedBy::Profile => "profile",
-            ResolvedBy::TargetDefault => "target default",
-        };
+        let resolved = text::resolved(&b.resolved_by);
         let lines = vec![
             b.name.clone(),
             format!("{} · {}", b.kind, if b.required { "required" } else { "optional" }),

@@ -5,6 +5,7 @@
 //! what the emitters make of it).
 
 pub mod diff;
+pub mod explain;
 mod materialise;
 pub mod mermaid;
 pub mod table;
@@ -157,7 +158,7 @@ impl PlanView {
             kind: b.kind,
             required: b.required,
             used_by: b.used_by.clone(),
-            resolved_by: b.resolved_by,
+            resolved_by: b.resolved_by.clone(),
             materialisation: materialise::of(plan, b, &config_maps),
         });
         let mut cell_index = BTreeMap::new();

@@ -2,7 +2,7 @@
 
 use super::text::{self, labelled, table};
 use super::PlanView;
-use crate::plan::{CellRole, ResolvedBy};
+use crate::plan::CellRole;
 
 const LABEL: usize = 8;
 
@@ -76,12 +76,9 @@ pub fn render(v: &PlanView) -> String {
             .bindings
             .iter()
             .map(|b| {
-                let resolved = match b.resolved_by {
-                    ResolvedBy::Profile => "profile",
-                    ResolvedBy::TargetDefault => "target default",
-                };
+                let resolved = text::resolved(&b.resolved_by);
                 let used = if b.used_by.is_empty() { "nobody".to_string() } else { b.used_by.join(" ") };
-                vec![b.name.clone(), b.kind.to_string(), if b.required { "yes" } else { "no" }.to_string(), resolved.to_string(), used]
+                vec![b.name.clone(), b.kind.to_string(), if b.required { "yes" } else { "no" }.to_string(), resolved, used]
             })
             .collect();
         out.push_str(&table(2, &["BINDING", "KIND", "REQUIRED", "RESOLVED BY", "USED BY"], &rows));

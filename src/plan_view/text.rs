@@ -111,6 +111,11 @@ pub fn probes(p: Option<&Probes>) -> String {
     }
 }
 
+/// `kind:postgres → cloudnative-pg`, `default → secret`.
+pub fn resolved(r: &crate::plan::ResolvedBy) -> String {
+    format!("{} → {}", r.rule, r.provider)
+}
+
 pub fn materialisation(m: &Materialisation) -> String {
     let mut parts = Vec::new();
     match m.mechanism {
@@ -125,6 +130,12 @@ pub fn materialisation(m: &Materialisation) -> String {
             }
             for cm in &m.config_maps {
                 parts.push(format!("ConfigMap {} {}", cm.name, cm.keys.join(" ")));
+            }
+            for v in &m.composed {
+                parts.push(format!("{v} composed"));
+            }
+            for o in &m.objects {
+                parts.push(format!("{} {}", o.kind, o.name));
             }
         }
         _ => {

@@ -105,17 +105,37 @@ fn env_value<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<Strin
         d.report_key(&codes::INVALID_ENV_NAME, at, format!("`{}` is not a valid environment variable name", crate::diagnostics::echo(&name)), "use letters, digits and `_`, not starting with a digit");
         return None;
     }
+    if crate::bindings::is_compiler_owned(&name) {
+        d.report_key(
+            &codes::RESERVED_ENV_NAME,
+            at,
+            format!("`{name}` is a variable x07-topo sets itself (the X07 workload contract or a binding output)"),
+            "remove it: a plain value here would shadow the compiler's (a binding's Secret, say); configure bindings under `bindings`",
+        );
+        return None;
+    }
     Some(value)
 }
 
-fn binding_config<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<BindingConfig> {
+/// One binding rule's entry (profiles and target descriptions).
+pub fn binding_config<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<BindingConfig> {
     let mut f = d.fields(n, at)?;
     let secret = d.optional(&mut f, "secret", dns_subdomain).flatten();
     let keys = d.optional(&mut f, "keys", |d, n, at| d.partial_map(n, at, secret_key)).flatten();
     let config = d.optional(&mut f, "config", |d, n, at| d.partial_map(n, at, config_value)).flatten();
     let provider = d.optional(&mut f, "provider", Decoder::text).flatten();
+    // Checked against the provider's declared params once the target kind is known.
+    let params = d
+        .optional(&mut f, "params", |d, n, at| match n.to_json() {
+            serde_json::Value::Object(map) => Some(map),
+            _ => {
+                d.report(&codes::PROVIDER_PARAM_TYPE, at, "`params` must be an object", "write the provider's params as an object, e.g. {\"cluster\": \"pg-main\"}");
+                None
+            }
+        })
+        .flatten();
     d.finish(f);
-    Some(BindingConfig { secret, keys, config, provider })
+    Some(BindingConfig { secret, keys, config, provider, params })
 }
 
 /// The last token of `at`, the key of a map entry.

@@ -6,7 +6,7 @@ mod decode;
 mod extends;
 mod resolve;
 
-pub use decode::decode;
+pub use decode::{binding_config as decode_binding_config, decode};
 pub use extends::{parent_of, preset, unknown_preset_argument, ChainBreak, Parent, PRESETS, PRESET_PREFIX};
 pub use resolve::{resolve, ProfileSpec, TargetFile};
 
@@ -66,7 +66,8 @@ pub struct ProfileDocument {
     /// Cell key → overrides.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cells: Option<BTreeMap<String, Overrides>>,
-    /// Binding name → how it is materialised.
+    /// Rules: a binding name, a glob (`db.*`, `*`) or a kind (`kind:postgres`) → how the
+    /// bindings it matches are materialised. The most specific rule wins (SPEC §4.1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bindings: Option<BTreeMap<String, BindingConfig>>,
     /// wasmcloud profiles: capability providers that replace or add to the target's catalog.
@@ -114,9 +115,10 @@ pub struct Overrides {
     pub env: Option<BTreeMap<String, String>>,
 }
 
-/// How one logical binding is materialised.
+/// How the bindings a rule matches are materialised (SPEC §4.1).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = crate::bindings::schema::document_providers)]
 pub struct BindingConfig {
     /// Name of the Secret holding the binding's credentials (default: `<service_id>-<binding>`, sanitised).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -127,9 +129,13 @@ pub struct BindingConfig {
     /// Non-secret settings, emitted as plain configuration, never inside a Secret.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<BTreeMap<String, String>>,
-    /// The platform provider that materialises it (targets that choose providers).
+    /// The provider that materialises it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
+    /// The provider's params (Kubernetes providers), as written; checked against the
+    /// provider's declared params when the profile is resolved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub params: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// Where a resolved profile came from.
@@ -157,8 +163,13 @@ pub struct Profile {
     pub regroup: BTreeMap<String, String>,
     pub groups: BTreeMap<String, Overrides>,
     pub cells: BTreeMap<String, Overrides>,
+    /// The profile's binding rules as written.
     pub bindings: BTreeMap<String, BindingConfig>,
     pub origin: ProfileOrigin,
+    /// The target description's file (its binding rules point into it).
+    pub target_document: Document,
+    /// Declared binding → the rule and provider that resolve it.
+    pub resolution: BTreeMap<String, crate::bindings::Choice>,
 }
 
 /// The deployable key of the single deployable of `single` placement.

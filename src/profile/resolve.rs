@@ -63,8 +63,8 @@ fn resolve_entry(manifest: &Manifest, id: &str, looked_for: &str, diags: &mut Ve
         return None;
     };
     let kind = entry.target_kind();
-    let target = builtin_target(crate::target::default_name(kind), diags)?;
-    Some(Profile {
+    let (target, target_document) = builtin_target(crate::target::default_name(kind), diags)?;
+    let mut profile = Profile {
         id: entry.id.clone(),
         target_kind: kind,
         placement: entry.placement,
@@ -77,10 +77,17 @@ fn resolve_entry(manifest: &Manifest, id: &str, looked_for: &str, diags: &mut Ve
         cells: BTreeMap::new(),
         bindings: BTreeMap::new(),
         origin: ProfileOrigin::ManifestEntry,
-    })
+        target_document,
+        resolution: BTreeMap::new(),
+    };
+    let mut found = Vec::new();
+    profile.resolution = crate::bindings::choose(manifest, &profile, &mut found);
+    let ok = !crate::diagnostics::has_errors(&found);
+    diags.append(&mut found);
+    ok.then_some(profile)
 }
 
-fn builtin_target(name: &str, diags: &mut Vec<Diagnostic>) -> Option<TargetDescription> {
+fn builtin_target(name: &str, diags: &mut Vec<Diagnostic>) -> Option<(TargetDescription, Document)> {
     let (file, text) = crate::target::builtin(name)?;
     let (doc, mut parse_diags) = Document::parse(file, text.as_bytes());
     let mut d = Decoder::new(&doc);
@@ -88,7 +95,7 @@ fn builtin_target(name: &str, diags: &mut Vec<Diagnostic>) -> Option<TargetDescr
     parse_diags.append(&mut d.diags);
     let ok = !crate::diagnostics::has_errors(&parse_diags);
     diags.append(&mut parse_diags);
-    target.filter(|_| ok)
+    target.filter(|_| ok).map(|t| (t, doc))
 }
 
 fn resolve_file(
@@ -168,11 +175,12 @@ fn inherit(
         (None, None) => Some(Placement::CoLocated),
     };
     let mut target = target_kind.and_then(|kind| resolve_target(&p, kind, target_file, d));
-    if let (Some(over), Some(t)) = (&p.wasmcloud, target.as_mut()) {
+    if let (Some(over), Some((t, _))) = (&p.wasmcloud, target.as_mut()) {
         crate::target::apply_catalog_override(d, &root.key("wasmcloud"), t, over);
     }
 
-    let profile = Profile {
+    let (target, target_document) = target.unzip();
+    let mut profile = Profile {
         id: p.id.clone(),
         target_kind: target_kind?,
         placement: placement?,
@@ -185,8 +193,11 @@ fn inherit(
         cells: p.cells.unwrap_or_default(),
         bindings: p.bindings.unwrap_or_default(),
         origin: ProfileOrigin::File(layered.clone()),
+        target_document: target_document?,
+        resolution: BTreeMap::new(),
     };
     check_names(manifest, &profile, d);
+    profile.resolution = crate::bindings::choose(manifest, &profile, &mut d.diags);
     Some(profile)
 }
 
@@ -202,7 +213,7 @@ fn remove_or_override(layered: &Layered, member: &str, manifest_value: &str) -> 
     }
 }
 
-fn resolve_target(p: &ProfileDocument, kind: TargetKind, target_file: Option<&TargetFile>, d: &mut Decoder<'_>) -> Option<TargetDescription> {
+fn resolve_target(p: &ProfileDocument, kind: TargetKind, target_file: Option<&TargetFile>, d: &mut Decoder<'_>) -> Option<(TargetDescription, Document)> {
     let at = Pointer::root().key("target");
     let name = p.target.as_deref().unwrap_or(crate::target::default_name(kind));
     let target = if crate::target::is_path(name) {
@@ -214,7 +225,7 @@ fn resolve_target(p: &ProfileDocument, kind: TargetKind, target_file: Option<&Ta
                 parse.append(&mut td.diags);
                 let ok = !crate::diagnostics::has_errors(&parse);
                 d.diags.append(&mut parse);
-                t.filter(|_| ok)?
+                (t.filter(|_| ok)?, doc)
             }
             Some((_, Err(why))) => {
                 d.report(&codes::UNKNOWN_TARGET, &at, format!("target description `{name}` cannot be read: {why}"), "fix the path (it is relative to the profile file), or name a built-in target");
@@ -240,11 +251,11 @@ fn resolve_target(p: &ProfileDocument, kind: TargetKind, target_file: Option<&Ta
             }
         }
     };
-    if target.target_kind != kind {
+    if target.0.target_kind != kind {
         d.report(
             &codes::TARGET_KIND_MISMATCH,
             &at,
-            format!("target `{}` describes a {} target, but this profile's target_kind is {kind}", target.name, target.target_kind),
+            format!("target `{}` describes a {} target, but this profile's target_kind is {kind}", target.0.name, target.0.target_kind),
             format!("name a {kind} target description, e.g. \"{}\"", crate::target::default_name(kind)),
         );
         return None;
@@ -292,15 +303,7 @@ fn check_names(manifest: &Manifest, profile: &Profile, d: &mut Decoder<'_>) {
         unknown_deployable(d, root.key("images").key("groups").key(key), key, "images.groups");
     }
 
-    let binding_names: Vec<&str> = manifest.bindings().iter().map(|b| b.name.as_str()).collect();
-    for key in profile.bindings.keys().filter(|k| manifest.binding(k).is_none()) {
-        d.report_key(
-            &codes::PROFILE_UNKNOWN_BINDING,
-            &root.key("bindings").key(key),
-            format!("bindings configures `{key}`, which the manifest's resource_bindings does not declare"),
-            format!("{}declare it in the manifest, or remove this entry", crate::suggest::did_you_mean(key, binding_names.iter().copied())),
-        );
-    }
+    // Binding rules are checked by `bindings::choose`.
     // A group that regroup creates must not share an object name with another group.
     if profile.placement == Placement::CoLocated {
         use crate::checks::names::sanitize_dns1123;

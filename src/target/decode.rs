@@ -17,6 +17,7 @@ pub fn decode(d: &mut Decoder<'_>) -> Option<TargetDescription> {
     let k8s = d.optional(&mut f, "k8s", k8s);
     let wasmcloud = d.optional(&mut f, "wasmcloud", wasmcloud);
     let hosted = d.optional(&mut f, "hosted", hosted);
+    let bindings = d.optional(&mut f, "bindings", |d, n, at| d.map(n, at, crate::profile::decode_binding_config));
     d.finish(f);
     let kind = target_kind?;
     // Only the section of the description's own kind means anything.
@@ -50,6 +51,7 @@ pub fn decode(d: &mut Decoder<'_>) -> Option<TargetDescription> {
         k8s,
         wasmcloud: wasmcloud?,
         hosted,
+        bindings: bindings?.unwrap_or_default(),
     })
 }
 

@@ -57,6 +57,10 @@ pub struct TargetDescription {
     pub wasmcloud: Option<WasmcloudSettings>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosted: Option<HostedSettings>,
+    /// Binding rules that apply when the profile has none for a binding (SPEC §4.1): the
+    /// same keys as a profile's `bindings`, ranked below all of the profile's.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub bindings: BTreeMap<String, crate::profile::BindingConfig>,
 }
 
 /// Kubernetes settings. Every member is optional in the file; [`K8sSettings::default`]

@@ -220,16 +220,9 @@ pub struct HostedBinding {
     pub used_by: Vec<String>,
     /// Cells see the binding as variables `<env_prefix><KEY>` (`X07_BINDING_DB_PRIMARY_DSN`).
     pub env_prefix: String,
-    /// Which rule materialised it: the profile's `bindings` entry or the target's default.
-    pub resolved_by: ResolvedRule,
+    /// Which rule materialised it, and the provider it chose (SPEC §4.1).
+    pub resolved_by: crate::bindings::ResolvedBy,
     pub materialisation: Materialisation,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum ResolvedRule {
-    Profile,
-    TargetDefault,
 }
 
 /// A resource the platform creates and manages, or an external one the profile points to.

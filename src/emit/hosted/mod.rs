@@ -9,7 +9,7 @@ pub use format::*;
 use super::{json_text, Artifact};
 use crate::checks::names;
 use crate::diagnostics::{codes, Diagnostic};
-use crate::plan::{self, CellRole, Deployable, Plan, PlannedBinding, PlannedCell, ResolvedBy};
+use crate::plan::{self, CellRole, Deployable, Plan, PlannedBinding, PlannedCell};
 use crate::target::{HostedSettings, Resources};
 
 /// The descriptor as an artifact (its problems: [`descriptor`]).
@@ -43,10 +43,7 @@ pub fn descriptor(plan: &Plan) -> (HostedDeployment, Vec<Diagnostic>) {
                 required: b.required,
                 used_by: b.used_by.clone(),
                 env_prefix: b.env_prefix.clone(),
-                resolved_by: match b.resolved_by {
-                    ResolvedBy::Profile => ResolvedRule::Profile,
-                    ResolvedBy::TargetDefault => ResolvedRule::TargetDefault,
-                },
+                resolved_by: b.resolved_by.clone(),
                 materialisation,
             }),
             None => {
@@ -75,19 +72,15 @@ pub fn descriptor(plan: &Plan) -> (HostedDeployment, Vec<Diagnostic>) {
 
 /// The materialisation rule (docs/decisions.md, "Hosted"): a `secret` or `keys` entry is an
 /// external resource behind a secret reference; `config` alone (no `provider`) is an external
-/// resource that needs no credentials; anything else is platform-managed by the entry's
-/// `provider` or the target's provider for the kind, if it has one.
+/// resource that needs no credentials; anything else is platform-managed. The provider kind is
+/// the one the binding's rule chose (`bindings::choose`); `none` when the platform has none.
 fn materialise(b: &PlannedBinding, settings: &HostedSettings) -> Option<Materialisation> {
-    let config_only = b.resolved_by == ResolvedBy::Profile && b.provider.is_none() && !b.config.is_empty();
+    let provider_kind = Some(b.resolved_by.provider.clone()).filter(|p| p != crate::bindings::NO_PROVIDER)?;
+    let config_only = !b.resolved_by.is_default() && b.provider.is_none() && !b.config.is_empty();
     if b.secret_from_profile || config_only {
         let secret_ref = b.secret_from_profile.then(|| SecretRef { store: settings.secrets_provider.clone(), name: b.secret.clone(), keys: b.keys.clone() });
-        return Some(Materialisation::External {
-            provider_kind: b.provider.clone().unwrap_or_else(|| settings.external_provider.clone()),
-            secret_ref,
-            config: b.config.clone(),
-        });
+        return Some(Materialisation::External { provider_kind, secret_ref, config: b.config.clone() });
     }
-    let provider_kind = b.provider.clone().or_else(|| settings.managed_providers.get(&b.kind).cloned())?;
     Some(Materialisation::PlatformManaged { provider_kind, config: b.config.clone() })
 }
 
@@ -181,7 +174,13 @@ fn deployable(d: &Deployable) -> HostedDeployable {
 mod tests {
     use super::*;
     use crate::manifest::BindingKind;
+    use crate::plan::ResolvedBy;
     use std::collections::BTreeMap;
+
+    fn by(rule: &str, provider: &str) -> ResolvedBy {
+        let file = (rule != crate::bindings::DEFAULT_RULE).then(|| "arch/topology/prod.json".to_string());
+        ResolvedBy { rule: rule.to_string(), pointer: file.as_ref().map(|_| format!("/bindings/{rule}")), file, line: None, provider: provider.to_string() }
+    }
 
     fn binding(resolved_by: ResolvedBy, kind: BindingKind) -> PlannedBinding {
         PlannedBinding {
@@ -190,12 +189,15 @@ mod tests {
             required: true,
             used_by: vec!["api".to_string()],
             resolved_by,
+            outputs: Vec::new(),
+            objects: Vec::new(),
             secret: "db-primary".to_string(),
             secret_from_profile: false,
             env_prefix: "X07_BINDING_DB_PRIMARY_".to_string(),
             keys: BTreeMap::new(),
             config: BTreeMap::new(),
             provider: None,
+            partitions: None,
             notes: None,
         }
     }
@@ -208,26 +210,26 @@ mod tests {
     }
 
     #[test]
-    fn materialisation_rules() {
+    fn materialisation_modes() {
         let settings = HostedSettings::default();
-        let managed = materialise(&binding(ResolvedBy::TargetDefault, BindingKind::Postgres), &settings);
+        let managed = materialise(&binding(by("default", "lp.impl.bindings.postgres_v1"), BindingKind::Postgres), &settings);
         assert!(matches!(managed, Some(Materialisation::PlatformManaged { ref provider_kind, .. }) if provider_kind == "lp.impl.bindings.postgres_v1"));
 
-        let mut external = binding(ResolvedBy::Profile, BindingKind::Postgres);
+        let mut external = binding(by("db.primary", "lp.impl.bindings.external_v1"), BindingKind::Postgres);
         external.secret = "orders-db".to_string();
         external.secret_from_profile = true;
         let Some(Materialisation::External { secret_ref: Some(r), provider_kind, .. }) = materialise(&external, &settings) else { panic!("external expected") };
         assert_eq!((r.name.as_str(), r.store.as_str(), provider_kind.as_str()), ("orders-db", "lp.impl.secrets.server_store_v1", "lp.impl.bindings.external_v1"));
 
-        let mut config_only = binding(ResolvedBy::Profile, BindingKind::Otlp);
+        let mut config_only = binding(by("obs.otlp", "lp.impl.bindings.external_v1"), BindingKind::Otlp);
         config_only.config.insert("ENDPOINT".to_string(), "http://collector:4317".to_string());
         assert!(matches!(materialise(&config_only, &settings), Some(Materialisation::External { secret_ref: None, .. })));
 
         let mut named = config_only.clone();
         named.provider = Some("acme.otlp".to_string());
+        named.resolved_by.provider = "acme.otlp".to_string();
         assert!(matches!(materialise(&named, &settings), Some(Materialisation::PlatformManaged { ref provider_kind, .. }) if provider_kind == "acme.otlp"));
 
-        let restricted = HostedSettings { managed_providers: BTreeMap::new(), ..HostedSettings::default() };
-        assert!(materialise(&binding(ResolvedBy::TargetDefault, BindingKind::Kafka), &restricted).is_none());
+        assert!(materialise(&binding(by("default", crate::bindings::NO_PROVIDER), BindingKind::Kafka), &settings).is_none());
     }
 }

@@ -5,6 +5,11 @@ mod objects;
 mod pod;
 
 pub use names::Names;
+pub use pod::config_map_key;
+
+/// The folder of the service's binding resources under `--out DIR`: not a DNS-1123 label, so
+/// no deployable's folder can be called the same.
+pub const BINDINGS_FOLDER: &str = "_bindings";
 
 use super::Artifact;
 use crate::plan::{Deployable, Plan};
@@ -20,6 +25,10 @@ pub struct Object {
 
 /// Install order of kinds within one deployable: what others refer to comes first.
 const KIND_ORDER: &[&str] = &[
+    "ExternalSecret",
+    "Database",
+    "KafkaTopic",
+    "KafkaUser",
     "ServiceAccount",
     "Role",
     "RoleBinding",
@@ -57,6 +66,46 @@ pub fn artifacts(plan: &Plan, d: &Deployable) -> Vec<Artifact> {
             in_stream: true,
         })
         .collect()
+}
+
+/// The resources binding providers need (ExternalSecret, Database, KafkaTopic, KafkaUser),
+/// first in the stream: the Secrets they produce must exist before the pods start.
+pub fn binding_artifacts(plan: &Plan) -> Vec<Artifact> {
+    let names = Names::service(plan);
+    let mut objects: Vec<Object> = Vec::new();
+    for b in plan.bindings.iter().filter(|b| !b.used_by.is_empty()) {
+        for o in &b.objects {
+            let mut labels = names.labels();
+            labels.insert("x07.io/binding".to_string(), names::label_value(&b.name));
+            labels.extend(o.labels.clone());
+            let meta = pod::meta(&names, &o.name, labels);
+            let value = serde_json::json!({ "apiVersion": o.api_version, "kind": o.kind, "metadata": to_value(&meta), "spec": o.spec });
+            objects.push(Object { kind: kind_static(&o.kind), name: o.name.clone(), value });
+        }
+    }
+    objects.sort_by(|a, b| (kind_rank(a.kind), &a.name).cmp(&(kind_rank(b.kind), &b.name)));
+    objects.dedup_by(|a, b| a.kind == b.kind && a.name == b.name);
+    objects
+        .into_iter()
+        .map(|o| Artifact {
+            path: binding_object_path(o.kind, &o.name),
+            deployable: String::new(),
+            kind: o.kind.to_string(),
+            name: o.name.clone(),
+            content: super::yaml::to_yaml(&o.value),
+            value: o.value,
+            in_stream: true,
+        })
+        .collect()
+}
+
+/// Where `render --out DIR` writes a binding resource.
+pub fn binding_object_path(kind: &str, name: &str) -> String {
+    format!("{BINDINGS_FOLDER}/{}-{name}.yaml", kind.to_ascii_lowercase())
+}
+
+fn kind_static(kind: &str) -> &'static str {
+    KIND_ORDER.iter().copied().find(|k| *k == kind).unwrap_or("Object")
 }
 
 fn kind_rank(kind: &str) -> usize {

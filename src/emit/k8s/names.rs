@@ -42,6 +42,19 @@ impl Names {
         m
     }
 
+    /// Names of the service's own objects (binding resources), which belong to no deployable.
+    pub fn service(plan: &Plan) -> Self {
+        Names {
+            base: object_name(&[&plan.service_id], MAX_OBJECT_NAME),
+            namespace: plan.namespace.clone(),
+            service_id: plan.service_id.clone(),
+            deployable: String::new(),
+            part_of: plan.domain_pack.clone(),
+            profile: plan.profile.clone(),
+            environment: plan.environment.clone(),
+        }
+    }
+
     /// `<base>-<suffix>`, cut to fit.
     pub fn with(&self, suffix: &str) -> String {
         object_name(&[&self.base, suffix], MAX_OBJECT_NAME)
@@ -62,6 +75,10 @@ impl Names {
         l.insert("x07.io/deployable".to_string(), label_value(&self.deployable));
         l.insert("x07.io/profile".to_string(), label_value(&self.profile));
         l.insert("x07.io/environment".to_string(), label_value(&self.environment));
+        if self.deployable.is_empty() {
+            l.remove("app.kubernetes.io/component");
+            l.remove("x07.io/deployable");
+        }
         l
     }
 

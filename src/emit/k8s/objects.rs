@@ -89,8 +89,10 @@ pub fn config_map(plan: &Plan, d: &Deployable, names: &Names) -> Option<Object> 
     let mut data = BTreeMap::new();
     for c in d.cells.iter().filter(|c| c.role != crate::plan::CellRole::Embedded) {
         for b in c.binding_refs.iter().filter_map(|r| plan.binding(r)) {
-            for (k, v) in &b.config {
-                data.insert(config_map_key(&b.name, k), v.clone());
+            for o in &b.outputs {
+                if let crate::plan::Source::Config { value } = &o.source {
+                    data.insert(config_map_key(&b.name, &o.name), value.clone());
+                }
             }
         }
     }
@@ -183,9 +185,9 @@ fn scaled_object(plan: &Plan, d: &Deployable, names: &Names, a: &Autoscale) -> O
                     "topic": e.topic,
                     "lagThreshold": threshold,
                 });
-                match b.config.get("bootstrap_servers").or_else(|| b.config.get("BOOTSTRAP_SERVERS")) {
-                    Some(servers) => metadata["bootstrapServers"] = json!(servers),
-                    None => metadata["bootstrapServersFromEnv"] = json!(format!("{}BOOTSTRAP_SERVERS", b.env_prefix)),
+                match b.outputs.iter().find(|o| o.name == "BOOTSTRAP_SERVERS").map(|o| &o.source) {
+                    Some(crate::plan::Source::Config { value }) => metadata["bootstrapServers"] = json!(value),
+                    _ => metadata["bootstrapServersFromEnv"] = json!(format!("{}BOOTSTRAP_SERVERS", b.env_prefix)),
                 }
                 json!({ "type": "kafka", "metadata": metadata })
             }

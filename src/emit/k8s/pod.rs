@@ -6,7 +6,7 @@ use super::objects::Autoscaler;
 use super::{to_value, Object};
 use crate::checks::names::env_token;
 use crate::manifest::{BindingKind, ConcurrencyPolicy, IngressKind, IntOrPercent, Probe, ProbeKind, RolloutStrategy, RuntimeClass};
-use crate::plan::{Deployable, LeaseKind, Plan, PlannedCell, Scaling};
+use crate::plan::{Deployable, LeaseKind, Output, Plan, PlannedBinding, PlannedCell, Scaling, Source};
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec, DeploymentStrategy, RollingUpdateDeployment};
 use k8s_openapi::api::batch::v1::{CronJob, CronJobSpec, JobSpec, JobTemplateSpec};
 use k8s_openapi::api::core::v1::{
@@ -283,6 +283,18 @@ fn config_key(name: &str, config_map: &str, key: &str) -> EnvVar {
     )
 }
 
+/// The variable `name` holding one output, read from where the output comes from.
+fn output_var(name: &str, b: &PlannedBinding, o: &Output, config_map: &str) -> Option<EnvVar> {
+    let optional = !b.required;
+    Some(match &o.source {
+        Source::SecretKey { secret, key } => secret_key(name, secret, key, optional),
+        Source::SecretPrefix { secret } => secret_key(name, secret, &o.name, optional),
+        Source::Config { .. } => config_key(name, config_map, &config_map_key(&b.name, &o.name)),
+        Source::Composed { template } => plain(name, template),
+    })
+    .filter(|_| o.name != "*")
+}
+
 /// The ConfigMap key of a binding's config value.
 pub fn config_map_key(binding: &str, key: &str) -> String {
     format!("{}_{key}", env_token(binding))
@@ -352,43 +364,43 @@ fn environment(plan: &Plan, d: &Deployable, c: &PlannedCell, names: &Names) -> (
 
     let config_map = names.with("bindings");
     let mut env_from = Vec::new();
+    let mut composed = Vec::new();
     let mut otlp_done = false;
     let mut s3_done = false;
-    for r in &c.binding_refs {
-        let Some(b) = plan.binding(r) else { continue };
+    for b in c.binding_refs.iter().filter_map(|r| plan.binding(r)) {
         let optional = !b.required;
-        if b.keys.is_empty() {
-            env_from.push(EnvFromSource {
-                prefix: Some(b.env_prefix.clone()),
-                secret_ref: Some(SecretEnvSource { name: b.secret.clone(), optional: Some(optional) }),
-                ..Default::default()
-            });
-        } else {
-            for (suffix, key) in &b.keys {
-                env.push(secret_key(&format!("{}{suffix}", b.env_prefix), &b.secret, key, optional));
+        for o in &b.outputs {
+            match &o.source {
+                Source::SecretPrefix { secret } => {
+                    let from = EnvFromSource { prefix: Some(b.env_prefix.clone()), secret_ref: Some(SecretEnvSource { name: secret.clone(), optional: Some(optional) }), ..Default::default() };
+                    if !env_from.contains(&from) {
+                        env_from.push(from);
+                    }
+                }
+                // `$(VAR)` only expands variables defined earlier in the list.
+                Source::Composed { template } => composed.push(plain(&o.variable, template)),
+                _ => env.extend(output_var(&o.variable, b, o, &config_map)),
             }
         }
-        for key in b.config.keys() {
-            env.push(config_key(&format!("{}{key}", b.env_prefix), &config_map, &config_map_key(&b.name, key)));
-        }
-        if b.kind == BindingKind::Otlp && !otlp_done {
-            otlp_done = true;
-            env.push(match b.config.get("ENDPOINT") {
-                Some(_) => config_key("OTEL_EXPORTER_OTLP_ENDPOINT", &config_map, &config_map_key(&b.name, "ENDPOINT")),
-                None => secret_key("OTEL_EXPORTER_OTLP_ENDPOINT", &b.secret, b.keys.get("ENDPOINT").map_or("ENDPOINT", String::as_str), optional),
-            });
-        }
-        if b.kind == BindingKind::S3 && !s3_done {
-            s3_done = true;
-            for key in ["ENDPOINT", "BUCKET", "ACCESS_KEY", "SECRET_KEY"] {
-                let name = format!("X07_OS_OBJ_S3_{key}");
-                env.push(match b.config.get(key) {
-                    Some(_) => config_key(&name, &config_map, &config_map_key(&b.name, key)),
-                    None => secret_key(&name, &b.secret, b.keys.get(key).map_or(key, String::as_str), optional),
-                });
+        // The contract's own names for the first otlp and s3 binding of the cell.
+        let aliases: &[(&str, &str)] = match b.kind {
+            BindingKind::Otlp if !otlp_done => {
+                otlp_done = true;
+                &[("OTEL_EXPORTER_OTLP_ENDPOINT", "ENDPOINT")]
+            }
+            BindingKind::S3 if !s3_done => {
+                s3_done = true;
+                &[("X07_OS_OBJ_S3_ENDPOINT", "ENDPOINT"), ("X07_OS_OBJ_S3_BUCKET", "BUCKET"), ("X07_OS_OBJ_S3_ACCESS_KEY", "ACCESS_KEY"), ("X07_OS_OBJ_S3_SECRET_KEY", "SECRET_KEY")]
+            }
+            _ => &[],
+        };
+        for (alias, output) in aliases {
+            if let Some(o) = b.outputs.iter().find(|o| o.name == *output) {
+                env.extend(output_var(alias, b, o, &config_map));
             }
         }
     }
+    env.append(&mut composed);
     for (k, v) in &c.env {
         env.push(plain(k, v));
     }

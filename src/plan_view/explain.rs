@@ -1,0 +1,95 @@
+//! `x07-topo explain` (SPEC §4.1): for each binding the chain binding → rule (file:line) →
+//! provider → outputs and their sources → emitted objects → the variables each cell receives.
+//! A pure function of the Plan and the objects its emitter makes.
+
+use super::text::table;
+use crate::bindings::{Output, ResolvedBy};
+use crate::manifest::BindingKind;
+use crate::plan::Plan;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Explanation {
+    pub profile: String,
+    pub target: String,
+    pub bindings: Vec<BindingChain>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BindingChain {
+    pub name: String,
+    pub kind: BindingKind,
+    pub required: bool,
+    pub resolved_by: ResolvedBy,
+    /// `file:line` of the rule, or `built-in default`.
+    pub rule_location: String,
+    pub outputs: Vec<Output>,
+    pub objects: Vec<super::ObjectRef>,
+    pub cells: Vec<CellVariables>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CellVariables {
+    pub cell: String,
+    pub deployable: String,
+    pub variables: Vec<String>,
+}
+
+/// The chains of every binding, or of `only`.
+pub fn explain(plan: &Plan, only: Option<&str>) -> Explanation {
+    let bindings = plan
+        .bindings
+        .iter()
+        .filter(|b| only.is_none_or(|n| n == b.name))
+        .map(|b| BindingChain {
+            name: b.name.clone(),
+            kind: b.kind,
+            required: b.required,
+            resolved_by: b.resolved_by.clone(),
+            rule_location: b.resolved_by.location(),
+            outputs: b.outputs.clone(),
+            objects: b
+                .objects
+                .iter()
+                .map(|o| super::ObjectRef { kind: o.kind.clone(), name: o.name.clone(), path: crate::emit::k8s::binding_object_path(&o.kind, &o.name) })
+                .collect(),
+            cells: plan
+                .deployables
+                .iter()
+                .flat_map(|d| d.cells.iter().map(move |c| (d, c)))
+                .filter(|(_, c)| c.binding_refs.contains(&b.name))
+                .map(|(d, c)| CellVariables { cell: c.key.clone(), deployable: d.key.clone(), variables: b.outputs.iter().map(|o| o.variable.clone()).collect() })
+                .collect(),
+        })
+        .collect();
+    Explanation { profile: plan.profile.clone(), target: plan.target_name.clone(), bindings }
+}
+
+/// The human form: one block per binding.
+pub fn render(e: &Explanation) -> String {
+    let mut out = format!("profile {} (target {})\n", e.profile, e.target);
+    for b in &e.bindings {
+        out.push_str(&format!("\n{} ({}, {})\n", b.name, b.kind, if b.required { "required" } else { "optional" }));
+        let pointer = b.resolved_by.pointer.as_deref().map(|p| format!(" at {p}")).unwrap_or_default();
+        out.push_str(&format!("  rule      {} ({}{pointer})\n", b.resolved_by.rule, b.rule_location));
+        out.push_str(&format!("  provider  {}\n", b.resolved_by.provider));
+        if !b.outputs.is_empty() {
+            let rows: Vec<Vec<String>> = b.outputs.iter().map(|o| vec![o.name.clone(), o.variable.clone(), o.source.describe()]).collect();
+            out.push_str("  outputs\n");
+            out.push_str(&table(4, &["OUTPUT", "VARIABLE", "FROM"], &rows));
+        }
+        if !b.objects.is_empty() {
+            out.push_str("  objects\n");
+            for o in &b.objects {
+                out.push_str(&format!("    {} {} ({})\n", o.kind, o.name, o.path));
+            }
+        }
+        if b.cells.is_empty() {
+            out.push_str("  cells     none (no cell uses it)\n");
+        }
+        for c in &b.cells {
+            out.push_str(&format!("  cell {} ({}) receives {}\n", c.cell, c.deployable, if c.variables.is_empty() { "nothing".to_string() } else { c.variables.join(", ") }));
+        }
+    }
+    out
+}
