@@ -11,7 +11,7 @@ use crate::diagnostics::{codes, Diagnostic};
 use crate::document::Document;
 use crate::json::Pointer;
 use crate::manifest::{BindingKind, Manifest, ResourceBinding, TargetKind};
-use crate::profile::{BindingConfig, Profile};
+use crate::profile::{BindingConfig, Profile, ProfileOrigin};
 use crate::suggest::did_you_mean;
 use std::collections::BTreeMap;
 
@@ -138,7 +138,12 @@ fn collect<'a>(
                 continue;
             }
         }
-        let mut d = Decoder::new(doc);
+        // A profile's entry is read from the merged tree: its members (params too) may come
+        // from different files of the chain, and each problem points into the file that set it.
+        let mut d = match (&profile.origin, tier) {
+            (ProfileOrigin::File(layered), Tier::Profile) => Decoder::layered(layered),
+            _ => Decoder::new(doc),
+        };
         let checked = check_entry(&mut d, profile.target_kind, entry, &at);
         diags.append(&mut d.diags);
         rules.push(Rule { tier, key, pattern, entry, doc, at, checked });
