@@ -3,6 +3,8 @@
 - Built-in Kubernetes kinds: `kubernetes-validate --strict` for 1.33.0 and 1.37.0; any error,
   and any "Couldn't find schema" for a kind that is not a CRD we emit, fails.
 - KEDA ScaledObjects: the CRD's schema in ../shared/schemas/keda/.
+- Binding providers' custom resources (ExternalSecret, Database, KafkaTopic, KafkaUser): the
+  served version's schema of their CRDs in ../shared/schemas/crds/; see validate_crds.py.
 - Every golden output folder: `kubectl kustomize` builds it, with one document per resource.
 - X07 platform contract documents (`topology.preview.*.json`, `binding.requirements.json`):
   the shared schemas in ../shared/schemas/x07-contracts/ (Draft 2020-12).
@@ -20,12 +22,14 @@ import tempfile
 import jsonschema
 import yaml
 
+import validate_crds
 import validate_wasmcloud
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 VERSIONS = ["1.33.0", "1.37.0"]
-CRD_KINDS = {"ScaledObject", "HTTPRoute", "Rollout"}  # not built-in: validated below or by shape tests
+# not built-in: validated below, by validate_crds.py or by shape tests
+CRD_KINDS = {"ScaledObject", "HTTPRoute", "Rollout"} | validate_crds.KINDS
 WASMCLOUD_KINDS = validate_wasmcloud.KINDS  # not Kubernetes built-ins: validate_wasmcloud.py
 problems = []
 # The venv's tool, also when this script is run by the venv's python without PATH set.
@@ -137,6 +141,7 @@ def main():
             problems.append(f"KEDA schema: {f.relative_to(ROOT)}: {e.json_path}: {e.message}")
     print(f"KEDA ScaledObject schema: {len(scaled)} documents checked")
     validate_wasmcloud.check(SHARED, ROOT, yaml_files, docs, problems)
+    validate_crds.check(SHARED, ROOT, yaml_files, docs, problems)
     if not scaled:
         problems.append("no golden ScaledObject: the KEDA check checked nothing")
 
