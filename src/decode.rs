@@ -64,6 +64,11 @@ impl<'d> Decoder<'d> {
         self.layers.map_or(self.doc, |l| l.file_of(at))
     }
 
+    /// The name of the file that holds the value at `at` (a layer, for a merged profile).
+    pub fn file_name_at(&self, at: &Pointer) -> &'d str {
+        &self.doc_at(at).source.name
+    }
+
     /// Whether the value at `at` is a placeholder for an invalid one.
     pub fn is_tainted(&self, at: &Pointer) -> bool {
         self.tainted.contains(at)

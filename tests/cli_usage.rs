@@ -205,3 +205,19 @@ fn unreadable_inputs_get_a_hint_about_what_is_actually_wrong() {
     let profile_folder = hint(&["check", "--profile", "arch/", "--format", "json"]);
     assert!(profile_folder.contains("not a folder"), "{profile_folder}");
 }
+
+#[test]
+fn allowed_warnings_do_not_fail_deny_warnings_on_any_command() {
+    let t = Test::from_case("check-warn-archetype");
+    t.expect_args(&["check", "--profile", "prod", "--deny-warnings"], 1);
+    let allow = ["--deny-warnings", "--allow", "XT122", "--allow", "XT309"];
+    for command in [&["check", "--profile", "prod"][..], &["plan", "--profile", "prod"], &["diff", "--profile", "prod", "--profile", "prod-split"]] {
+        let args: Vec<&str> = command.iter().chain(allow.iter()).copied().chain(["--format", "json"]).collect();
+        let out = t.expect_args(&args, 0);
+        let report = json_report(&out);
+        assert_eq!(report["ok"], true, "{args:?}");
+        assert_eq!(report["diagnostics"], serde_json::json!([]), "{args:?}");
+        let suppressed: Vec<&str> = report["suppressed"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+        assert!(suppressed.contains(&"XT122"), "{args:?}: {suppressed:?}");
+    }
+}

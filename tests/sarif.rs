@@ -37,7 +37,10 @@ impl Validator {
 }
 
 fn sarif_of(case: &str) -> Value {
-    let out = Test::from_case(case).args(&["check", "--format", "sarif"]).expect(golden_exit(case));
+    let mut args = support::golden_args_without_out(case);
+    args.extend(["--format".to_string(), "sarif".to_string()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = Test::from_case(case).args(&args).expect(golden_exit(case));
     serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{case}: SARIF is not JSON ({e}):\n{}", out.transcript()))
 }
 
@@ -56,6 +59,9 @@ fn every_check_case_is_a_valid_sarif_log() {
         results += log["runs"][0]["results"].as_array().unwrap().len();
     }
     assert!(results > 20, "the cases should produce results ({results})");
+    let allowed = sarif_of("check-ok-lints-allow");
+    let suppressed = allowed["runs"][0]["results"].as_array().unwrap().iter().filter(|r| r["suppressions"][0]["kind"] == "external").count();
+    assert_eq!(suppressed, 3, "allowed warnings are suppressed results:\n{allowed:#}");
 }
 
 #[test]

@@ -11,8 +11,10 @@ pub fn run(args: &Check) -> i32 {
     let mut diags = Vec::new();
     let mut result = serde_json::Value::Null;
     let mut human = String::new();
+    let mut lints = Vec::new();
     if let Some(loaded) = load::inputs(&args.manifest, &args.profiles, &mut diags) {
         let manifest = loaded.manifest();
+        lints = loaded.lints();
         let name = &loaded.input.doc.source.name;
         let mut listed = Vec::new();
         let _ = writeln!(human, "{name}: service `{}`, {} cells, {} bindings", manifest.service_id, manifest.cells.len(), manifest.bindings().len());
@@ -46,5 +48,5 @@ pub fn run(args: &Check) -> i32 {
             "profiles": listed,
         });
     }
-    output::print(&args.report, Outcome::new(diags, result, human))
+    output::print(&args.report, Outcome::new(diags, result, human).with_lints(lints))
 }

@@ -6,6 +6,7 @@ use super::resolve::{Diff, DiffMode};
 use super::load::{self, Loaded};
 use super::output::{self, Outcome};
 use super::{plan, render};
+use crate::diagnostics::lints::Lints;
 use crate::diagnostics::{self, codes, Diagnostic};
 use crate::emit;
 use crate::outdir;
@@ -17,7 +18,7 @@ use std::collections::BTreeMap;
 
 pub fn run(args: &Diff) -> i32 {
     if let Some(d) = super::namespace_problem(args.namespace.as_deref()) {
-        return failed(args, vec![d]);
+        return failed(args, vec![d], Vec::new());
     }
     match &args.mode {
         DiffMode::Against { profile, dir } => against(args, profile, dir),
@@ -25,28 +26,29 @@ pub fn run(args: &Diff) -> i32 {
     }
 }
 
-fn failed(args: &Diff, diags: Vec<Diagnostic>) -> i32 {
-    output::print(&args.report, Outcome::diagnostics(diags))
+fn failed(args: &Diff, diags: Vec<Diagnostic>, lints: Vec<Lints>) -> i32 {
+    output::print(&args.report, Outcome::diagnostics(diags).with_lints(lints))
 }
 
 /// `--against DIR`: exactly what `render --check --out DIR` does.
 fn against(args: &Diff, profile: &str, dir: &str) -> i32 {
     let mut diags = Vec::new();
-    match render::artifacts(&args.manifest, profile, &args.images, args.namespace.as_deref(), &mut diags) {
-        Some((artifacts, owner)) => render::check_folder("against", dir, &artifacts, &outdir::Claim { owner, take_over: false }, &args.report, diags),
-        None => failed(args, diags),
+    let mut lints = Vec::new();
+    match render::artifacts(&args.manifest, profile, &args.images, args.namespace.as_deref(), &mut diags, &mut lints) {
+        Some((artifacts, owner)) => render::check_folder("against", dir, &artifacts, &outdir::Claim { owner, take_over: false }, &args.report, diags, lints),
+        None => failed(args, diags, lints),
     }
 }
 
 fn between(args: &Diff, profiles: &[String], with_artifacts: bool) -> i32 {
     let mut diags = Vec::new();
-    let Some(loaded) = load::inputs(&args.manifest, profiles, &mut diags) else { return failed(args, diags) };
+    let Some(loaded) = load::inputs(&args.manifest, profiles, &mut diags) else { return failed(args, diags, Vec::new()) };
     if diagnostics::has_errors(&diags) || loaded.profiles.len() != 2 {
-        return failed(args, diags);
+        return failed(args, diags, loaded.lints());
     }
     let images = images_per_profile(&loaded, &args.images);
     let plans: Vec<Option<Plan>> = loaded.profiles.iter().zip(&images).map(|(p, imgs)| plan::lower(&loaded, p, imgs, false, args.namespace.as_deref(), &mut diags)).collect();
-    let (Some(Some(a)), Some(Some(b))) = (plans.first(), plans.get(1)) else { return failed(args, diags) };
+    let (Some(Some(a)), Some(Some(b))) = (plans.first(), plans.get(1)) else { return failed(args, diags, loaded.lints()) };
     let (view_a, view_b) = (PlanView::of(a), PlanView::of(b));
     let changes = diff::diff(&view_a, &view_b);
     let mut human = diff::render(&view_a, &view_b, &changes);
@@ -61,7 +63,7 @@ fn between(args: &Diff, profiles: &[String], with_artifacts: bool) -> i32 {
         human.push_str(&section);
         result["artifacts"] = value;
     }
-    output::print(&args.report, Outcome::new(diags, result, human))
+    output::print(&args.report, Outcome::new(diags, result, human).with_lints(loaded.lints()))
 }
 
 /// `--image KEY=REF` names a deployable of one placement (`api` exists only split by cell),

@@ -195,6 +195,11 @@ impl Loaded {
     pub fn manifest(&self) -> &Manifest {
         self.input.manifest.as_ref().expect("Loaded holds a decoded manifest")
     }
+
+    /// The `lints` of the run's profiles, for `output::print`.
+    pub fn lints(&self) -> Vec<crate::diagnostics::lints::Lints> {
+        self.profiles.iter().map(|p| p.lints.clone()).collect()
+    }
 }
 
 /// Reads and checks the manifest and the profiles. `None` when the manifest could not be

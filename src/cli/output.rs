@@ -42,6 +42,11 @@ impl Outcome {
         Outcome::new(diags, serde_json::Value::Null, String::new())
     }
 
+    pub fn with_lints(mut self, lints: Vec<Lints>) -> Self {
+        self.lints = lints;
+        self
+    }
+
     pub fn failing(mut self, failure: Option<String>) -> Self {
         self.failure = failure;
         self

@@ -21,9 +21,11 @@ pub fn run(args: &resolve::Plan) -> i32 {
         return output::print(&args.report, Outcome::diagnostics(vec![d]));
     }
     let mut diags = Vec::new();
+    let mut lints = Vec::new();
     let plan = load::inputs(&args.manifest, std::slice::from_ref(&args.profile), &mut diags)
         .filter(|_| !diagnostics::has_errors(&diags))
         .and_then(|loaded| {
+            lints = loaded.lints();
             let profile = loaded.profiles.first()?;
             lower(&loaded, profile, &args.images, false, args.namespace.as_deref(), &mut diags)
         });
@@ -35,5 +37,5 @@ pub fn run(args: &resolve::Plan) -> i32 {
         }
         None => (serde_json::Value::Null, String::new()),
     };
-    output::print(&args.report, Outcome::new(diags, result, human))
+    output::print(&args.report, Outcome::new(diags, result, human).with_lints(lints))
 }

@@ -4,6 +4,7 @@ use super::resolve::{Format, Out, Render, Reporting};
 use super::load;
 use super::transaction;
 use super::output::{self, Outcome, EXIT_USAGE_OR_IO};
+use crate::diagnostics::lints::Lints;
 use crate::diagnostics::{self, Diagnostic};
 use crate::emit;
 use crate::outdir;
@@ -13,17 +14,18 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Renders the artifacts of one profile, with the owner of the folder they go to; `None`
-/// when inputs or lowering had errors.
-pub fn artifacts(manifest: &Path, profile: &str, images: &[ImageOverride], namespace: Option<&str>, diags: &mut Vec<Diagnostic>) -> Option<(Vec<emit::Artifact>, outdir::Owner)> {
-    let plan = plan(manifest, profile, images, namespace, diags)?;
+/// when inputs or lowering had errors. `lints` receives the profile's `lints`.
+pub fn artifacts(manifest: &Path, profile: &str, images: &[ImageOverride], namespace: Option<&str>, diags: &mut Vec<Diagnostic>, lints: &mut Vec<Lints>) -> Option<(Vec<emit::Artifact>, outdir::Owner)> {
+    let plan = plan(manifest, profile, images, namespace, diags, lints)?;
     let mut rendered = emit::render(&plan);
     diags.append(&mut rendered.diags);
     (!diagnostics::has_errors(diags)).then(|| (rendered.artifacts, outdir::Owner::of(&plan)))
 }
 
 /// The Plan `render` emits; `None` when inputs or lowering had errors.
-fn plan(manifest: &Path, profile: &str, images: &[ImageOverride], namespace: Option<&str>, diags: &mut Vec<Diagnostic>) -> Option<plan::Plan> {
+fn plan(manifest: &Path, profile: &str, images: &[ImageOverride], namespace: Option<&str>, diags: &mut Vec<Diagnostic>, lints: &mut Vec<Lints>) -> Option<plan::Plan> {
     let loaded = load::inputs(manifest, &[profile.to_string()], diags)?;
+    *lints = loaded.lints();
     if diagnostics::has_errors(diags) {
         return None;
     }
@@ -37,11 +39,12 @@ fn plan(manifest: &Path, profile: &str, images: &[ImageOverride], namespace: Opt
 /// Human `--out -`: the stream is written document by document as it is emitted, after
 /// every diagnostic is known (so an error still means no output at all).
 fn stream(args: &Render, mut diags: Vec<Diagnostic>) -> i32 {
-    let Some(plan) = plan(&args.manifest, &args.profile, &args.images, args.namespace.as_deref(), &mut diags) else {
-        return output::print(&args.report, Outcome::diagnostics(diags));
+    let mut lints = Vec::new();
+    let Some(plan) = plan(&args.manifest, &args.profile, &args.images, args.namespace.as_deref(), &mut diags, &mut lints) else {
+        return output::print(&args.report, Outcome::diagnostics(diags).with_lints(lints));
     };
     diags.extend(emit::diagnostics(&plan));
-    output::print(&args.report, Outcome::streaming(diags, Box::new(move |out| emit::write_stream(&plan, out))))
+    output::print(&args.report, Outcome::streaming(diags, Box::new(move |out| emit::write_stream(&plan, out))).with_lints(lints))
 }
 
 pub fn run(args: &Render) -> i32 {
@@ -50,9 +53,10 @@ pub fn run(args: &Render) -> i32 {
     if diags.is_empty() && matches!(args.out, Out::Stream) && args.report.format != Format::Json {
         return stream(args, diags);
     }
-    let artifacts = if diags.is_empty() { artifacts(&args.manifest, &args.profile, &args.images, args.namespace.as_deref(), &mut diags) } else { None };
+    let mut lints = Vec::new();
+    let artifacts = if diags.is_empty() { artifacts(&args.manifest, &args.profile, &args.images, args.namespace.as_deref(), &mut diags, &mut lints) } else { None };
     let Some((artifacts, owner)) = artifacts else {
-        return output::print(&args.report, Outcome::diagnostics(diags));
+        return output::print(&args.report, Outcome::diagnostics(diags).with_lints(lints));
     };
     let list = |only_stream: bool| -> Vec<serde_json::Value> {
         artifacts
@@ -64,14 +68,14 @@ pub fn run(args: &Render) -> i32 {
     let claim = outdir::Claim { owner, take_over: args.take_over };
     let dir = match &args.out {
         Out::Stream => None,
-        Out::Check(dir) => return check_folder("out", dir, &artifacts, &claim, &args.report, diags),
+        Out::Check(dir) => return check_folder("out", dir, &artifacts, &claim, &args.report, diags, lints),
         Out::Dir(dir) => Some(dir),
     };
     let Some(out) = dir else {
         // The stream holds the target's documents; the contract documents only go to DIR.
         let documents: Vec<&serde_json::Value> = artifacts.iter().filter(|a| a.in_stream).map(|a| &a.value).collect();
         let result = json!({ "artifacts": list(true), "documents": documents });
-        return output::print(&args.report, Outcome::new(diags, result, String::new()));
+        return output::print(&args.report, Outcome::new(diags, result, String::new()).with_lints(lints));
     };
     let wanted = outdir::layout(&artifacts, &claim.owner);
     match transaction::write_folder(Path::new(out), out, &wanted, &claim) {
@@ -79,11 +83,11 @@ pub fn run(args: &Render) -> i32 {
             let resumed = if summary.resumed { " after completing an interrupted render" } else { "" };
             let human = format!("wrote {} files to {out} ({} changed){resumed}\n", summary.files, summary.changed);
             let result = json!({ "out": out, "artifacts": list(false), "files": wanted.keys().collect::<Vec<_>>(), "changed": summary.changed, "resumed": summary.resumed });
-            output::print(&args.report, Outcome::new(diags, result, human))
+            output::print(&args.report, Outcome::new(diags, result, human).with_lints(lints))
         }
         Err(mut errors) => {
             diags.append(&mut errors);
-            let code = output::print(&args.report, Outcome::diagnostics(diags));
+            let code = output::print(&args.report, Outcome::diagnostics(diags).with_lints(lints));
             code.max(EXIT_USAGE_OR_IO)
         }
     }
@@ -93,7 +97,7 @@ pub fn run(args: &Render) -> i32 {
 /// write, and writes nothing. Prints a unified diff of every stale file (exit 1 if any), and
 /// what an interrupted render left pending; `folder_key` names DIR in the JSON result. A
 /// folder render would refuse (a link, a folder where a file goes) is refused here too.
-pub fn check_folder(folder_key: &str, folder: &str, artifacts: &[emit::Artifact], claim: &outdir::Claim, report: &Reporting, mut diags: Vec<Diagnostic>) -> i32 {
+pub fn check_folder(folder_key: &str, folder: &str, artifacts: &[emit::Artifact], claim: &outdir::Claim, report: &Reporting, mut diags: Vec<Diagnostic>, lints: Vec<Lints>) -> i32 {
     let wanted = outdir::layout(artifacts, &claim.owner);
     let state = transaction::read_folder(Path::new(folder), folder, &wanted, claim).and_then(|state| {
         outdir::plan(&wanted, &state.owned, &state.snapshot).map_err(|refusals| refusals.iter().map(|r| r.diagnostic(folder)).collect::<Vec<_>>())?;
@@ -103,7 +107,7 @@ pub fn check_folder(folder_key: &str, folder: &str, artifacts: &[emit::Artifact]
         Ok(state) => state,
         Err(mut errors) => {
             diags.append(&mut errors);
-            let code = output::print(report, Outcome::diagnostics(diags));
+            let code = output::print(report, Outcome::diagnostics(diags).with_lints(lints));
             return code.max(EXIT_USAGE_OR_IO);
         }
     };
@@ -128,5 +132,5 @@ pub fn check_folder(folder_key: &str, folder: &str, artifacts: &[emit::Artifact]
     if !drift.changed.is_empty() {
         failure.push(format!("{folder} is stale: {} file(s) differ from what would be rendered", drift.changed.len()));
     }
-    output::print(report, Outcome::new(diags, result, human).failing((!failure.is_empty()).then(|| failure.join("\n"))))
+    output::print(report, Outcome::new(diags, result, human).failing((!failure.is_empty()).then(|| failure.join("\n"))).with_lints(lints))
 }

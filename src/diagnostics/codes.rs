@@ -135,6 +135,9 @@ code_table! {
     PROVIDER_MEMBER_UNUSED  = "XT237" "provider-member-unused"  InvalidInput Error "a binding entry member the chosen provider does not read";
     RESERVED_ENV_NAME       = "XT238" "reserved-env-name"       Conflict     Error "a profile env entry sets an X07_* variable the compiler owns";
     SECRET_AS_CONFIG        = "XT239" "secret-as-config"        InvalidInput Error "a credential given as plain binding config";
+    UNKNOWN_LINT            = "XT211" "unknown-lint"            NotFound     Error "a profile's lints name a code the diagnostic table does not have";
+    LINT_NOT_A_WARNING      = "XT212" "lint-not-a-warning"      InvalidInput Error "a profile's lints name an error code; only warnings can be allowed or denied";
+    LINT_CONFLICT           = "XT213" "lint-conflict"           Conflict     Error "a profile's lints both allow and deny the same code";
 
     // Lowering: cells to deployables.
     SINGLETON_SHARES_DEPLOYABLE = "XT301" "singleton-shares-deployable" Conflict Error "(retired) a singleton-orchestrator cell shared a deployable with a replicated cell: it runs under leader election there now";

@@ -30,6 +30,7 @@ pub fn decode(d: &mut Decoder<'_>) -> Option<ProfileDocument> {
     let cells = d.optional(&mut f, "cells", |d, n, at| d.partial_map(n, at, overrides)).flatten();
     let bindings = d.optional(&mut f, "bindings", |d, n, at| d.partial_map(n, at, binding_config)).flatten();
     let wasmcloud = d.optional(&mut f, "wasmcloud", crate::target::decode_catalog_override).flatten();
+    let lints = d.optional(&mut f, "lints", lints).flatten();
     d.finish(f);
     Some(ProfileDocument {
         schema_version: schema_version?,
@@ -47,7 +48,64 @@ pub fn decode(d: &mut Decoder<'_>) -> Option<ProfileDocument> {
         cells,
         bindings,
         wasmcloud,
+        lints,
     })
+}
+
+/// `lints`: `allow` and `deny`, each a list of warning codes, no code in both. Every
+/// problem is reported at its item, all in one run. The member merges through `extends`
+/// like any object: a nearer file's `allow` or `deny` replaces the inherited list.
+fn lints<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<LintsDocument> {
+    let mut f = d.fields(n, at)?;
+    let allow = d.optional(&mut f, "allow", |d, n, at| d.array(n, at, Decoder::string));
+    let deny = d.optional(&mut f, "deny", |d, n, at| d.array(n, at, Decoder::string));
+    d.finish(f);
+    let mut ok = allow.is_some() && deny.is_some();
+    let (allow, deny) = (allow.flatten(), deny.flatten());
+    for (key, list) in [("allow", &allow), ("deny", &deny)] {
+        for (i, code) in list.iter().flatten().enumerate() {
+            ok &= lint_code(d, code, &at.key(key).index(i));
+        }
+    }
+    for (i, code) in deny.iter().flatten().enumerate() {
+        let Some(j) = allow.iter().flatten().position(|a| a == code) else { continue };
+        ok = false;
+        let (allowed_in, denied_in) = (d.file_name_at(&at.key("allow")).to_string(), d.file_name_at(&at.key("deny")).to_string());
+        let hint = if allowed_in == denied_in {
+            "keep it in one of `allow` and `deny`".to_string()
+        } else {
+            // Lists replace through `extends`: the nearer file restates the list it changes.
+            let nearer = d.file_name_at(&Pointer::root()).to_string();
+            let other = if allowed_in == nearer { "deny" } else { "allow" };
+            format!("{denied_in} denies it and {allowed_in} allows it; an inherited list is replaced, not merged, so set `\"{other}\"` in {nearer} to the list without {code}")
+        };
+        d.report(&codes::LINT_CONFLICT, &at.key("deny").index(i), format!("{code} is both allowed (lints.allow[{j}]) and denied"), hint);
+    }
+    ok.then_some(LintsDocument { allow, deny })
+}
+
+/// Whether one code of `lints.allow` or `lints.deny` is a warning of the code table,
+/// written exactly; reports it if not.
+fn lint_code(d: &mut Decoder<'_>, s: &str, at: &Pointer) -> bool {
+    let warnings = codes::ALL.iter().filter(|c| c.severity == crate::diagnostics::Severity::Warning).map(|c| c.id);
+    match codes::by_id(s) {
+        None => {
+            let hint = format!("{}docs/diagnostics.md lists the codes; the warnings are: {}", crate::suggest::did_you_mean(s, warnings.clone()), warnings.collect::<Vec<_>>().join(", "));
+            d.report(&codes::UNKNOWN_LINT, at, format!("`{s}` is not a diagnostic code"), hint);
+            false
+        }
+        Some(c) if c.severity != crate::diagnostics::Severity::Warning => {
+            d.report(&codes::LINT_NOT_A_WARNING, at, format!("{} ({}) is an error, and errors cannot be allowed or denied", c.id, c.name), "name warning codes only; fix what the error reports instead");
+            false
+        }
+        Some(_) => true,
+    }
+}
+
+/// The decoded codes of a valid `lints` member.
+pub(super) fn lints_of(doc: &LintsDocument) -> crate::diagnostics::lints::Lints {
+    let codes_of = |list: &Option<Vec<String>>| list.iter().flatten().filter_map(|id| codes::by_id(id)).collect();
+    crate::diagnostics::lints::Lints { allow: codes_of(&doc.allow), deny: codes_of(&doc.deny) }
 }
 
 /// A value that becomes a Kubernetes label value: at most 63 characters of letters,

@@ -73,6 +73,28 @@ pub struct ProfileDocument {
     /// wasmcloud profiles: capability providers that replace or add to the target's catalog.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wasmcloud: Option<crate::target::CatalogOverride>,
+    /// Warning codes this profile allows (counted, not printed) or denies (a failure).
+    /// `--allow CODE` on the command line wins over both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lints: Option<LintsDocument>,
+}
+
+/// A profile's `lints` member as written.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LintsDocument {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "warning_codes_schema")]
+    pub allow: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "warning_codes_schema")]
+    pub deny: Option<Vec<String>>,
+}
+
+/// An array of distinct warning codes (from the code table, so it cannot fall behind).
+fn warning_codes_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let warnings: Vec<&str> = crate::diagnostics::codes::ALL.iter().filter(|c| c.severity == crate::diagnostics::Severity::Warning).map(|c| c.id).collect();
+    schemars::json_schema!({ "type": "array", "items": { "type": "string", "enum": warnings }, "uniqueItems": true })
 }
 
 fn profile_version_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
@@ -165,6 +187,8 @@ pub struct Profile {
     pub cells: BTreeMap<String, Overrides>,
     /// The profile's binding rules as written.
     pub bindings: BTreeMap<String, BindingConfig>,
+    /// The profile's `lints` (empty for a manifest entry).
+    pub lints: crate::diagnostics::lints::Lints,
     pub origin: ProfileOrigin,
     /// The target description's file (its binding rules point into it).
     pub target_document: Document,
