@@ -79,7 +79,7 @@ fn lints<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<LintsDocu
             let other = if allowed_in == nearer { "deny" } else { "allow" };
             format!("{denied_in} denies it and {allowed_in} allows it; an inherited list is replaced, not merged, so set `\"{other}\"` in {nearer} to the list without {code}")
         };
-        d.report(&codes::LINT_CONFLICT, &at.key("deny").index(i), format!("{code} is both allowed (lints.allow[{j}]) and denied"), hint);
+        d.report(&codes::LINT_CONFLICT, &at.key("deny").index(i), format!("{code} is both denied and allowed (at {})", at.key("allow").index(j)), hint);
     }
     ok.then_some(LintsDocument { allow, deny })
 }
