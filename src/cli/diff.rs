@@ -35,7 +35,7 @@ fn against(args: &Diff, profile: &str, dir: &str) -> i32 {
     let mut diags = Vec::new();
     let mut lints = Vec::new();
     match render::artifacts(&args.manifest, profile, &args.images, args.namespace.as_deref(), &mut diags, &mut lints) {
-        Some((artifacts, owner)) => render::check_folder("against", dir, &artifacts, &outdir::Claim { owner, take_over: false }, &args.report, diags, lints),
+        Some((artifacts, owner)) => render::check_folder("against", dir, artifacts, &outdir::Claim { owner, take_over: false }, &args.report, diags, lints),
         None => failed(args, diags, lints),
     }
 }
@@ -98,9 +98,9 @@ fn images_per_profile(loaded: &Loaded, images: &[ImageOverride]) -> Vec<Vec<Imag
 fn rendered_files(loaded: &Loaded, profile: &Profile, images: &[ImageOverride], namespace: Option<&str>, diags: &mut Vec<Diagnostic>) -> Option<BTreeMap<String, String>> {
     let mut own = Vec::new();
     let files = plan::lower(loaded, profile, images, true, namespace, &mut own).and_then(|p| {
-        let mut rendered = emit::render(&p);
+        let mut rendered = emit::render_files(&p);
         own.append(&mut rendered.diags);
-        (!diagnostics::has_errors(&own)).then(|| outdir::layout(&rendered.artifacts, &outdir::Owner::of(&p)))
+        (!diagnostics::has_errors(&own)).then(|| outdir::layout(rendered.artifacts, &outdir::Owner::of(&p)))
     });
     if files.is_none() {
         let errors: Vec<&Diagnostic> = own.iter().filter(|d| d.is_error()).collect();

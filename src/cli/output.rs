@@ -20,6 +20,9 @@ pub struct Outcome {
     /// Instead of `human`: writes it as it is made (`render --out -`, whose stream can be
     /// larger than memory should hold at once).
     pub body: Option<Body>,
+    /// For the JSON report: writes the items of `result.documents` (left empty in `result`)
+    /// as they are made, each after `\n` or `,\n`, the last followed by `\n` and indentation.
+    pub documents: Option<Body>,
     /// A failure the command found that is not a diagnostic about the inputs (drift found
     /// by `--check` or `--against`): exit 1, `ok` false, and this line on stderr.
     pub failure: Option<String>,
@@ -29,12 +32,17 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn new(diags: Vec<Diagnostic>, result: serde_json::Value, human: String) -> Self {
-        Outcome { diags, result, human, failure: None, lints: Vec::new(), body: None }
+        Outcome { diags, result, human, failure: None, lints: Vec::new(), body: None, documents: None }
     }
 
     /// Human output written by `body` rather than held in a string.
     pub fn streaming(diags: Vec<Diagnostic>, body: Body) -> Self {
         Outcome { body: Some(body), ..Outcome::diagnostics(diags) }
+    }
+
+    /// A JSON result whose `documents` array (empty in `result`) `documents` writes.
+    pub fn streaming_documents(diags: Vec<Diagnostic>, result: serde_json::Value, documents: Body) -> Self {
+        Outcome { documents: Some(documents), ..Outcome::new(diags, result, String::new()) }
     }
 
     /// Only diagnostics (the run stopped before it had a result).
@@ -101,7 +109,11 @@ pub fn print(report: &Reporting, outcome: Outcome) -> i32 {
                 suppressed: &leveled.suppressed,
                 result: outcome.result,
             };
-            write_stdout(&json.to_json());
+            let text = json.to_json();
+            match outcome.documents {
+                Some(documents) => write_spliced(&text, documents),
+                None => write_stdout(&text),
+            }
         }
         Format::Sarif => {
             let log = sarif::log(env!("CARGO_PKG_VERSION"), &leveled.shown, &leveled.suppressed);
@@ -179,7 +191,19 @@ fn json_usage_report(command: &str, message: String, hint: String) -> i32 {
     EXIT_USAGE_OR_IO
 }
 
-fn write_body(body: Body) {
+/// Writes a report whose last `"documents": []` is filled by `documents`.
+fn write_spliced(text: &str, documents: Body) {
+    const EMPTY: &str = "\"documents\": []";
+    let Some(at) = text.rfind(EMPTY).map(|i| i + EMPTY.len() - 1) else { return write_stdout(text) };
+    let (head, tail) = text.split_at(at);
+    write_body(move |out| {
+        out.write_all(head.as_bytes())?;
+        documents(out)?;
+        out.write_all(tail.as_bytes())
+    });
+}
+
+fn write_body(body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     // As for write_stdout: a closed pipe ends the output quietly.
     let _ = body(&mut out).and_then(|()| out.flush());

@@ -17,7 +17,7 @@ use std::path::Path;
 /// when inputs or lowering had errors. `lints` receives the profile's `lints`.
 pub fn artifacts(manifest: &Path, profile: &str, images: &[ImageOverride], namespace: Option<&str>, diags: &mut Vec<Diagnostic>, lints: &mut Vec<Lints>) -> Option<(Vec<emit::Artifact>, outdir::Owner)> {
     let plan = plan(manifest, profile, images, namespace, diags, lints)?;
-    let mut rendered = emit::render(&plan);
+    let mut rendered = emit::render_files(&plan);
     diags.append(&mut rendered.diags);
     (!diagnostics::has_errors(diags)).then(|| (rendered.artifacts, outdir::Owner::of(&plan)))
 }
@@ -44,13 +44,47 @@ fn stream(args: &Render, mut diags: Vec<Diagnostic>) -> i32 {
         return output::print(&args.report, Outcome::diagnostics(diags).with_lints(lints));
     };
     diags.extend(emit::diagnostics(&plan));
+    if diagnostics::has_errors(&diags) {
+        return output::print(&args.report, Outcome::diagnostics(diags).with_lints(lints));
+    }
+    if args.report.format == Format::Json {
+        // The artifact list comes before the documents: one pass for it, one for them.
+        let listed: Vec<serde_json::Value> = emit::target_artifacts(&plan)
+            .filter(|a| a.in_stream)
+            .map(|a| json!({"path": a.path, "deployable": a.deployable, "kind": a.kind, "name": a.name}))
+            .collect();
+        let result = json!({ "artifacts": listed, "documents": [] });
+        return output::print(&args.report, Outcome::streaming_documents(diags, result, Box::new(move |out| write_documents(&plan, out))).with_lints(lints));
+    }
     output::print(&args.report, Outcome::streaming(diags, Box::new(move |out| emit::write_stream(&plan, out))).with_lints(lints))
+}
+
+/// The items of the JSON report's `result.documents`, pretty at their depth in the report.
+fn write_documents(plan: &plan::Plan, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    const INDENT: &str = "      ";
+    let mut any = false;
+    for a in emit::target_artifacts(plan).filter(|a| a.in_stream) {
+        out.write_all(if any { b",\n" } else { b"\n" })?;
+        any = true;
+        let text = serde_json::to_string_pretty(&a.value).expect("documents serialise");
+        for (i, line) in text.split('\n').enumerate() {
+            if i > 0 {
+                out.write_all(b"\n")?;
+            }
+            out.write_all(INDENT.as_bytes())?;
+            out.write_all(line.as_bytes())?;
+        }
+    }
+    if any {
+        out.write_all(b"\n    ")?;
+    }
+    Ok(())
 }
 
 pub fn run(args: &Render) -> i32 {
     let mut diags = Vec::new();
     diags.extend(super::namespace_problem(args.namespace.as_deref()));
-    if diags.is_empty() && matches!(args.out, Out::Stream) && args.report.format != Format::Json {
+    if diags.is_empty() && matches!(args.out, Out::Stream) {
         return stream(args, diags);
     }
     let mut lints = Vec::new();
@@ -68,21 +102,17 @@ pub fn run(args: &Render) -> i32 {
     let claim = outdir::Claim { owner, take_over: args.take_over };
     let dir = match &args.out {
         Out::Stream => None,
-        Out::Check(dir) => return check_folder("out", dir, &artifacts, &claim, &args.report, diags, lints),
+        Out::Check(dir) => return check_folder("out", dir, artifacts, &claim, &args.report, diags, lints),
         Out::Dir(dir) => Some(dir),
     };
-    let Some(out) = dir else {
-        // The stream holds the target's documents; the contract documents only go to DIR.
-        let documents: Vec<&serde_json::Value> = artifacts.iter().filter(|a| a.in_stream).map(|a| &a.value).collect();
-        let result = json!({ "artifacts": list(true), "documents": documents });
-        return output::print(&args.report, Outcome::new(diags, result, String::new()).with_lints(lints));
-    };
-    let wanted = outdir::layout(&artifacts, &claim.owner);
+    let Some(out) = dir else { unreachable!("--out - is streamed above") };
+    let listed = list(false);
+    let wanted = outdir::layout(artifacts, &claim.owner);
     match transaction::write_folder(Path::new(out), out, &wanted, &claim) {
         Ok(summary) => {
             let resumed = if summary.resumed { " after completing an interrupted render" } else { "" };
             let human = format!("wrote {} files to {out} ({} changed){resumed}\n", summary.files, summary.changed);
-            let result = json!({ "out": out, "artifacts": list(false), "files": wanted.keys().collect::<Vec<_>>(), "changed": summary.changed, "resumed": summary.resumed });
+            let result = json!({ "out": out, "artifacts": listed, "files": wanted.keys().collect::<Vec<_>>(), "changed": summary.changed, "resumed": summary.resumed });
             output::print(&args.report, Outcome::new(diags, result, human).with_lints(lints))
         }
         Err(mut errors) => {
@@ -97,13 +127,13 @@ pub fn run(args: &Render) -> i32 {
 /// write, and writes nothing. Prints a unified diff of every stale file (exit 1 if any), and
 /// what an interrupted render left pending; `folder_key` names DIR in the JSON result. A
 /// folder render would refuse (a link, a folder where a file goes) is refused here too.
-pub fn check_folder(folder_key: &str, folder: &str, artifacts: &[emit::Artifact], claim: &outdir::Claim, report: &Reporting, mut diags: Vec<Diagnostic>, lints: Vec<Lints>) -> i32 {
+pub fn check_folder(folder_key: &str, folder: &str, artifacts: Vec<emit::Artifact>, claim: &outdir::Claim, report: &Reporting, mut diags: Vec<Diagnostic>, lints: Vec<Lints>) -> i32 {
     let wanted = outdir::layout(artifacts, &claim.owner);
     let state = transaction::read_folder(Path::new(folder), folder, &wanted, claim).and_then(|state| {
         outdir::plan(&wanted, &state.owned, &state.snapshot).map_err(|refusals| refusals.iter().map(|r| r.diagnostic(folder)).collect::<Vec<_>>())?;
         Ok(state)
     });
-    let state = match state {
+    let mut state = match state {
         Ok(state) => state,
         Err(mut errors) => {
             diags.append(&mut errors);
@@ -111,10 +141,9 @@ pub fn check_folder(folder_key: &str, folder: &str, artifacts: &[emit::Artifact]
             return code.max(EXIT_USAGE_OR_IO);
         }
     };
-    let current: BTreeMap<String, Option<String>> = state
-        .snapshot
-        .iter()
-        .map(|(path, entry)| (path.clone(), match entry { outdir::Entry::File(bytes) => Some(String::from_utf8_lossy(bytes).into_owned()), _ => None }))
+    let current: BTreeMap<String, Option<String>> = std::mem::take(&mut state.snapshot)
+        .into_iter()
+        .map(|(path, entry)| (path, match entry { outdir::Entry::File(bytes) => Some(text_of(bytes)), _ => None }))
         .collect();
     let drift = outdir::drift(&wanted, &current, &state.owned);
     let human = drift.diffs.concat();
@@ -133,4 +162,9 @@ pub fn check_folder(folder_key: &str, folder: &str, artifacts: &[emit::Artifact]
         failure.push(format!("{folder} is stale: {} file(s) differ from what would be rendered", drift.changed.len()));
     }
     output::print(report, Outcome::new(diags, result, human).failing((!failure.is_empty()).then(|| failure.join("\n"))).with_lints(lints))
+}
+
+/// A file's bytes as text (moved, not copied, when they are UTF-8).
+fn text_of(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }

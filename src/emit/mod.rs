@@ -47,6 +47,18 @@ pub fn render(plan: &Plan) -> Rendered {
     Rendered { artifacts, diags: diagnostics(plan) }
 }
 
+/// Like [`render`], for writing files: each artifact's `value` is dropped as it is made
+/// (the text is what gets written), so memory holds the output once.
+pub fn render_files(plan: &Plan) -> Rendered {
+    let text_only = |mut a: Artifact| {
+        a.value = serde_json::Value::Null;
+        a
+    };
+    let mut artifacts: Vec<Artifact> = target_artifacts(plan).map(text_only).collect();
+    artifacts.extend(contracts::render(plan).into_iter().map(text_only));
+    Rendered { artifacts, diags: diagnostics(plan) }
+}
+
 /// What emitting `plan` reports (warnings, and errors that stop `render`), found without
 /// keeping the output: `--out -` checks them before it writes the first document.
 pub fn diagnostics(plan: &Plan) -> Vec<Diagnostic> {

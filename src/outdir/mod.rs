@@ -77,14 +77,16 @@ pub fn read_inventory(text: &str) -> Option<(Option<Owner>, Vec<String>)> {
 
 /// Every file of the output folder: the artifacts, `kustomization.yaml` for Kubernetes
 /// output, and the inventory naming `owner`. Path → content.
-pub fn layout(artifacts: &[Artifact], owner: &Owner) -> BTreeMap<String, String> {
-    let mut files: BTreeMap<String, String> = artifacts.iter().map(|a| (a.path.clone(), a.content.clone())).collect();
-    let yaml: Vec<&str> = artifacts.iter().filter(|a| a.path.ends_with(".yaml")).map(|a| a.path.as_str()).collect();
-    if !yaml.is_empty() {
-        let mut k = String::from("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n");
-        for path in yaml {
-            k.push_str(&format!("- {path}\n"));
-        }
+pub fn layout(artifacts: Vec<Artifact>, owner: &Owner) -> BTreeMap<String, String> {
+    let mut k = String::from("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n");
+    let mut any_yaml = false;
+    for a in artifacts.iter().filter(|a| a.path.ends_with(".yaml")) {
+        k.push_str(&format!("- {}\n", a.path));
+        any_yaml = true;
+    }
+    // The contents move into the map: the output is held once.
+    let mut files: BTreeMap<String, String> = artifacts.into_iter().map(|a| (a.path, a.content)).collect();
+    if any_yaml {
         files.insert("kustomization.yaml".to_string(), k);
     }
     let inventory = Inventory { schema_version: INVENTORY_SCHEMA.to_string(), owner: Some(owner.clone()), files: files.keys().cloned().collect() };
