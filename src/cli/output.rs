@@ -20,9 +20,8 @@ pub struct Outcome {
     /// Instead of `human`: writes it as it is made (`render --out -`, whose stream can be
     /// larger than memory should hold at once).
     pub body: Option<Body>,
-    /// For the JSON report: writes the items of `result.documents` (left empty in `result`)
-    /// as they are made, each after `\n` or `,\n`, the last followed by `\n` and indentation.
-    pub documents: Option<Body>,
+    /// For the JSON report: a part written as it is made rather than held in `result`.
+    pub splice: Option<Splice>,
     /// A failure the command found that is not a diagnostic about the inputs (drift found
     /// by `--check` or `--against`): exit 1, `ok` false, and this line on stderr.
     pub failure: Option<String>,
@@ -32,7 +31,7 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn new(diags: Vec<Diagnostic>, result: serde_json::Value, human: String) -> Self {
-        Outcome { diags, result, human, failure: None, lints: Vec::new(), body: None, documents: None }
+        Outcome { diags, result, human, failure: None, lints: Vec::new(), body: None, splice: None }
     }
 
     /// Human output written by `body` rather than held in a string.
@@ -40,9 +39,9 @@ impl Outcome {
         Outcome { body: Some(body), ..Outcome::diagnostics(diags) }
     }
 
-    /// A JSON result whose `documents` array (empty in `result`) `documents` writes.
-    pub fn streaming_documents(diags: Vec<Diagnostic>, result: serde_json::Value, documents: Body) -> Self {
-        Outcome { documents: Some(documents), ..Outcome::new(diags, result, String::new()) }
+    /// A JSON report with a part written by `splice`; `human` as for [`Outcome::new`].
+    pub fn spliced(diags: Vec<Diagnostic>, result: serde_json::Value, human: String, splice: Splice) -> Self {
+        Outcome { splice: Some(splice), ..Outcome::new(diags, result, human) }
     }
 
     /// Only diagnostics (the run stopped before it had a result).
@@ -110,8 +109,8 @@ pub fn print(report: &Reporting, outcome: Outcome) -> i32 {
                 result: outcome.result,
             };
             let text = json.to_json();
-            match outcome.documents {
-                Some(documents) => write_spliced(&text, documents),
+            match outcome.splice {
+                Some(splice) => write_spliced(&text, splice),
                 None => write_stdout(&text),
             }
         }
@@ -191,16 +190,52 @@ fn json_usage_report(command: &str, message: String, hint: String) -> i32 {
     EXIT_USAGE_OR_IO
 }
 
-/// Writes a report whose last `"documents": []` is filled by `documents`.
-fn write_spliced(text: &str, documents: Body) {
-    const EMPTY: &str = "\"documents\": []";
-    let Some(at) = text.rfind(EMPTY).map(|i| i + EMPTY.len() - 1) else { return write_stdout(text) };
-    let (head, tail) = text.split_at(at);
+/// A part of a JSON report too large to hold as a `serde_json::Value`: the report's last
+/// `placeholder` (a member with an empty value, e.g. `"result": null`) is replaced by what
+/// `body` writes, as it writes it.
+pub struct Splice {
+    pub placeholder: &'static str,
+    pub body: Body,
+}
+
+fn write_spliced(text: &str, splice: Splice) {
+    let Some(at) = text.rfind(splice.placeholder) else { return write_stdout(text) };
+    let (head, tail) = (&text[..at], &text[at + splice.placeholder.len()..]);
     write_body(move |out| {
         out.write_all(head.as_bytes())?;
-        documents(out)?;
+        (splice.body)(out)?;
         out.write_all(tail.as_bytes())
     });
+}
+
+/// Writes `value` as pretty JSON the way it prints nested `depth` levels deep in a pretty
+/// report (every line after the first indented), without building the text first.
+pub fn write_nested(out: &mut dyn Write, value: &impl serde::Serialize, depth: usize) -> std::io::Result<()> {
+    let mut indented = Indented { out, indent: "  ".repeat(depth) };
+    serde_json::to_writer_pretty(&mut indented, value).map_err(std::io::Error::other)
+}
+
+/// Indents after every line break (JSON text has line breaks only between tokens).
+struct Indented<'a> {
+    out: &'a mut dyn Write,
+    indent: String,
+}
+
+impl Write for Indented<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for (i, piece) in buf.split(|&b| b == b'\n').enumerate() {
+            if i > 0 {
+                self.out.write_all(b"\n")?;
+                self.out.write_all(self.indent.as_bytes())?;
+            }
+            self.out.write_all(piece)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
 }
 
 fn write_body(body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {

@@ -54,31 +54,22 @@ fn stream(args: &Render, mut diags: Vec<Diagnostic>) -> i32 {
             .map(|a| json!({"path": a.path, "deployable": a.deployable, "kind": a.kind, "name": a.name}))
             .collect();
         let result = json!({ "artifacts": listed, "documents": [] });
-        return output::print(&args.report, Outcome::streaming_documents(diags, result, Box::new(move |out| write_documents(&plan, out))).with_lints(lints));
+        let splice = output::Splice { placeholder: "\"documents\": []", body: Box::new(move |out| write_documents(&plan, out)) };
+        return output::print(&args.report, Outcome::spliced(diags, result, String::new(), splice).with_lints(lints));
     }
     output::print(&args.report, Outcome::streaming(diags, Box::new(move |out| emit::write_stream(&plan, out))).with_lints(lints))
 }
 
-/// The items of the JSON report's `result.documents`, pretty at their depth in the report.
+/// The JSON report's `result.documents`, each made and written in turn.
 fn write_documents(plan: &plan::Plan, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    const INDENT: &str = "      ";
+    out.write_all(b"\"documents\": [")?;
     let mut any = false;
     for a in emit::target_artifacts(plan).filter(|a| a.in_stream) {
-        out.write_all(if any { b",\n" } else { b"\n" })?;
+        out.write_all(if any { b",\n      " } else { b"\n      " })?;
         any = true;
-        let text = serde_json::to_string_pretty(&a.value).expect("documents serialise");
-        for (i, line) in text.split('\n').enumerate() {
-            if i > 0 {
-                out.write_all(b"\n")?;
-            }
-            out.write_all(INDENT.as_bytes())?;
-            out.write_all(line.as_bytes())?;
-        }
+        output::write_nested(out, &a.value, 3)?;
     }
-    if any {
-        out.write_all(b"\n    ")?;
-    }
-    Ok(())
+    out.write_all(if any { b"\n    ]" } else { b"]" })
 }
 
 pub fn run(args: &Render) -> i32 {
