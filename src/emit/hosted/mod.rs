@@ -16,7 +16,7 @@ use crate::target::{HostedSettings, Resources};
 pub fn artifact(plan: &Plan) -> Artifact {
     let (descriptor, _) = descriptor(plan);
     let value = serde_json::to_value(&descriptor).expect("the hosted descriptor serialises");
-    let artifact = Artifact {
+    Artifact {
         path: FILE.to_string(),
         deployable: String::new(),
         kind: SCHEMA_VERSION.to_string(),
@@ -24,8 +24,7 @@ pub fn artifact(plan: &Plan) -> Artifact {
         content: json_text(&descriptor),
         value,
         in_stream: true,
-    };
-    artifact
+    }
 }
 
 /// The descriptor of a Plan, with the bindings the platform cannot materialise (XT601).
