@@ -23,3 +23,4 @@ pub mod report;
 pub mod source;
 pub mod suggest;
 pub mod target;
+pub mod workspace;

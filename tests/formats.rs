@@ -90,7 +90,8 @@ fn accepted_manifests_round_trip_through_serde() {
     let mut aliases = 0;
     let mut failures = Vec::new();
     for case in golden_cases() {
-        if golden_exit(&case) != 0 {
+        // A workspace case keeps its manifests under services/ (tests/workspace.rs reads them).
+        if golden_exit(&case) != 0 || support::repo_root().join("golden").join(&case).join("x07-topo.workspace.json").exists() {
             continue;
         }
         let bytes = golden_manifest(&case).unwrap_or_else(|| panic!("golden/{case} exits 0 but has no {MANIFEST_PATH}"));

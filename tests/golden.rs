@@ -65,7 +65,14 @@ fn run_case(case: &str) -> Result<(), Failed> {
     let dir = repo_root().join("golden").join(case);
     let expected = dir.join("expected");
     let args = args_of(case)?;
-    let out_dir = args.iter().position(|a| a == "--out").and_then(|i| args.get(i + 1)).filter(|d| *d != "-").cloned();
+    // `--out DIR`, or (workspaces) the folder an optional `written` file names.
+    let out_dir = args
+        .iter()
+        .position(|a| a == "--out")
+        .and_then(|i| args.get(i + 1))
+        .filter(|d| *d != "-")
+        .cloned()
+        .or_else(|| std::fs::read_to_string(dir.join("written")).ok().map(|s| s.trim().to_string()));
     for format in formats_of(case) {
         let format = format.as_str();
         let mut full: Vec<&str> = args.iter().map(String::as_str).collect();

@@ -136,7 +136,8 @@ pub struct RenderArgs {
     pub manifest: ManifestArg,
     /// A profile id (arch/topology/ID.json, else the manifest's entry) or a profile file.
     #[arg(long, value_name = "ID|PATH")]
-    pub profile: String,
+    #[arg(required_unless_present = "workspace")]
+    pub profile: Option<String>,
     /// The image of every deployable (REF) or of one (DEPLOYABLE=REF); overrides the profile.
     #[arg(long, value_name = "[DEPLOYABLE=]REF")]
     pub image: Vec<String>,
@@ -150,6 +151,15 @@ pub struct RenderArgs {
     /// making it this render's; the other owner's files are left in place, never pruned.
     #[arg(long, requires = "out")]
     pub take_over: bool,
+    /// Render every service × profile of a workspace (default file: x07-topo.workspace.json) into its `out` layout.
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = crate::workspace::DEFAULT_FILE)]
+    pub workspace: Option<String>,
+    /// With --workspace: images per service from a JSON map {"SERVICE": "REF" | {"DEPLOYABLE": "REF"}}.
+    #[arg(long = "images", value_name = "FILE", requires = "workspace")]
+    pub images_file: Option<String>,
+    /// With --workspace: how many services render at once (default: the available cores).
+    #[arg(long, value_name = "N", requires = "workspace", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
     /// The Kubernetes namespace of every namespaced object; overrides the profile's and the target's.
     #[arg(long, value_name = "NS")]
     pub namespace: Option<String>,

@@ -17,6 +17,8 @@ pub fn display(path: &Path) -> String {
 pub enum Input {
     Manifest,
     Profile,
+    /// `--workspace FILE` or `--images FILE`.
+    Workspace,
 }
 
 pub fn read(path: &Path, input: Input) -> Result<Vec<u8>, Diagnostic> {
@@ -37,6 +39,9 @@ pub fn read(path: &Path, input: Input) -> Result<Vec<u8>, Diagnostic> {
             }
             (std::io::ErrorKind::NotFound, Input::Profile) => {
                 "check the profile file's path (relative to the current folder); a plain ID (no `/`, no `.json`) is looked up in arch/topology/ beside the manifest".to_string()
+            }
+            (std::io::ErrorKind::NotFound, Input::Workspace) => {
+                format!("check the path; --workspace alone reads {} in the current folder", crate::workspace::DEFAULT_FILE)
             }
             (std::io::ErrorKind::PermissionDenied, _) => "check the file's permissions".to_string(),
             _ => format!("check that {shown} is a readable file"),

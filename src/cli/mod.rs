@@ -17,6 +17,7 @@ mod render;
 mod resolve;
 mod schema;
 pub mod transaction;
+mod workspace;
 
 pub use args::{Cli, Command};
 pub use resolve::Format;
@@ -89,6 +90,7 @@ pub fn run(invocation: resolve::Invocation) -> i32 {
         Invocation::Check(c) => check::run(&c),
         Invocation::Plan(p) => plan::run(&p),
         Invocation::Render(r) => render::run(&r),
+        Invocation::WorkspaceRender(w) => workspace::run(&w),
         Invocation::Diff(d) => diff::run(&d),
         Invocation::Schema(s) => schema::run(&s),
         Invocation::Completions(shell) => docs::completions(shell),

@@ -120,23 +120,14 @@ pub fn run(args: &Render) -> i32 {
 /// folder render would refuse (a link, a folder where a file goes) is refused here too.
 pub fn check_folder(folder_key: &str, folder: &str, artifacts: Vec<emit::Artifact>, claim: &outdir::Claim, report: &Reporting, mut diags: Vec<Diagnostic>, lints: Vec<Lints>) -> i32 {
     let wanted = outdir::layout(artifacts, &claim.owner);
-    let state = transaction::read_folder(Path::new(folder), folder, &wanted, claim).and_then(|state| {
-        outdir::plan(&wanted, &state.owned, &state.snapshot).map_err(|refusals| refusals.iter().map(|r| r.diagnostic(folder)).collect::<Vec<_>>())?;
-        Ok(state)
-    });
-    let mut state = match state {
-        Ok(state) => state,
+    let (drift, current, state) = match folder_drift(Path::new(folder), folder, &wanted, claim) {
+        Ok(found) => found,
         Err(mut errors) => {
             diags.append(&mut errors);
             let code = output::print(report, Outcome::diagnostics(diags).with_lints(lints));
             return code.max(EXIT_USAGE_OR_IO);
         }
     };
-    let current: BTreeMap<String, Option<String>> = std::mem::take(&mut state.snapshot)
-        .into_iter()
-        .map(|(path, entry)| (path, match entry { outdir::Entry::File(bytes) => Some(text_of(bytes)), _ => None }))
-        .collect();
-    let drift = outdir::drift(&wanted, &current, &state.owned);
     let human = drift.diffs.concat();
     let changes: Vec<_> = drift
         .changed
@@ -158,4 +149,22 @@ pub fn check_folder(folder_key: &str, folder: &str, artifacts: Vec<emit::Artifac
 /// A file's bytes as text (moved, not copied, when they are UTF-8).
 fn text_of(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// DIR compared with `wanted`, writing nothing: the drift, what each path holds now, and the
+/// folder's state (an interrupted render's journal). A folder render would refuse is refused.
+pub fn folder_drift(
+    dir: &Path,
+    shown: &str,
+    wanted: &BTreeMap<String, String>,
+    claim: &outdir::Claim,
+) -> Result<(outdir::Drift, BTreeMap<String, Option<String>>, transaction::FolderState), Vec<Diagnostic>> {
+    let mut state = transaction::read_folder(dir, shown, wanted, claim)?;
+    outdir::plan(wanted, &state.owned, &state.snapshot).map_err(|refusals| refusals.iter().map(|r| r.diagnostic(shown)).collect::<Vec<_>>())?;
+    let current: BTreeMap<String, Option<String>> = std::mem::take(&mut state.snapshot)
+        .into_iter()
+        .map(|(path, entry)| (path, match entry { outdir::Entry::File(bytes) => Some(text_of(bytes)), _ => None }))
+        .collect();
+    let drift = outdir::drift(wanted, &current, &state.owned);
+    Ok((drift, current, state))
 }

@@ -102,6 +102,23 @@ pub struct Render {
     pub report: Reporting,
 }
 
+/// `render --workspace [FILE]`.
+#[derive(Debug)]
+pub struct WorkspaceRender {
+    pub file: String,
+    /// `--check`: compare every output folder, write nothing.
+    pub check: bool,
+    /// `--image SERVICE:[DEPLOYABLE=]REF`, as given.
+    pub images: Vec<String>,
+    /// `--images FILE`.
+    pub images_file: Option<String>,
+    /// `--namespace NS` (checked by the command: XT960).
+    pub namespace: Option<String>,
+    /// Render workers (`--jobs`, default the available cores).
+    pub jobs: usize,
+    pub report: Reporting,
+}
+
 #[derive(Debug)]
 pub enum DiffMode {
     /// `--profile A --profile B [--artifacts]`.
@@ -140,6 +157,7 @@ pub enum Invocation {
     Check(Check),
     Plan(Plan),
     Render(Render),
+    WorkspaceRender(WorkspaceRender),
     Diff(Diff),
     Schema(Schema),
     Completions(clap_complete::Shell),
@@ -170,6 +188,13 @@ pub fn resolve(command: Command, color: bool) -> Result<Invocation, UsageError> 
         }
         Command::Render(a) => {
             let report = reporting("render", a.format.into(), &a.lints, color)?;
+            if let Some(file) = a.workspace {
+                if a.out != "-" || a.profile.is_some() || a.manifest.manifest != std::path::Path::new(args::DEFAULT_MANIFEST) {
+                    return Err(usage(&report, "--workspace renders every service × profile into the workspace's `out` layout: --out, --profile and --manifest do not apply"));
+                }
+                let jobs = a.jobs.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), usize::from);
+                return Ok(Invocation::WorkspaceRender(WorkspaceRender { file, check: a.check, images: a.image, images_file: a.images_file, namespace: a.namespace, jobs, report }));
+            }
             let images = images(&a.image, &report)?;
             let out = match (a.out.as_str(), a.check) {
                 ("", _) => return Err(usage(&report, "--out is empty: give a folder, or `-` for one stream on stdout (is a variable unset?)")),
@@ -179,7 +204,8 @@ pub fn resolve(command: Command, color: bool) -> Result<Invocation, UsageError> 
                 (dir, true) => Out::Check(dir.to_string()),
                 (dir, false) => Out::Dir(dir.to_string()),
             };
-            Ok(Invocation::Render(Render { manifest: a.manifest.manifest, namespace: a.namespace, profile: a.profile, images, out, take_over: a.take_over, report }))
+            let profile = a.profile.ok_or_else(|| usage(&report, "render needs --profile (or --workspace)"))?;
+            Ok(Invocation::Render(Render { manifest: a.manifest.manifest, namespace: a.namespace, profile, images, out, take_over: a.take_over, report }))
         }
         Command::Diff(a) => {
             let report = reporting("diff", a.format.into(), &a.lints, color)?;

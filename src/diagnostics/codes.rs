@@ -82,6 +82,9 @@ code_table! {
     SCHEMA_VERSION      = "XT010" "schema-version"       Unsupported  Error "the document declares a schema version this tool does not read";
     BLANK_STRING        = "XT011" "blank-string"         InvalidInput Error "a string that must say something is empty or only white space";
     OUT_OF_RANGE        = "XT012" "out-of-range"         InvalidInput Error "a number is outside the range its field allows";
+    WORKSPACE_GLOB_EMPTY = "XT023" "workspace-glob-empty" NotFound    Warning "a workspace services glob matches no folder holding a service manifest";
+    WORKSPACE_DUPLICATE_SERVICE = "XT024" "workspace-duplicate-service" Conflict Error "two workspace services have the same service_id";
+    WORKSPACE_OUT_COLLISION = "XT025" "workspace-out-collision" Conflict Error "two service × profile pairs of a workspace map to one output folder";
 
     // The service manifest.
     DUPLICATE_CELL_KEY      = "XT101" "duplicate-cell-key"      Conflict     Error "two cells have the same cell_key";
@@ -186,6 +189,8 @@ code_table! {
     OUT_NOT_A_FOLDER        = "XT914" "out-not-a-folder"        InvalidInput Error "--out or --against names something that is not a folder";
     OUT_FOREIGN_OWNER       = "XT915" "out-foreign-owner"       Conflict     Error "the output folder's inventory names another service, profile or target kind as its owner";
     INVALID_NAMESPACE       = "XT960" "invalid-namespace"       InvalidInput Error "--namespace is not a DNS-1123 label";
+    WORKSPACE_MISSING_FOLDER = "XT961" "workspace-missing-folder" NotFound  Error "a workspace names a service folder that does not hold a service manifest";
+    IMAGE_UNKNOWN_SERVICE   = "XT962" "image-unknown-service"   NotFound     Error "a workspace image names a service the workspace does not have";
 }
 
 pub fn by_id(id: &str) -> Option<&'static Code> {

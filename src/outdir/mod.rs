@@ -89,6 +89,11 @@ pub fn layout(artifacts: Vec<Artifact>, owner: &Owner) -> BTreeMap<String, Strin
     if any_yaml {
         files.insert("kustomization.yaml".to_string(), k);
     }
+    with_inventory(files, owner)
+}
+
+/// `files` plus the inventory that owns them for `owner`.
+pub fn with_inventory(mut files: BTreeMap<String, String>, owner: &Owner) -> BTreeMap<String, String> {
     let inventory = Inventory { schema_version: INVENTORY_SCHEMA.to_string(), owner: Some(owner.clone()), files: files.keys().cloned().collect() };
     let mut text = serde_json::to_string_pretty(&inventory).expect("inventory serialises");
     text.push('\n');
