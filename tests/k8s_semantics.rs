@@ -15,9 +15,9 @@ use support::Test;
 // Running the golden cases
 // ---------------------------------------------------------------------------------------
 
-/// The golden cases whose folder name starts with `render-k8s`, sorted.
+/// The golden cases that render for Kubernetes (`render-k8s*` and `render-*-k8s`), sorted.
 fn k8s_cases() -> Vec<String> {
-    support::golden_cases().into_iter().filter(|c| c.starts_with("render-k8s")).collect()
+    support::golden_cases().into_iter().filter(|c| c.starts_with("render-k8s") || (c.starts_with("render-") && c.ends_with("-k8s"))).collect()
 }
 
 fn run_case(case: &str, extra: &[&str]) -> support::Output {
