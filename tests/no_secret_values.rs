@@ -161,12 +161,12 @@ fn each_rule_can_fail() {
 }
 
 /// Values a golden case's profiles and targets give under a credential-like name in a binding
-/// rule's `config` or `params` (`"PASSWORD": "hunter2-..."`). `keys` values and `secret` are
-/// names of Secrets and their keys, not values.
+/// rule's `config` or `params` (`"PASSWORD": "hunter2-..."`). `keys`, `secret` and the
+/// external-secrets `properties` hold names of Secrets, keys and remote properties, not values.
 fn secret_looking_values(v: &Value, in_values: bool, out: &mut Vec<String>) {
     match v {
         Value::Object(map) => {
-            for (k, child) in map {
+            for (k, child) in map.iter().filter(|(k, _)| *k != "keys" && *k != "properties") {
                 if let (true, Value::String(s)) = (in_values && looks_secret(k), child) {
                     out.push(s.clone());
                 }
