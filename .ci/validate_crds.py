@@ -1,6 +1,6 @@
-"""The custom resources binding providers emit, against their CRDs (run by validate_outputs.py).
+"""Every custom resource x07-topo emits but ScaledObject (checked in validate_outputs.py), against its CRD.
 
-Every golden ExternalSecret, Database, KafkaTopic and KafkaUser is checked against the
+Every golden ExternalSecret, Database, KafkaTopic, KafkaUser, HTTPRoute and Argo Rollout is checked against the
 openAPIV3Schema of the version its apiVersion names, in the CRD under ../shared/schemas/crds/;
 that version must be served. Checked strictly, as `kubectl apply --validate=strict` would: an
 object schema that declares properties and does not preserve unknown fields rejects unknown
@@ -28,6 +28,12 @@ CRDS = {
     "KafkaUser": ("kafka.strimzi.io_kafkausers.yaml",
                   lambda d: d["spec"]["authentication"].update(type="plain"),
                   "authentication type plain"),
+    "HTTPRoute": ("gateway.networking.k8s.io_httproutes.yaml",
+                  lambda d: d["spec"]["rules"][0]["backendRefs"][0].update(port=70000),
+                  "a backend port of 70000"),
+    "Rollout": ("argoproj.io_rollouts.yaml",
+                lambda d: d["spec"].update(replicas="two"),
+                "replicas as a string"),
 }
 KINDS = set(CRDS)
 DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")

@@ -28,7 +28,7 @@ import validate_wasmcloud
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 VERSIONS = ["1.33.0", "1.37.0"]
-# not built-in: validated below, by validate_crds.py or by shape tests
+# not built-in: ScaledObject below, every other custom resource by validate_crds.py
 CRD_KINDS = {"ScaledObject", "HTTPRoute", "Rollout"} | validate_crds.KINDS
 WASMCLOUD_KINDS = validate_wasmcloud.KINDS  # not Kubernetes built-ins: validate_wasmcloud.py
 problems = []
