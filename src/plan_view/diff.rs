@@ -158,7 +158,10 @@ pub fn diff(a: &PlanView, b: &PlanView) -> Vec<Change> {
     let b_bindings: BTreeMap<&str, &super::BindingView> = b.bindings.iter().rev().map(|x| (x.name.as_str(), x)).collect();
     for ba in &a.bindings {
         let Some(bb) = b_bindings.get(ba.name.as_str()).copied() else { continue };
-        if ba.resolved_by != bb.resolved_by || ba.materialisation != bb.materialisation {
+        // Where a rule is written (each profile is its own file) is not a change; which rule
+        // and provider decide, and what they materialise, is.
+        let same_rule = ba.resolved_by.rule == bb.resolved_by.rule && ba.resolved_by.provider == bb.resolved_by.provider;
+        if !same_rule || ba.materialisation != bb.materialisation {
             let side = |x: &super::BindingView| {
                 (json!({ "resolved_by": x.resolved_by, "materialisation": x.materialisation }), format!("{}: {}", text::resolved(&x.resolved_by), text::materialisation(&x.materialisation)))
             };
