@@ -49,6 +49,9 @@ const MISTAKES: &[(&[&str], &str)] = &[
     (&["diff", "--profile", "prod"], "diff compares two profiles"),
     (&["diff", "--profile", "prod", "--profile", "dev", "--against", "out"], "exactly one --profile"),
     (&["diff", "--profile", "prod", "--against", ""], "--against is empty"),
+    (&["check", "--workspace", "--profile", "dev"], "--profile and --manifest do not apply"),
+    (&["diff", "--workspace", "--profile", "dev"], "diff --workspace compares two profiles of every service"),
+    (&["diff", "--workspace", "--artifacts"], "--artifacts compares two profiles' files"),
     (&["check", "--allow", "XT999"], "no such diagnostic code"),
     (&["check", "--allow", "XT301"], "only warnings can be allowed"),
     // Mistakes clap itself finds.
@@ -58,6 +61,8 @@ const MISTAKES: &[(&[&str], &str)] = &[
     (&["render"], "--profile"),
     (&["plan", "--profile"], "--profile"),
     (&["diff", "--profile", "prod", "--against", "out", "--artifacts"], "--artifacts"),
+    (&["diff", "--workspace", "--against", "out"], "--against"),
+    (&["diff", "--profile", "prod", "--profile", "dev", "--jobs", "2"], "--workspace"),
     (&["schema", "nonsense"], "nonsense"),
     (&["schema"], "KIND"),
 ];

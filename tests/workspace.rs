@@ -134,3 +134,87 @@ fn kustomize_builds_each_profile_folder() {
         assert!(!text.contains("namespace: default"), "deploy/{profile} puts something in default");
     }
 }
+
+#[test]
+fn check_workspace_checks_every_service_in_one_report() {
+    let t = Test::from_case(CASE);
+    let out = t.run_args(&["check", "--workspace", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    let report = support::json_report(&out);
+    let services = report["result"]["services"].as_array().unwrap();
+    let ids: Vec<&str> = services.iter().map(|s| s["service_id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["catalog", "orders", "payments"]);
+    for s in services {
+        let profiles: Vec<&str> = s["profiles"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+        assert_eq!(profiles, ["dev", "prod"], "{}", s["service_id"]);
+        assert!(s["profiles"][1]["deployables"].as_array().is_some_and(|d| !d.is_empty()), "{s}");
+    }
+    // check writes nothing.
+    assert!(!t.path().join("deploy").exists());
+}
+
+#[test]
+fn check_workspace_reports_every_service_error_and_keeps_checking_the_others() {
+    let t = Test::from_case(CASE);
+    // A bad value in one service's profile: that service fails, the others are still lowered.
+    let prod = t.path().join("services/catalog/arch/topology/prod.json");
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&prod).unwrap()).unwrap();
+    doc["placement"] = Value::String("sideways".into());
+    std::fs::write(&prod, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    let out = t.run_args(&["check", "--workspace", "--format", "json"]);
+    assert_eq!(out.code, 1, "{}", out.transcript());
+    let report = support::json_report(&out);
+    let errors: Vec<&Value> = report["diagnostics"].as_array().unwrap().iter().filter(|d| d["severity"] == "error").collect();
+    assert!(!errors.is_empty() && errors.iter().all(|d| d["file"].as_str().unwrap().starts_with("services/catalog/")), "{errors:?}");
+    let orders = report["result"]["services"].as_array().unwrap().iter().find(|s| s["service_id"] == "orders").unwrap();
+    assert!(orders["profiles"][1]["deployables"].as_array().is_some_and(|d| !d.is_empty()), "orders still lowered: {orders}");
+}
+
+#[test]
+fn check_workspace_finds_what_only_a_workspace_gets_wrong() {
+    for (case, code) in [("workspace-err-duplicate-service", "XT024"), ("workspace-err-out-collision", "XT025"), ("workspace-err-folders", "XT961")] {
+        let t = Test::from_case(case);
+        let out = t.run_args(&["check", "--workspace", "--format", "json"]);
+        assert_eq!(out.code, 1, "{case}: {}", out.transcript());
+        let report = support::json_report(&out);
+        assert!(report["diagnostics"].as_array().unwrap().iter().any(|d| d["code"] == code), "{case}: no {code}: {}", out.stdout);
+    }
+}
+
+#[test]
+fn diff_workspace_without_profiles_is_render_check() {
+    let t = Test::from_case(CASE);
+    let diff = |t: &Test| t.run_args(&["diff", "--workspace", "--images", "images.json", "--format", "json"]);
+    let stale = diff(&t);
+    assert_eq!(stale.code, 1, "nothing committed yet: {}", stale.transcript());
+    assert_eq!(support::json_report(&stale)["ok"], false);
+    assert_eq!(render(&t, &[]).code, 0);
+    let clean = diff(&t);
+    assert_eq!(clean.code, 0, "{}", clean.transcript());
+    let check = render(&t, &["--check", "--format", "json"]);
+    let (a, b) = (support::json_report(&clean), support::json_report(&check));
+    assert_eq!(a["result"], b["result"], "diff --workspace and render --workspace --check report the same folders");
+    assert_eq!(a["command"], "diff");
+}
+
+#[test]
+fn diff_workspace_compares_two_profiles_of_every_service() {
+    let t = Test::from_case(CASE);
+    let out = t.run_args(&["diff", "--workspace", "--profile", "dev", "--profile", "prod", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    let report = support::json_report(&out);
+    let services = report["result"]["services"].as_array().unwrap();
+    assert_eq!(services.len(), 3);
+    for s in services {
+        assert_eq!((s["from"].as_str(), s["to"].as_str()), (Some("dev"), Some("prod")), "{s}");
+        let changes = s["changes"].as_array().unwrap();
+        assert!(changes.iter().any(|c| c["field"] == "environment"), "{}: {changes:?}", s["service"]);
+        // catalog's dev and prod resolve every binding by the same rule to the same
+        // provider and values; that the rules sit in two files is no change.
+        if s["service"] == "catalog" {
+            assert!(!changes.iter().any(|c| c["field"] == "resolution"), "spurious resolution changes: {changes:?}");
+        }
+    }
+    let human = t.run_args(&["diff", "--workspace", "--profile", "dev", "--profile", "prod"]);
+    assert!(human.stdout.contains("== orders (services/orders)"), "{}", human.transcript());
+}

@@ -103,6 +103,9 @@ pub struct CheckArgs {
     pub profiles: Vec<String>,
     #[arg(long, value_enum, default_value = "human")]
     pub format: CheckFormat,
+    /// Check every service × profile of a workspace (default file: x07-topo.workspace.json).
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = crate::workspace::DEFAULT_FILE)]
+    pub workspace: Option<String>,
     #[command(flatten)]
     pub lints: LintArgs,
 }
@@ -193,7 +196,7 @@ pub struct DiffArgs {
     #[command(flatten)]
     pub manifest: ManifestArg,
     /// Two profiles to compare (A, then B), or one with --against.
-    #[arg(long = "profile", value_name = "ID|PATH", required = true, num_args = 1)]
+    #[arg(long = "profile", value_name = "ID|PATH", required_unless_present = "workspace", num_args = 1)]
     pub profiles: Vec<String>,
     /// Compare what would be rendered with this committed folder; exit 1 when it differs.
     #[arg(long, value_name = "DIR", conflicts_with = "artifacts")]
@@ -204,6 +207,17 @@ pub struct DiffArgs {
     /// The image of every deployable (REF) or of one (DEPLOYABLE=REF); overrides the profiles.
     #[arg(long, value_name = "[DEPLOYABLE=]REF")]
     pub image: Vec<String>,
+    /// Every service of a workspace (default file: x07-topo.workspace.json): with two
+    /// --profile, each service's two profiles compared; without, the committed `out` folders
+    /// compared with what would be rendered (as `render --workspace --check`).
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = crate::workspace::DEFAULT_FILE, conflicts_with = "against")]
+    pub workspace: Option<String>,
+    /// With --workspace: images per service from a JSON map {"SERVICE": "REF" | {"DEPLOYABLE": "REF"}}.
+    #[arg(long = "images", value_name = "FILE", requires = "workspace")]
+    pub images_file: Option<String>,
+    /// With --workspace: how many services render at once (default: the available cores).
+    #[arg(long, value_name = "N", requires = "workspace", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
     /// The Kubernetes namespace of every namespaced object; overrides the profile's and the target's.
     #[arg(long, value_name = "NS")]
     pub namespace: Option<String>,

@@ -43,19 +43,33 @@ fn against(args: &Diff, profile: &str, dir: &str) -> i32 {
 fn between(args: &Diff, profiles: &[String], with_artifacts: bool) -> i32 {
     let mut diags = Vec::new();
     let Some(loaded) = load::inputs(&args.manifest, profiles, &mut diags) else { return failed(args, diags, Vec::new()) };
-    if diagnostics::has_errors(&diags) || loaded.profiles.len() != 2 {
+    if diagnostics::has_errors(&diags) {
         return failed(args, diags, loaded.lints());
     }
-    let images = images_per_profile(&loaded, &args.images);
-    let plans: Vec<Option<Plan>> = loaded.profiles.iter().zip(&images).map(|(p, imgs)| plan::lower(&loaded, p, imgs, false, args.namespace.as_deref(), &mut diags)).collect();
-    let (Some(Some(a)), Some(Some(b))) = (plans.first(), plans.get(1)) else { return failed(args, diags, loaded.lints()) };
+    match compare(&loaded, &args.images, with_artifacts, args.namespace.as_deref(), &mut diags) {
+        Some((human, result)) => output::print(&args.report, Outcome::new(diags, result, human).with_lints(loaded.lints())),
+        None => failed(args, diags, loaded.lints()),
+    }
+}
+
+/// One service's two profiles compared: the human text and the JSON result, or `None` when
+/// a profile cannot be lowered (the reasons are in `diags`).
+pub fn compare(loaded: &Loaded, images: &[ImageOverride], with_artifacts: bool, namespace: Option<&str>, diags: &mut Vec<Diagnostic>) -> Option<(String, serde_json::Value)> {
+    if loaded.profiles.len() != 2 {
+        return None;
+    }
+    let images = images_per_profile(loaded, images);
+    // Lowered apart from what came before, whose errors are not these profiles'.
+    let mut own = Vec::new();
+    let plans: Vec<Option<Plan>> = loaded.profiles.iter().zip(&images).map(|(p, imgs)| plan::lower(loaded, p, imgs, false, namespace, &mut own)).collect();
+    diags.append(&mut own);
+    let (Some(Some(a)), Some(Some(b))) = (plans.first(), plans.get(1)) else { return None };
     let (view_a, view_b) = (PlanView::of(a), PlanView::of(b));
     let changes = diff::diff(&view_a, &view_b);
     let mut human = diff::render(&view_a, &view_b, &changes);
     let mut result = json!({ "from": view_a.profile, "to": view_b.profile, "changes": changes });
     if with_artifacts {
-        let rendered: Vec<Option<BTreeMap<String, String>>> =
-            loaded.profiles.iter().zip(&images).map(|(p, imgs)| rendered_files(&loaded, p, imgs, args.namespace.as_deref(), &mut diags)).collect();
+        let rendered: Vec<Option<BTreeMap<String, String>>> = loaded.profiles.iter().zip(&images).map(|(p, imgs)| rendered_files(loaded, p, imgs, namespace, diags)).collect();
         let (section, value) = match (&rendered[0], &rendered[1]) {
             (Some(fa), Some(fb)) => artifacts_diff(fa, fb),
             _ => ("\nartifacts: not compared (see the warnings)\n".to_string(), json!({ "compared": false })),
@@ -63,7 +77,7 @@ fn between(args: &Diff, profiles: &[String], with_artifacts: bool) -> i32 {
         human.push_str(&section);
         result["artifacts"] = value;
     }
-    output::print(&args.report, Outcome::new(diags, result, human).with_lints(loaded.lints()))
+    Some((human, result))
 }
 
 /// `--image KEY=REF` names a deployable of one placement (`api` exists only split by cell),

@@ -119,6 +119,29 @@ pub struct WorkspaceRender {
     pub report: Reporting,
 }
 
+/// `check --workspace [FILE]`.
+#[derive(Debug)]
+pub struct WorkspaceCheck {
+    pub file: String,
+    pub report: Reporting,
+}
+
+/// `diff --workspace [FILE] --profile A --profile B`.
+#[derive(Debug)]
+pub struct WorkspaceDiff {
+    pub file: String,
+    pub a: String,
+    pub b: String,
+    pub artifacts: bool,
+    /// `--image SERVICE:[DEPLOYABLE=]REF`, as given.
+    pub images: Vec<String>,
+    /// `--images FILE`.
+    pub images_file: Option<String>,
+    /// `--namespace NS` (checked by the command: XT960).
+    pub namespace: Option<String>,
+    pub report: Reporting,
+}
+
 #[derive(Debug)]
 pub enum DiffMode {
     /// `--profile A --profile B [--artifacts]`.
@@ -157,7 +180,9 @@ pub enum Invocation {
     Check(Check),
     Plan(Plan),
     Render(Render),
+    WorkspaceCheck(WorkspaceCheck),
     WorkspaceRender(WorkspaceRender),
+    WorkspaceDiff(WorkspaceDiff),
     Diff(Diff),
     Schema(Schema),
     Completions(clap_complete::Shell),
@@ -179,6 +204,12 @@ pub fn resolve(command: Command, color: bool) -> Result<Invocation, UsageError> 
     match command {
         Command::Check(a) => {
             let report = reporting("check", a.format.into(), &a.lints, color)?;
+            if let Some(file) = a.workspace {
+                if !a.profiles.is_empty() || a.manifest.manifest != std::path::Path::new(args::DEFAULT_MANIFEST) {
+                    return Err(usage(&report, "--workspace checks every service × profile the workspace names: --profile and --manifest do not apply"));
+                }
+                return Ok(Invocation::WorkspaceCheck(WorkspaceCheck { file, report }));
+            }
             Ok(Invocation::Check(Check { manifest: a.manifest.manifest, profiles: a.profiles, report }))
         }
         Command::Plan(a) => {
@@ -192,7 +223,7 @@ pub fn resolve(command: Command, color: bool) -> Result<Invocation, UsageError> 
                 if a.out != "-" || a.profile.is_some() || a.manifest.manifest != std::path::Path::new(args::DEFAULT_MANIFEST) {
                     return Err(usage(&report, "--workspace renders every service × profile into the workspace's `out` layout: --out, --profile and --manifest do not apply"));
                 }
-                let jobs = a.jobs.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), usize::from);
+                let jobs = jobs(a.jobs);
                 return Ok(Invocation::WorkspaceRender(WorkspaceRender { file, check: a.check, images: a.image, images_file: a.images_file, namespace: a.namespace, jobs, report }));
             }
             let images = images(&a.image, &report)?;
@@ -209,6 +240,19 @@ pub fn resolve(command: Command, color: bool) -> Result<Invocation, UsageError> 
         }
         Command::Diff(a) => {
             let report = reporting("diff", a.format.into(), &a.lints, color)?;
+            if let Some(file) = a.workspace {
+                if a.manifest.manifest != std::path::Path::new(args::DEFAULT_MANIFEST) {
+                    return Err(usage(&report, "--workspace compares every service the workspace names: --manifest does not apply"));
+                }
+                return match <[String; 2]>::try_from(a.profiles) {
+                    Ok([pa, pb]) => Ok(Invocation::WorkspaceDiff(WorkspaceDiff { file, a: pa, b: pb, artifacts: a.artifacts, images: a.image, images_file: a.images_file, namespace: a.namespace, report })),
+                    Err(given) if given.is_empty() && !a.artifacts => {
+                        Ok(Invocation::WorkspaceRender(WorkspaceRender { file, check: true, images: a.image, images_file: a.images_file, namespace: a.namespace, jobs: jobs(a.jobs), report }))
+                    }
+                    Err(given) if given.is_empty() => Err(usage(&report, "--artifacts compares two profiles' files: give --profile A --profile B")),
+                    Err(given) => Err(usage(&report, &format!("diff --workspace compares two profiles of every service (--profile A --profile B), or, with no --profile, the committed output (got {} --profile)", given.len()))),
+                };
+            }
             let images = images(&a.image, &report)?;
             let (n, artifacts) = (a.profiles.len(), a.artifacts);
             let mode = match (a.against, <[String; 2]>::try_from(a.profiles)) {
@@ -237,6 +281,11 @@ pub fn resolve(command: Command, color: bool) -> Result<Invocation, UsageError> 
             Ok(Invocation::Explain(Explain { manifest: a.manifest.manifest, profile: a.profile, binding: a.binding, report }))
         }
     }
+}
+
+/// `--jobs N`, default the available cores.
+fn jobs(given: Option<u16>) -> usize {
+    given.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), usize::from)
 }
 
 fn usage(report: &Reporting, message: &str) -> UsageError {

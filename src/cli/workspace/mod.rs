@@ -1,0 +1,241 @@
+//! `check|render|diff --workspace [FILE]` (SPEC §7.1): every service × profile of a
+//! repository in one process, one exit code and one report. This file opens a workspace
+//! (its services, their inputs, the output folder of each pair, per-service images); each
+//! command is its own file.
+
+mod check;
+mod diff;
+mod render;
+
+pub use check::run as check;
+pub use diff::run as diff;
+pub use render::run as render;
+
+use super::load::{self, Loaded};
+use crate::decode::Decoder;
+use crate::diagnostics::{self, codes, Diagnostic};
+use crate::document::Document;
+use crate::json::{Pointer, Value};
+use crate::plan::ImageOverride;
+use crate::workspace::{self, Workspace};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+const MANIFEST: &str = crate::cli::args::DEFAULT_MANIFEST;
+
+/// A workspace whose file decoded, with the services it names.
+pub struct Opened {
+    pub ws: Workspace,
+    pub doc: Document,
+    /// The folder of the workspace file: `services` and `out` are relative to it.
+    pub root: PathBuf,
+    /// In folder order, each service_id once.
+    pub services: Vec<Service>,
+}
+
+pub struct Service {
+    pub id: String,
+    /// Relative to the workspace file.
+    pub folder: String,
+    pub loaded: Loaded,
+    /// Whether reading its manifest and profiles found no error.
+    pub inputs_ok: bool,
+}
+
+/// One service × profile and the folder its output goes to.
+pub struct Pair<'a> {
+    pub service: &'a Service,
+    pub profile: usize,
+    pub out: String,
+}
+
+impl Pair<'_> {
+    pub fn profile_id(&self) -> &str {
+        &self.service.loaded.profiles[self.profile].id
+    }
+}
+
+/// Reads the workspace file and every service it names, with `profiles` (default: the
+/// workspace's, else each manifest's own). `None` when the file itself is unusable; every
+/// problem is in `diags`.
+pub fn open(file: &str, profiles: Option<&[String]>, diags: &mut Vec<Diagnostic>) -> Option<Opened> {
+    let file = PathBuf::from(file);
+    match load::read(&file, load::Input::Workspace) {
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+        Ok(bytes) => {
+            let (doc, mut parse) = Document::parse(&load::display(&file), &bytes);
+            diags.append(&mut parse);
+            let mut d = Decoder::new(&doc);
+            let ws = workspace::decode(&mut d);
+            diags.append(&mut d.diags);
+            let ws = ws.filter(|_| !diagnostics::has_errors(diags))?;
+            let root = file.parent().unwrap_or(Path::new("")).to_path_buf();
+            let profiles = profiles.or(ws.profiles.as_deref()).unwrap_or(&[]).to_vec();
+            let services = services(&root, &ws, &doc, &profiles, diags);
+            Some(Opened { ws, doc, root, services })
+        }
+    }
+}
+
+/// The services' inputs; two folders with one service_id are an error.
+fn services(root: &Path, ws: &Workspace, doc: &Document, profiles: &[String], diags: &mut Vec<Diagnostic>) -> Vec<Service> {
+    let mut out = Vec::new();
+    let mut by_id: BTreeMap<String, String> = BTreeMap::new();
+    for (folder, pattern_at) in service_folders(root, ws, doc, diags) {
+        let manifest = root.join(&folder).join(MANIFEST);
+        let before = diags.len();
+        let Some(loaded) = load::inputs(&manifest, profiles, diags) else { continue };
+        let inputs_ok = !diagnostics::has_errors(&diags[before..]);
+        let id = loaded.manifest().service_id.clone();
+        if let Some(first) = by_id.insert(id.clone(), folder.clone()) {
+            diags.push(Diagnostic::at(
+                &codes::WORKSPACE_DUPLICATE_SERVICE,
+                doc,
+                &pattern_at,
+                format!("services `{first}` and `{folder}` both have service_id `{id}`, so their output and Secret names would collide"),
+                "give each service its own service_id, or leave one folder out of `services`",
+            ));
+            continue;
+        }
+        out.push(Service { id, folder, loaded, inputs_ok });
+    }
+    out
+}
+
+/// Every service × profile with its output folder: never two in one folder.
+pub fn pairs<'a>(opened: &'a Opened, diags: &mut Vec<Diagnostic>) -> Vec<Pair<'a>> {
+    let mut pairs = Vec::new();
+    let mut outs: BTreeMap<String, String> = BTreeMap::new();
+    for service in &opened.services {
+        for (i, p) in service.loaded.profiles.iter().enumerate() {
+            let out = workspace::out_folder(&opened.ws.out, &service.id, &p.id);
+            if let Some(first) = outs.insert(out.clone(), format!("{} × {}", service.id, p.id)) {
+                diags.push(Diagnostic::at(
+                    &codes::WORKSPACE_OUT_COLLISION,
+                    &opened.doc,
+                    &Pointer::root().key("out"),
+                    format!("{first} and {} × {} both render into {out}", service.id, p.id),
+                    "make `out` name both {service} and {profile}, or give the profiles distinct ids",
+                ));
+                continue;
+            }
+            pairs.push(Pair { service, profile: i, out });
+        }
+    }
+    pairs
+}
+
+/// The `lints` of every profile of the workspace (as `check` with several profiles
+/// combines them: a code one denies fails the run, a code is allowed when all allow it).
+pub fn lints(opened: &Opened) -> Vec<crate::diagnostics::lints::Lints> {
+    opened.services.iter().flat_map(|s| s.loaded.lints()).collect()
+}
+
+/// The service folders `services` names (relative to the workspace, sorted, each once) with
+/// the pointer of the entry that named it. A plain folder must hold a manifest; a glob that
+/// matches none is a warning.
+fn service_folders(root: &Path, ws: &Workspace, doc: &Document, diags: &mut Vec<Diagnostic>) -> Vec<(String, Pointer)> {
+    let mut found: BTreeMap<String, Pointer> = BTreeMap::new();
+    for (i, pattern) in ws.services.iter().enumerate() {
+        let at = Pointer::root().key("services").index(i);
+        let clean: Vec<&str> = pattern.split('/').filter(|s| !s.is_empty() && *s != ".").collect();
+        if !workspace::is_glob(pattern) {
+            let folder = clean.join("/");
+            if root.join(&folder).join(MANIFEST).is_file() {
+                found.entry(folder).or_insert(at);
+            } else {
+                diags.push(Diagnostic::at(
+                    &codes::WORKSPACE_MISSING_FOLDER,
+                    doc,
+                    &at,
+                    format!("services names `{pattern}`, but {} is not there", load::display(&root.join(&folder).join(MANIFEST))),
+                    "fix the folder name, or remove the entry",
+                ));
+            }
+            continue;
+        }
+        let mut candidates = vec![String::new()];
+        for segment in &clean {
+            let mut next = Vec::new();
+            for c in &candidates {
+                if !workspace::is_glob(segment) {
+                    next.push(join(c, segment));
+                    continue;
+                }
+                let Ok(entries) = std::fs::read_dir(root.join(c)) else { continue };
+                for e in entries.flatten() {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    if e.file_type().is_ok_and(|t| t.is_dir()) && workspace::glob_matches(segment, &name) {
+                        next.push(join(c, &name));
+                    }
+                }
+            }
+            candidates = next;
+        }
+        candidates.retain(|c| root.join(c).join(MANIFEST).is_file());
+        if candidates.is_empty() {
+            diags.push(Diagnostic::at(&codes::WORKSPACE_GLOB_EMPTY, doc, &at, format!("services glob `{pattern}` matches no folder holding {MANIFEST}"), "fix the glob, or remove the entry"));
+        }
+        for c in candidates {
+            found.entry(c).or_insert_with(|| at.clone());
+        }
+    }
+    found.into_iter().collect()
+}
+
+fn join(a: &str, b: &str) -> String {
+    if a.is_empty() { b.to_string() } else { format!("{a}/{b}") }
+}
+
+/// `--image SERVICE:[DEPLOYABLE=]REF` and `--images FILE` (`{"SERVICE": "REF" | {"DEPLOYABLE": "REF"}}`),
+/// per service id.
+pub fn service_images(images: &[String], images_file: Option<&str>, services: &[Service], diags: &mut Vec<Diagnostic>) -> BTreeMap<String, Vec<ImageOverride>> {
+    let known: Vec<&str> = services.iter().map(|s| s.id.as_str()).collect();
+    let unknown = |service: &str| {
+        (
+            format!("image for service `{service}`, which the workspace does not have"),
+            format!("{}the services are: {}", crate::suggest::did_you_mean(service, known.iter().copied()), known.join(", ")),
+        )
+    };
+    let mut out: BTreeMap<String, Vec<ImageOverride>> = BTreeMap::new();
+    if let Some(path) = images_file {
+        let path = PathBuf::from(path);
+        match load::read(&path, load::Input::Workspace) {
+            Err(d) => diags.push(d),
+            Ok(bytes) => {
+                let (doc, mut parse) = Document::parse(&load::display(&path), &bytes);
+                diags.append(&mut parse);
+                if let Some(root) = &doc.root {
+                    let mut d = Decoder::new(&doc);
+                    let map = d.map(root, &Pointer::root(), |d, n, at| match &n.value {
+                        Value::String(_) => d.text(n, at).map(|r| vec![r]),
+                        _ => d.map(n, at, Decoder::text).map(|m| m.into_iter().map(|(k, v)| format!("{k}={v}")).collect()),
+                    });
+                    for (service, refs) in map.into_iter().flatten() {
+                        if !known.contains(&service.as_str()) {
+                            let (m, h) = unknown(&service);
+                            d.report_key(&codes::IMAGE_UNKNOWN_SERVICE, &Pointer::root().key(&service), m, h);
+                        }
+                        out.entry(service).or_default().extend(refs.iter().map(|r| ImageOverride::parse(r)));
+                    }
+                    diags.append(&mut d.diags);
+                }
+            }
+        }
+    }
+    for arg in images {
+        match workspace::service_image(arg) {
+            Some((service, image)) if known.contains(&service) => out.entry(service.to_string()).or_default().push(ImageOverride::parse(image)),
+            Some((service, _)) => {
+                let (m, h) = unknown(service);
+                diags.push(Diagnostic::about_file(&codes::IMAGE_UNKNOWN_SERVICE, "", format!("--image {arg}: {m}"), h));
+            }
+            None => diags.push(Diagnostic::about_file(&codes::USAGE, "", format!("--image {arg}: with --workspace, give SERVICE:[DEPLOYABLE=]REF"), "e.g. --image orders:ghcr.io/acme/orders:1.4.2")),
+        }
+    }
+    out
+}
+
