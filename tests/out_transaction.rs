@@ -372,3 +372,42 @@ fn concurrent_renders_one_wins_the_other_exits_2_and_every_file_is_whole() {
     }
     assert!(refused >= 1, "the two renders never overlapped; nothing was tested");
 }
+
+/// A file the render must prune but cannot (immutable, `chattr +i`): the run fails after its
+/// commit point naming the file and the operation, `--check` lists the prune as pending, and
+/// once the file can be removed the next render completes with nothing stale. Needs a file
+/// system with the immutable flag and the right to set it (root on ext4, as CI runs).
+#[test]
+fn a_prune_that_fails_stays_pending_until_a_rerun_completes_it() {
+    let t = Test::from_case(CASE);
+    t.expect_args(&args("out", &[]), 0);
+    let out = t.path().join("out");
+    // A file the last render owned and this one no longer renders.
+    std::fs::write(out.join("api/old.yaml"), "owned by the last render\n").unwrap();
+    let inventory = std::fs::read_to_string(out.join(INVENTORY)).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&inventory).unwrap();
+    doc["files"].as_array_mut().unwrap().push("api/old.yaml".into());
+    std::fs::write(out.join(INVENTORY), serde_json::to_string_pretty(&doc).unwrap() + "\n").unwrap();
+    let immutable = sh(&t, "chattr +i out/api/old.yaml");
+    if immutable.code != 0 {
+        eprintln!("skipped: this file system or user cannot set the immutable flag: {}", immutable.stderr.trim());
+        return;
+    }
+    let failed = t.run_args(&args("out", &["--format", "json"]));
+    let _ = sh(&t, "chattr -i out/api/old.yaml");
+    assert_eq!(failed.code, 2, "{}", failed.transcript());
+    let errors = errors(&failed);
+    assert_eq!(code_of(&failed), ["XT910"], "{errors:?}");
+    let message = errors[0]["message"].as_str().unwrap();
+    assert!(message.contains("out/api/old.yaml") && message.contains("prune"), "{message}");
+    assert!(errors[0]["hint"].as_str().unwrap().contains("run it again"), "{errors:?}");
+    // Every wanted file is in place; only the prune is pending, and --check says so.
+    let check = t.run_args(&args("out", &["--check", "--format", "json"]));
+    assert_eq!(check.code, 1, "{}", check.transcript());
+    let report = json_report(&check);
+    assert_eq!(report["result"]["pending"]["prunes"], serde_json::json!(["api/old.yaml"]), "{report:#}");
+    let done = t.expect_args(&args("out", &[]), 0);
+    assert!(done.stdout.contains("after completing an interrupted render"), "{}", done.transcript());
+    assert!(!out.join("api/old.yaml").exists());
+    assert_same_tree(&tree(&expected_files()), &out, "after the rerun");
+}
