@@ -346,12 +346,18 @@ fn a_render_killed_at_any_moment_is_completed_by_the_next() {
 
 #[test]
 fn concurrent_renders_one_wins_the_other_exits_2_and_every_file_is_whole() {
-    let t = synthetic(300);
+    // Large enough that one render is still running when the other starts; rounds go on
+    // (at least 4, at most 40) until the two have overlapped, since on a loaded machine a
+    // round can still run them one after the other.
+    let t = synthetic(1000);
     for profile in ["prod", "split"] {
         t.expect_args(&synthetic_args(profile, &format!("want-{profile}")), 0);
     }
     let mut refused = 0;
-    for _ in 0..4 {
+    for round in 0..40 {
+        if round >= 4 && refused >= 1 {
+            break;
+        }
         let spawn = |p: &str| Command::new(binary()).args(synthetic_args(p, "out")).current_dir(t.path()).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
         let (a, b) = (spawn("prod"), spawn("split"));
         let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
