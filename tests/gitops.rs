@@ -236,3 +236,33 @@ fn pre_commit_render_check_hook_fails_on_stale_output() {
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(out.stdout.contains("deployment-orders-frontdoor.yaml"), "{}", out.stdout);
 }
+
+#[test]
+fn pre_commit_workspace_hooks_check_every_service_and_fail_on_stale_output() {
+    if !can_run() {
+        return;
+    }
+    let hooks = hooks();
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("shop");
+    copy_tree(&repo_root().join("golden/render-workspace-shop"), &repo, &["expected", "args", "README", "written"]);
+    let check = hook_argv(&hooks, "x07-topo-workspace-check", &[]);
+    assert_eq!(run(&check, &repo, &[]).code, 0);
+    let render_check = hook_argv(&hooks, "x07-topo-workspace-render-check", &["--images", "images.json"]);
+    assert_eq!(run(&render_check, &repo, &[]).code, 1, "nothing committed yet: stale");
+    let render: Vec<String> = ["x07-topo", "render", "--workspace", "--images", "images.json"].iter().map(|s| s.to_string()).collect();
+    assert_eq!(run(&render, &repo, &[]).code, 0);
+    assert_eq!(run(&render_check, &repo, &[]).code, 0, "fresh output must pass");
+    // A hand edit in one service of one profile fails the hook, naming the file.
+    let file = repo.join("deploy/dev/orders/frontdoor/deployment-orders-frontdoor.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replacen("x07-topo", "kubectl", 1)).unwrap();
+    let out = run(&render_check, &repo, &[]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stdout.contains("deployment-orders-frontdoor.yaml"), "{}", out.stdout);
+    // A broken manifest of one service fails the check hook.
+    let manifest = repo.join("services/payments/arch/service/index.x07service.json");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, text.replacen("\"cells\"", "\"celsl\"", 1)).unwrap();
+    assert_eq!(run(&check, &repo, &[]).code, 1);
+}
