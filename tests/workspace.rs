@@ -218,3 +218,52 @@ fn diff_workspace_compares_two_profiles_of_every_service() {
     let human = t.run_args(&["diff", "--workspace", "--profile", "dev", "--profile", "prod"]);
     assert!(human.stdout.contains("== orders (services/orders)"), "{}", human.transcript());
 }
+
+/// Every path below `dir` (folders end with `/`) with its bytes: what "as it was" compares.
+fn whole_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for e in entries.map(|e| e.unwrap()) {
+            let rel = e.path().strip_prefix(base).unwrap().to_string_lossy().into_owned();
+            if e.file_type().unwrap().is_dir() {
+                out.insert(format!("{rel}/"), Vec::new());
+                walk(base, &e.path(), out);
+            } else {
+                out.insert(rel, std::fs::read(e.path()).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+#[test]
+fn a_workspace_render_that_fails_in_one_folder_changes_no_folder() {
+    let t = Test::from_case(CASE);
+    assert_eq!(render(&t, &[]).code, 0);
+    // New images change every service folder; then the last service folder of prod cannot be
+    // written (a folder where its descriptor goes), which the run finds only when it gets there.
+    let images = r#"{"orders": "ghcr.io/acme/orders:9.9.9", "payments": {"frontdoor": "ghcr.io/acme/payments:9.9.9", "async": "ghcr.io/acme/payments-worker:9.9.9"}}"#;
+    std::fs::write(t.path().join("images.json"), images).unwrap();
+    let blocked = t.path().join("deploy/prod/payments/hosted.deployment.json");
+    std::fs::remove_file(&blocked).unwrap();
+    std::fs::create_dir(&blocked).unwrap();
+    std::fs::write(blocked.join("keep"), "a folder where a file goes\n").unwrap();
+    let before = whole_tree(&t.path().join("deploy"));
+    let out = render(&t, &["--format", "json"]);
+    assert_eq!(out.code, 2, "{}", out.transcript());
+    let report = support::json_report(&out);
+    let errors: Vec<&Value> = report["diagnostics"].as_array().unwrap().iter().filter(|d| d["severity"] == "error").collect();
+    assert!(errors.iter().any(|d| d["message"].as_str().unwrap().contains("deploy/prod/payments/hosted.deployment.json")), "{errors:?}");
+    assert!(whole_tree(&t.path().join("deploy")) == before, "a folder of the workspace changed although the run failed");
+
+    // From scratch: the folders the run made are gone again.
+    let fresh = Test::from_case(CASE);
+    std::fs::create_dir_all(fresh.path().join("deploy/prod")).unwrap();
+    std::fs::write(fresh.path().join("deploy/prod/payments"), "a file where a service folder goes\n").unwrap();
+    let before = whole_tree(&fresh.path().join("deploy"));
+    let out = render(&fresh, &[]);
+    assert_eq!(out.code, 2, "{}", out.transcript());
+    assert!(whole_tree(&fresh.path().join("deploy")) == before, "left behind: {:?}", whole_tree(&fresh.path().join("deploy")).keys().collect::<Vec<_>>());
+}

@@ -22,7 +22,7 @@ use rustix::fs::{self as rfs, AtFlags, Mode};
 use rustix::io::Errno;
 use std::collections::{BTreeMap, BTreeSet};
 use std::os::fd::OwnedFd;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// What a render did to DIR.
 #[derive(Debug, Default)]
@@ -37,14 +37,66 @@ pub struct Summary {
 
 /// Makes DIR hold exactly `wanted` (path → content, the inventory included) besides files
 /// x07-topo does not own, as `claim`'s owner. `shown` is DIR as the user wrote it. The one
-/// entry point for writing an output folder (a workspace calls it once per folder).
+/// entry point for writing one output folder (a workspace prepares all its folders, then
+/// commits them: [`prepare`], [`Prepared::commit`]).
 pub fn write_folder(dir: &Path, shown: &str, wanted: &BTreeMap<String, String>, claim: &Claim) -> Result<Summary, Vec<Diagnostic>> {
+    prepare(dir, shown, wanted, claim)?.commit()
+}
+
+/// An output folder locked with its changes staged and its journal written: nothing it
+/// owns has changed yet. [`Prepared::commit`] carries the journal out; dropping it instead
+/// throws the staged files away, so the folder is as it was.
+pub struct Prepared {
+    folder: Folder,
+    lock: Option<Lock>,
+    journal: Option<Journal>,
+    summary: Summary,
+    /// Folders made to reach DIR, removed again if the run does not commit.
+    created: Vec<PathBuf>,
+}
+
+/// Everything up to the commit point of one folder: lock, complete or discard what an
+/// interrupted run left, read, plan and stage. A failure leaves DIR as it was.
+pub fn prepare(dir: &Path, shown: &str, wanted: &BTreeMap<String, String>, claim: &Claim) -> Result<Prepared, Vec<Diagnostic>> {
     let (folder, created) = Folder::open_or_create(dir, shown).map_err(|d| vec![d])?;
-    let result = Lock::acquire(&folder).map_err(|d| vec![d]).and_then(|_lock| transact(&folder, wanted, claim));
-    if result.is_err() {
-        remove_created(&created);
+    let lock = match Lock::acquire(&folder) {
+        Ok(lock) => lock,
+        Err(d) => {
+            remove_created(&created);
+            return Err(vec![d]);
+        }
+    };
+    let mut prepared = Prepared { folder, lock: Some(lock), journal: None, summary: Summary::default(), created };
+    let (summary, journal) = staged(&prepared.folder, wanted, claim)?;
+    prepared.summary = summary;
+    prepared.journal = journal;
+    Ok(prepared)
+}
+
+impl Prepared {
+    /// Renames the staged files into place (the inventory last) and prunes. A failure here
+    /// is after the commit point: the next render completes the journal.
+    pub fn commit(mut self) -> Result<Summary, Vec<Diagnostic>> {
+        if let Some(journal) = self.journal.take() {
+            apply(&self.folder, &journal).map_err(|d| vec![d])?;
+        }
+        self.created.clear();
+        Ok(std::mem::take(&mut self.summary))
     }
-    result
+}
+
+impl Drop for Prepared {
+    /// Not committed: the staged files and the journal go, then the lock, then the folders
+    /// this run made.
+    fn drop(&mut self) {
+        if self.journal.take().is_some() {
+            if let Ok(Some(staging)) = open_staging(&self.folder) {
+                let _ = discard(&self.folder, staging);
+            }
+        }
+        drop(self.lock.take());
+        remove_created(&self.created);
+    }
 }
 
 /// The folder as `render --check` and `diff --against` compare it: what each relevant path
@@ -71,17 +123,18 @@ pub fn read_folder(dir: &Path, shown: &str, wanted: &BTreeMap<String, String>, c
     Ok(FolderState { snapshot, owned, pending })
 }
 
-fn transact(folder: &Folder, wanted: &BTreeMap<String, String>, claim: &Claim) -> Result<Summary, Vec<Diagnostic>> {
+/// Completes or discards an interrupted run, plans, and stages the plan (the journal
+/// written); `None` when DIR already holds exactly `wanted`.
+fn staged(folder: &Folder, wanted: &BTreeMap<String, String>, claim: &Claim) -> Result<(Summary, Option<Journal>), Vec<Diagnostic>> {
     let resumed = recover(folder).map_err(|d| vec![d])?;
     let (snapshot, owned) = snapshot(folder, wanted, claim, None).map_err(|d| vec![d])?;
     let plan = outdir::plan(wanted, &owned, &snapshot).map_err(|refusals| refusals.iter().map(|r| r.diagnostic(&folder.shown)).collect::<Vec<_>>())?;
     let summary = Summary { files: wanted.len(), changed: plan.writes.len() + plan.prunes.len(), resumed };
     if plan.is_empty() {
-        return Ok(summary);
+        return Ok((summary, None));
     }
     let journal = stage(folder, wanted, &plan).map_err(|d| vec![d])?;
-    apply(folder, &journal).map_err(|d| vec![d])?;
-    Ok(summary)
+    Ok((summary, Some(journal)))
 }
 
 /// Reads the inventory, then every wanted path and every path it (or a pending journal)

@@ -108,20 +108,41 @@ fn render_all(pairs: &[Pair<'_>], images: &BTreeMap<String, Vec<ImageOverride>>,
     results.into_iter().map(|r| r.expect("every pair rendered")).collect()
 }
 
+/// Every folder is prepared (locked, staged, its journal written) before any is committed,
+/// so a run that fails before that point leaves every folder as it was; a failure while
+/// committing is completed by the next run, like one folder's.
 fn write_all(args: &WorkspaceRender, root: &Path, wanted: &[Wanted], mut outcome: Outcome, result: impl Fn(serde_json::Value) -> serde_json::Value) -> i32 {
+    let mut prepared = Vec::new();
+    for (out, files, claim) in wanted {
+        match transaction::prepare(&root.join(out), out, files, claim) {
+            Ok(p) => prepared.push((out, p)),
+            Err(mut errors) => {
+                // Undone last first: a folder made for an earlier one may hold later ones.
+                while let Some(p) = prepared.pop() {
+                    drop(p);
+                }
+                outcome.diags.append(&mut errors);
+                return output::print(&args.report, outcome).max(EXIT_USAGE_OR_IO);
+            }
+        }
+    }
     let mut human = String::new();
     let mut folders = Vec::new();
-    for (out, files, claim) in wanted {
-        match transaction::write_folder(&root.join(out), out, files, claim) {
+    let mut failed = false;
+    for (out, p) in prepared {
+        match p.commit() {
             Ok(s) => {
                 human.push_str(&format!("wrote {} files to {out} ({} changed)\n", s.files, s.changed));
                 folders.push(json!({ "out": out, "files": s.files, "changed": s.changed }));
             }
             Err(mut errors) => {
                 outcome.diags.append(&mut errors);
-                return output::print(&args.report, outcome).max(EXIT_USAGE_OR_IO);
+                failed = true;
             }
         }
+    }
+    if failed {
+        return output::print(&args.report, outcome).max(EXIT_USAGE_OR_IO);
     }
     outcome.result = result(json!(folders));
     outcome.human = human;
