@@ -2,7 +2,8 @@
 
 - Built-in Kubernetes kinds: `kubernetes-validate --strict` for 1.33.0 and 1.37.0; any error,
   and any "Couldn't find schema" for a kind that is not a CRD we emit, fails.
-- KEDA ScaledObjects: the CRD's schema in ../shared/schemas/keda/.
+- KEDA ScaledObjects: the CRD's schema in ../shared/schemas/keda/; TriggerAuthentications and
+  the references KEDA resolves (authenticationRef, env containers): see validate_keda.py.
 - Binding providers' custom resources (ExternalSecret, Database, KafkaTopic, KafkaUser): the
   served version's schema of their CRDs in ../shared/schemas/crds/; see validate_crds.py.
 - Every golden output folder: `kubectl kustomize` builds it, with one document per resource.
@@ -23,13 +24,14 @@ import jsonschema
 import yaml
 
 import validate_crds
+import validate_keda
 import validate_wasmcloud
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 VERSIONS = ["1.33.0", "1.37.0"]
 # not built-in: ScaledObject below, every other custom resource by validate_crds.py
-CRD_KINDS = {"ScaledObject", "HTTPRoute", "Rollout"} | validate_crds.KINDS
+CRD_KINDS = {"ScaledObject", "HTTPRoute", "Rollout"} | validate_crds.KINDS | validate_keda.KINDS
 WASMCLOUD_KINDS = validate_wasmcloud.KINDS  # not Kubernetes built-ins: validate_wasmcloud.py
 problems = []
 # The venv's tool, also when this script is run by the venv's python without PATH set.
@@ -142,6 +144,7 @@ def main():
     print(f"KEDA ScaledObject schema: {len(scaled)} documents checked")
     validate_wasmcloud.check(SHARED, ROOT, yaml_files, docs, problems)
     validate_crds.check(SHARED, ROOT, yaml_files, docs, problems)
+    validate_keda.check(ROOT, yaml_files, docs, problems)
     if not scaled:
         problems.append("no golden ScaledObject: the KEDA check checked nothing")
 

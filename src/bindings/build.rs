@@ -3,7 +3,7 @@
 
 use super::providers::{self, BuildCx, Consumer};
 use super::rules::Tier;
-use super::{env_prefix, outputs, BindingObject, Choice, Output, ResolvedBy, Source};
+use super::{env_prefix, outputs, BindingObject, Choice, Output, ResolvedBy, ScalerAuth, Source};
 use crate::diagnostics::{codes, Code, Diagnostic};
 use crate::manifest::{Manifest, ResourceBinding, TargetKind};
 use crate::profile::Profile;
@@ -18,6 +18,8 @@ pub struct Resolved {
     /// Declared outputs first (in the kind's order), then the entry's extra keys.
     pub outputs: Vec<Output>,
     pub objects: Vec<BindingObject>,
+    /// Kubernetes: how a KEDA trigger on the binding authenticates.
+    pub scaler_auth: Option<ScalerAuth>,
 }
 
 /// Resolves one binding under its choice.
@@ -77,6 +79,7 @@ pub fn build(manifest: &Manifest, profile: &Profile, namespace: Option<&str>, b:
         secret: built.secret.unwrap_or_else(|| super::default_secret_name(&manifest.service_id, &b.name)),
         outputs,
         objects: if profile.target_kind == TargetKind::K8s { built.objects } else { Vec::new() },
+        scaler_auth: built.scaler_auth.filter(|a| profile.target_kind == TargetKind::K8s && !a.is_empty()),
     }
 }
 

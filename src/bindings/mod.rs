@@ -13,10 +13,12 @@ pub mod outputs;
 pub mod params;
 pub mod providers;
 pub mod rules;
+pub mod scaler_auth;
 pub mod schema;
 
 pub use build::{build, Resolved};
 pub use choose::{choose, Choice};
+pub use scaler_auth::ScalerAuth;
 
 use crate::checks::names;
 use serde::Serialize;

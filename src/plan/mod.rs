@@ -227,6 +227,9 @@ pub struct PlannedBinding {
     pub outputs: Vec<Output>,
     /// Kubernetes: the resources the provider needs (ExternalSecret, Database, KafkaTopic, ...).
     pub objects: Vec<BindingObject>,
+    /// Kubernetes: how a KEDA trigger on the binding authenticates (a TriggerAuthentication).
+    #[serde(skip)]
+    pub scaler_auth: Option<ScalerAuth>,
     /// The Secret (or secret reference) holding its credentials.
     pub secret: String,
     /// Whether the profile named the secret or its keys (else `secret` is the default name).
@@ -248,4 +251,4 @@ pub struct PlannedBinding {
     pub notes: Option<String>,
 }
 
-pub use crate::bindings::{BindingObject, Output, ResolvedBy, Source};
+pub use crate::bindings::{BindingObject, Output, ResolvedBy, ScalerAuth, Source};

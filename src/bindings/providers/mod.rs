@@ -91,6 +91,8 @@ pub struct Built {
     /// Output name → where it comes from.
     pub outputs: Vec<(String, Source)>,
     pub objects: Vec<BindingObject>,
+    /// How an autoscaler that reads what the binding names authenticates (KEDA).
+    pub scaler_auth: Option<super::ScalerAuth>,
     pub problems: Vec<Problem>,
 }
 

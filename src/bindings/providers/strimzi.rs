@@ -1,10 +1,12 @@
 //! `strimzi` (kafka): a Strimzi Kafka cluster in the cells' namespace. BOOTSTRAP_SERVERS is
 //! the cluster's bootstrap Service (plain config); a `kafka.strimzi.io/v1 KafkaTopic` for every
 //! topic the service consumes (or names in `topics`); with `user`, a `KafkaUser`
-//! (SCRAM-SHA-512, simple ACLs) whose Secret gives USERNAME and PASSWORD.
+//! (SCRAM-SHA-512, simple ACLs) whose Secret gives USERNAME and PASSWORD, and the
+//! [`ScalerAuth`] a KEDA kafka trigger needs to read consumer lag through the same listener.
 
 use super::{BuildCx, Built, Problem, ProviderDef};
 use crate::bindings::params::{Param, ParamType};
+use crate::bindings::scaler_auth::{ScalerAuth, SecretParam};
 use crate::bindings::{BindingObject, Source};
 use crate::diagnostics::codes;
 use crate::manifest::BindingKind;
@@ -13,7 +15,7 @@ use std::collections::BTreeSet;
 
 pub const PROVIDER: ProviderDef = ProviderDef {
     name: "strimzi",
-    summary: "A Strimzi Kafka cluster in the cells' namespace: BOOTSTRAP_SERVERS is `<cluster>-kafka-bootstrap[.<namespace>]:9092`; a KafkaTopic (kafka.strimzi.io/v1) per topic the service's event cells consume through the binding or list in `topics`; with `user`, a KafkaUser (SCRAM-SHA-512; Read/Describe on the consumed topics, Read on their consumer groups, Write/Describe on `topics`) whose Secret gives USERNAME/PASSWORD.",
+    summary: "A Strimzi Kafka cluster in the cells' namespace: BOOTSTRAP_SERVERS is `<cluster>-kafka-bootstrap[.<namespace>]:9092`; a KafkaTopic (kafka.strimzi.io/v1) per topic the service's event cells consume through the binding or list in `topics`; with `user`, a KafkaUser (SCRAM-SHA-512; Read/Describe on the consumed topics, Read on their consumer groups, Write/Describe on `topics`) whose Secret gives USERNAME/PASSWORD; a KEDA kafka trigger on the binding then authenticates the same way (a TriggerAuthentication: `password` from that Secret, `username` from the consumer's USERNAME variable, `sasl: scram_sha512` in the trigger).",
     kinds: &[BindingKind::Kafka],
     params: &[
         Param { name: "cluster", ty: ParamType::ObjectName, required: true, default: None, description: "the Strimzi Kafka cluster's name (its `strimzi.io/cluster` label)" },
@@ -97,6 +99,15 @@ fn build(cx: &BuildCx<'_>) -> Built {
         b.outputs.push(("USERNAME".to_string(), Source::Config { value: user.to_string() }));
         b.outputs.push(("PASSWORD".to_string(), Source::SecretKey { secret: user.to_string(), key: "password".to_string() }));
         b.outputs.push(("SASL_MECHANISM".to_string(), Source::Config { value: "SCRAM-SHA-512".to_string() }));
+        // KEDA's kafka scaler reads consumer lag through the same listener, so it needs the
+        // same credentials: the password from the KafkaUser's Secret, the user name (in no
+        // Secret key: the User Operator's Secret holds `password` and `sasl.jaas.config`) from
+        // the variable the cells read it from.
+        b.scaler_auth = Some(ScalerAuth {
+            metadata: vec![("sasl", "scram_sha512".to_string())],
+            secrets: vec![SecretParam { parameter: "password", secret: user.to_string(), key: "password".to_string() }],
+            outputs: vec![("username", "USERNAME")],
+        });
     }
     b.outputs.retain(|(name, _)| !cx.from_config.contains(name));
     b

@@ -190,6 +190,7 @@ mod tests {
             resolved_by,
             outputs: Vec::new(),
             objects: Vec::new(),
+            scaler_auth: None,
             secret: "db-primary".to_string(),
             secret_from_profile: false,
             env_prefix: "X07_BINDING_DB_PRIMARY_".to_string(),

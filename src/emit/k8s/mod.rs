@@ -1,5 +1,6 @@
 //! Kubernetes emitter (SPEC §4): Plan → Kubernetes objects, in install order.
 
+mod keda;
 mod names;
 mod objects;
 mod pod;
@@ -39,6 +40,7 @@ const KIND_ORDER: &[&str] = &[
     "Rollout",
     "CronJob",
     "HorizontalPodAutoscaler",
+    "TriggerAuthentication",
     "ScaledObject",
     "PodDisruptionBudget",
     "Ingress",

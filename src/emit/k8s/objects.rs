@@ -1,10 +1,10 @@
 //! The objects around a deployable's pods: access for leases, binding config, Service,
-//! autoscaler, disruption budget, and exposure.
+//! autoscaler (KEDA's in `keda.rs`), disruption budget, and exposure.
 
-use super::names::{container, Names};
+use super::names::Names;
 use super::pod::{config_map_key, int_or_percent, meta};
 use super::{to_value, Object};
-use crate::manifest::{BindingKind, IngressKind};
+use crate::manifest::IngressKind;
 use crate::plan::{Autoscale, Deployable, Plan, Scaling};
 use k8s_openapi::api::autoscaling::v2::{
     CrossVersionObjectReference, HorizontalPodAutoscaler, HorizontalPodAutoscalerSpec, MetricSpec, MetricTarget, ResourceMetricSource,
@@ -125,9 +125,11 @@ pub fn service(_plan: &Plan, d: &Deployable, names: &Names) -> Option<Object> {
     Some(Object { kind: "Service", name: names.base.clone(), value: to_value(&svc) })
 }
 
-pub fn scaling(plan: &Plan, d: &Deployable, names: &Names, autoscaler: &Autoscaler) -> Option<Object> {
+/// The autoscaler's objects: an HPA, or a KEDA ScaledObject with the TriggerAuthentications
+/// its triggers name.
+pub fn scaling(plan: &Plan, d: &Deployable, names: &Names, autoscaler: &Autoscaler) -> Vec<Object> {
     match autoscaler {
-        Autoscaler::None => None,
+        Autoscaler::None => Vec::new(),
         Autoscaler::Hpa(a) => {
             let hpa = HorizontalPodAutoscaler {
                 metadata: meta(names, &names.base, names.labels()),
@@ -152,70 +154,10 @@ pub fn scaling(plan: &Plan, d: &Deployable, names: &Names, autoscaler: &Autoscal
                 }),
                 ..Default::default()
             };
-            Some(Object { kind: "HorizontalPodAutoscaler", name: names.base.clone(), value: to_value(&hpa) })
+            vec![Object { kind: "HorizontalPodAutoscaler", name: names.base.clone(), value: to_value(&hpa) }]
         }
-        Autoscaler::Keda(a) => Some(scaled_object(plan, d, names, a)),
+        Autoscaler::Keda(a) => super::keda::objects(plan, d, names, a),
     }
-}
-
-/// A KEDA ScaledObject with one trigger per event cell (kafka or rabbitmq), plus cpu.
-fn scaled_object(plan: &Plan, d: &Deployable, names: &Names, a: &Autoscale) -> Object {
-    let mut triggers = Vec::new();
-    let mut source_container = None;
-    for c in d.processes() {
-        let Some(e) = &c.event else { continue };
-        let Some(b) = plan.binding(&e.binding_ref) else { continue };
-        source_container.get_or_insert_with(|| container(c));
-        let threshold = a.target_inflight.unwrap_or(1).to_string();
-        // Connection details come from the container's own binding variables (KEDA's
-        // `*FromEnv`), so no secret is copied into the ScaledObject.
-        let trigger = match e.binding_kind {
-            BindingKind::Amqp => json!({
-                "type": "rabbitmq",
-                "metadata": {
-                    "hostFromEnv": format!("{}URL", b.env_prefix),
-                    "mode": "QueueLength",
-                    "queueName": e.topic,
-                    "value": threshold,
-                }
-            }),
-            _ => {
-                let mut metadata = json!({
-                    "consumerGroup": e.consumer_group,
-                    "topic": e.topic,
-                    "lagThreshold": threshold,
-                });
-                match b.outputs.iter().find(|o| o.name == "BOOTSTRAP_SERVERS").map(|o| &o.source) {
-                    Some(crate::plan::Source::Config { value }) => metadata["bootstrapServers"] = json!(value),
-                    _ => metadata["bootstrapServersFromEnv"] = json!(format!("{}BOOTSTRAP_SERVERS", b.env_prefix)),
-                }
-                json!({ "type": "kafka", "metadata": metadata })
-            }
-        };
-        triggers.push(trigger);
-    }
-    if let Some(cpu) = a.target_cpu_utilization {
-        triggers.push(json!({ "type": "cpu", "metricType": "Utilization", "metadata": { "value": cpu.to_string() } }));
-    }
-    let (api_version, kind) = super::pod::workload_kind(plan, d);
-    let mut target = json!({ "apiVersion": api_version, "kind": kind, "name": names.base });
-    if d.processes().count() > 1 {
-        if let Some(c) = source_container {
-            target["envSourceContainerName"] = json!(c);
-        }
-    }
-    let value = json!({
-        "apiVersion": "keda.sh/v1alpha1",
-        "kind": "ScaledObject",
-        "metadata": names.metadata_json(&names.base),
-        "spec": {
-            "scaleTargetRef": target,
-            "minReplicaCount": a.min_replicas,
-            "maxReplicaCount": a.max_replicas,
-            "triggers": triggers,
-        }
-    });
-    Object { kind: "ScaledObject", name: names.base.clone(), value }
 }
 
 /// A PodDisruptionBudget when at least two replicas always run.
