@@ -1,7 +1,7 @@
 //! The Plan's bindings: each declared binding built by the provider its rule chose
 //! (`crate::bindings`), and the checks that need the deployables (partitions vs autoscaling).
 
-use super::{Deployable, PlannedBinding, Scaling};
+use super::{BindingObject, Deployable, PlannedBinding, Scaling};
 use crate::bindings::rules::Tier;
 use crate::diagnostics::{codes, Diagnostic};
 use crate::manifest::Manifest;
@@ -44,7 +44,59 @@ pub fn resolve(manifest: &Manifest, profile: &Profile, namespace: Option<&str>, 
         check_partitions(profile, choice, &planned, deployables, diags);
         out.push(planned);
     }
+    check_shared_objects(profile, &out, diags);
     out
+}
+
+/// Two bindings may declare the same object (two strimzi bindings consuming one topic): it is
+/// emitted once, so they must declare it alike. The binding first by name owns it (its
+/// `x07.io/binding` label), whatever the manifest's order; a binding that declares it
+/// differently (another cluster, other partitions, other ACLs) is an error, not a silently
+/// dropped spec.
+fn check_shared_objects(profile: &Profile, bindings: &[PlannedBinding], diags: &mut Vec<Diagnostic>) {
+    let mut emitted: Vec<&PlannedBinding> = bindings.iter().filter(|b| !b.used_by.is_empty() && !b.objects.is_empty()).collect();
+    emitted.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut owners: BTreeMap<(&str, &str), (&str, &BindingObject)> = BTreeMap::new();
+    for b in emitted {
+        for o in &b.objects {
+            let Some((owner, first)) = owners.get(&(o.kind.as_str(), o.name.as_str())).copied() else {
+                owners.insert((&o.kind, &o.name), (&b.name, o));
+                continue;
+            };
+            if first.spec == o.spec && first.labels == o.labels && first.api_version == o.api_version {
+                continue;
+            }
+            let Some(choice) = profile.resolution.get(&b.name) else { continue };
+            let mut differs: Vec<String> = Vec::new();
+            if first.labels != o.labels {
+                differs.push("labels (`strimzi.io/cluster`: the cluster)".to_string());
+            }
+            let (a, z) = (first.spec.as_object(), o.spec.as_object());
+            let keys: BTreeSet<&String> = a.into_iter().chain(z).flat_map(|m| m.keys()).collect();
+            differs.extend(keys.into_iter().filter(|k| a.and_then(|m| m.get(*k)) != z.and_then(|m| m.get(*k))).map(|k| format!("`spec.{k}`")));
+            let message = format!(
+                "profile `{}`: bindings `{owner}` and `{}` both declare {} `{}`, differently ({}); it is emitted once, so one of them would silently lose its settings",
+                profile.id,
+                b.name,
+                o.kind,
+                o.name,
+                differs.join(", ")
+            );
+            let hint = format!(
+                "give `{}` the same params as `{owner}` for it (cluster, partitions, replicas, topic_config), consume the topic through one binding, or (a KafkaUser) give each binding its own `params.user`",
+                b.name
+            );
+            diags.push(at(profile, choice, &choice.pointer, &codes::BINDING_OBJECT_CONFLICT, message, hint));
+        }
+    }
+}
+
+/// A diagnostic at `pointer` in the file of the rule `choice` (the profile's, else the target's).
+fn at(profile: &Profile, choice: &crate::bindings::Choice, pointer: &crate::json::Pointer, code: &'static crate::diagnostics::Code, message: String, hint: String) -> Diagnostic {
+    match (choice.tier, profile.document_at(&choice.pointer)) {
+        (Some(Tier::Profile), Some(doc)) => Diagnostic::at(code, doc, pointer, message, hint),
+        _ => Diagnostic::at(code, &profile.target_document, pointer, message, hint),
+    }
 }
 
 /// A consumer group never has more active members than its topic has partitions: replicas
@@ -68,12 +120,8 @@ fn check_partitions(profile: &Profile, choice: &crate::bindings::Choice, b: &Pla
                 c.key
             );
             let hint = format!("lower max_replicas to {partitions} (`groups.{}.autoscaling` or `cells.{}.autoscaling`), or raise `params.partitions`", d.key, c.key);
-            let at = choice.pointer.key("params").key("partitions");
-            let diag = match (choice.tier, profile.document_at(&choice.pointer)) {
-                (Some(Tier::Profile), Some(doc)) => Diagnostic::at(&codes::PARTITIONS_BELOW_MAX_REPLICAS, doc, &at, message, hint),
-                _ => Diagnostic::at(&codes::PARTITIONS_BELOW_MAX_REPLICAS, &profile.target_document, &at, message, hint),
-            };
-            diags.push(diag);
+            let pointer = choice.pointer.key("params").key("partitions");
+            diags.push(at(profile, choice, &pointer, &codes::PARTITIONS_BELOW_MAX_REPLICAS, message, hint));
         }
     }
 }

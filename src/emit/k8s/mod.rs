@@ -71,10 +71,12 @@ pub fn artifacts(plan: &Plan, d: &Deployable) -> Vec<Artifact> {
 }
 
 /// The resources binding providers need (ExternalSecret, Database, KafkaTopic, KafkaUser),
-/// first in the stream: the Secrets they produce must exist before the pods start.
+/// first in the stream: the Secrets they produce must exist before the pods start. An object
+/// two bindings declare (one topic consumed through two strimzi bindings) is emitted once,
+/// labelled with the binding first by name; lowering made sure they declare it alike (XT320).
 pub fn binding_artifacts(plan: &Plan) -> Vec<Artifact> {
     let names = Names::service(plan);
-    let mut objects: Vec<Object> = Vec::new();
+    let mut objects: Vec<(Object, &str)> = Vec::new();
     for b in plan.bindings.iter().filter(|b| !b.used_by.is_empty()) {
         for o in &b.objects {
             let mut labels = names.labels();
@@ -82,14 +84,14 @@ pub fn binding_artifacts(plan: &Plan) -> Vec<Artifact> {
             labels.extend(o.labels.clone());
             let meta = pod::meta(&names, &o.name, labels);
             let value = serde_json::json!({ "apiVersion": o.api_version, "kind": o.kind, "metadata": to_value(&meta), "spec": o.spec });
-            objects.push(Object { kind: kind_static(&o.kind), name: o.name.clone(), value });
+            objects.push((Object { kind: kind_static(&o.kind), name: o.name.clone(), value }, b.name.as_str()));
         }
     }
-    objects.sort_by(|a, b| (kind_rank(a.kind), &a.name).cmp(&(kind_rank(b.kind), &b.name)));
-    objects.dedup_by(|a, b| a.kind == b.kind && a.name == b.name);
+    objects.sort_by(|(a, x), (b, y)| (kind_rank(a.kind), &a.name, x).cmp(&(kind_rank(b.kind), &b.name, y)));
+    objects.dedup_by(|(a, _), (b, _)| a.kind == b.kind && a.name == b.name);
     objects
         .into_iter()
-        .map(|o| Artifact {
+        .map(|(o, _)| Artifact {
             path: binding_object_path(o.kind, &o.name),
             deployable: String::new(),
             kind: o.kind.to_string(),
