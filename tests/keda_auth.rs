@@ -233,3 +233,17 @@ fn checker_reports_each_broken_rule() {
     docs[2]["spec"]["secretTargetRef"].as_array_mut().unwrap().push(json!({ "parameter": "sasl", "name": "u", "key": "sasl" }));
     assert_reports(&docs, "`sasl` in both the trigger and its TriggerAuthentication");
 }
+
+/// `explain` names the TriggerAuthentication among the binding's objects, at the path
+/// `render --out` writes it to.
+#[test]
+fn explain_lists_the_trigger_authentication_render_writes() {
+    let t = Test::from_case("render-bindings-showcase-k8s").args(&["explain", "--profile", "prod", "msg.orders", "--format", "json"]);
+    let report = support::json_report(&t.expect(0));
+    let objects = report["result"]["bindings"][0]["objects"].as_array().cloned().unwrap_or_default();
+    let auth = objects.iter().find(|o| o["kind"] == json!("TriggerAuthentication")).unwrap_or_else(|| panic!("no TriggerAuthentication in {objects:?}"));
+    let path = auth["path"].as_str().unwrap_or("");
+    let rendered = support::repo_root().join("golden/render-bindings-showcase-k8s/expected/files").join(path);
+    let text = std::fs::read_to_string(&rendered).unwrap_or_else(|e| panic!("{}: {e}", rendered.display()));
+    assert!(text.contains(&format!("  name: {}\n", auth["name"].as_str().unwrap_or("?"))), "{text}");
+}

@@ -52,6 +52,11 @@ pub fn explain(plan: &Plan, only: Option<&str>) -> Explanation {
                 .objects
                 .iter()
                 .map(|o| super::ObjectRef { kind: o.kind.clone(), name: o.name.clone(), path: crate::emit::k8s::binding_object_path(&o.kind, &o.name) })
+                .chain(crate::emit::k8s::trigger_authentications_of(plan, &b.name).into_iter().map(|(d, name)| super::ObjectRef {
+                    kind: "TriggerAuthentication".to_string(),
+                    path: crate::emit::k8s::object_path(d, "TriggerAuthentication", &name),
+                    name,
+                }))
                 .collect(),
             cells: plan
                 .deployables

@@ -103,6 +103,13 @@ fn trigger_authentications(plan: &Plan, d: &Deployable, names: &Names) -> BTreeM
     out
 }
 
+/// The name of the TriggerAuthentication deployable `d` gets for `binding`, if it gets one
+/// (the deployable's autoscaler is KEDA's).
+pub fn trigger_authentication_name(plan: &Plan, d: &Deployable, binding: &str) -> Option<String> {
+    let names = Names::new(plan, d);
+    trigger_authentications(plan, d, &names).remove(binding).map(|o| o.name)
+}
+
 fn trigger_authentication(b: &PlannedBinding, consumer: &PlannedCell, names: &Names) -> Object {
     let auth = b.scaler_auth.as_ref().expect("only bindings with scaler_auth get one (filtered above)");
     let name = names.with(&sanitize_dns1123(&b.name));

@@ -55,11 +55,10 @@ pub fn to_value<T: Serialize>(object: &T) -> serde_json::Value {
 pub fn artifacts(plan: &Plan, d: &Deployable) -> Vec<Artifact> {
     let mut objects = objects_of(plan, d);
     objects.sort_by(|a, b| (kind_rank(a.kind), &a.name).cmp(&(kind_rank(b.kind), &b.name)));
-    let folder = crate::emit::deployable_folder(&d.key);
     objects
         .into_iter()
         .map(|o| Artifact {
-            path: format!("{folder}/{}-{}.yaml", o.kind.to_ascii_lowercase(), o.name),
+            path: object_path(d, o.kind, &o.name),
             deployable: d.key.clone(),
             kind: o.kind.to_string(),
             name: o.name.clone(),
@@ -100,6 +99,20 @@ pub fn binding_artifacts(plan: &Plan) -> Vec<Artifact> {
             value: o.value,
             in_stream: true,
         })
+        .collect()
+}
+
+/// Where `render --out DIR` writes an object of a deployable.
+pub fn object_path(d: &Deployable, kind: &str, name: &str) -> String {
+    format!("{}/{}-{name}.yaml", crate::emit::deployable_folder(&d.key), kind.to_ascii_lowercase())
+}
+
+/// The TriggerAuthentications made for binding `binding`: (deployable, name), for `explain`.
+pub fn trigger_authentications_of<'a>(plan: &'a Plan, binding: &str) -> Vec<(&'a Deployable, String)> {
+    plan.deployables
+        .iter()
+        .filter(|d| d.processes().next().is_some() && matches!(objects::autoscaler(plan, d), objects::Autoscaler::Keda(_)))
+        .filter_map(|d| keda::trigger_authentication_name(plan, d, binding).map(|n| (d, n)))
         .collect()
 }
 
