@@ -114,11 +114,15 @@ def check(root, yaml_files, docs, problems):
         breaks(broken)
         if validator.is_valid(broken):
             problems.append(f"negative control: the TriggerAuthentication schema accepted {what}")
-    folder = next(p for p in files[0].parents if p.name == "files")
+    with_env = next((f for f in files if docs[f]["spec"].get("env")), None)
+    if with_env is None:
+        problems.append("no golden TriggerAuthentication with `env`: the env reference check checked nothing")
+        return
+    folder = next(p for p in with_env.parents if p.name == "files")
     base = {f: copy.deepcopy(docs[f]) for f in yaml_files if folder in f.parents}
-    so = next(d for d in base.values() if d["kind"] == "ScaledObject")
-    auth = next(d for d in base.values() if d["kind"] == "TriggerAuthentication")
-    trigger = next(t for t in so["spec"]["triggers"] if "authenticationRef" in t)
+    auth = base[with_env]
+    trigger = next(t for d in base.values() if d["kind"] == "ScaledObject" for t in d["spec"]["triggers"]
+                   if t.get("authenticationRef", {}).get("name") == auth["metadata"]["name"])
     controls = [
         ("a dangling authenticationRef", lambda: trigger["authenticationRef"].update(name="nope"), "is not an emitted TriggerAuthentication"),
         ("an env variable the container lacks", lambda: auth["spec"]["env"][0].update(name="X07_NOPE"), "has no variable X07_NOPE"),

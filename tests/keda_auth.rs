@@ -142,7 +142,7 @@ fn every_golden_kafka_trigger_authenticates_like_its_consumer() {
         problems.extend(check(&docs).into_iter().map(|p| format!("{case}: {p}")));
     }
     assert!(problems.is_empty(), "{} problem(s):\n  {}", problems.len(), problems.join("\n  "));
-    assert!(authenticated >= 2, "only {authenticated} golden TriggerAuthentication(s): the check checked too little");
+    assert!(authenticated >= 5, "only {authenticated} golden TriggerAuthentication(s): the check checked too little");
 }
 
 /// The showcase's strimzi binding `msg.orders` (cluster `events`, KafkaUser `payments`).

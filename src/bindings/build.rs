@@ -5,7 +5,7 @@ use super::providers::{self, BuildCx, Consumer};
 use super::rules::Tier;
 use super::{env_prefix, outputs, BindingObject, Choice, Output, ResolvedBy, ScalerAuth, Source};
 use crate::diagnostics::{codes, Code, Diagnostic};
-use crate::manifest::{Manifest, ResourceBinding, TargetKind};
+use crate::manifest::{BindingKind, Manifest, ResourceBinding, TargetKind};
 use crate::profile::Profile;
 use std::collections::BTreeSet;
 
@@ -20,6 +20,8 @@ pub struct Resolved {
     pub objects: Vec<BindingObject>,
     /// Kubernetes: how a KEDA trigger on the binding authenticates.
     pub scaler_auth: Option<ScalerAuth>,
+    /// Kubernetes: why a KEDA trigger on the binding cannot authenticate as its cells do.
+    pub scaler_auth_gap: Option<String>,
 }
 
 /// Resolves one binding under its choice.
@@ -74,12 +76,23 @@ pub fn build(manifest: &Manifest, profile: &Profile, namespace: Option<&str>, b:
             hint_for(def.name, o.name),
         ));
     }
+    // The provider knows best; else a kafka binding's outputs say what KEDA needs.
+    let k8s = profile.target_kind == TargetKind::K8s;
+    let (scaler_auth, scaler_auth_gap) = match built.scaler_auth {
+        Some(a) => (Some(a), None),
+        None if k8s && b.kind == BindingKind::Kafka => match super::scaler_auth::for_kafka(&outputs) {
+            Ok(a) => (a, None),
+            Err(why) => (None, Some(why)),
+        },
+        None => (None, None),
+    };
     Resolved {
         resolved_by: choice.resolved_by.clone(),
         secret: built.secret.unwrap_or_else(|| super::default_secret_name(&manifest.service_id, &b.name)),
         outputs,
         objects: if profile.target_kind == TargetKind::K8s { built.objects } else { Vec::new() },
-        scaler_auth: built.scaler_auth.filter(|a| profile.target_kind == TargetKind::K8s && !a.is_empty()),
+        scaler_auth: scaler_auth.filter(|a| k8s && !a.is_empty()),
+        scaler_auth_gap,
     }
 }
 

@@ -160,6 +160,7 @@ code_table! {
     PARTITIONS_BELOW_MAX_REPLICAS = "XT318" "partitions-below-max-replicas" InvalidInput Warning "an autoscaling maximum above the partitions of a consumed topic leaves consumers idle";
     STRIMZI_NO_TOPIC        = "XT319" "strimzi-no-topic"        NotFound     Error "a strimzi binding with no topic to declare";
     BINDING_OBJECT_CONFLICT = "XT320" "binding-object-conflict" Conflict     Error "two bindings declare one object (a KafkaTopic, a KafkaUser) differently";
+    SCALER_AUTH_UNAVAILABLE = "XT321" "scaler-auth-unavailable" Unsupported  Warning "a KEDA kafka trigger cannot authenticate as the cells of its binding do";
 
     // Hosted descriptor and the X07 platform contract documents.
     BINDING_NOT_MATERIALISABLE = "XT601" "binding-not-materialisable" Unsupported Error "the hosted platform manages no resource of a binding's kind and the profile gives no secret reference or config";

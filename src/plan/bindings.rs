@@ -32,6 +32,7 @@ pub fn resolve(manifest: &Manifest, profile: &Profile, namespace: Option<&str>, 
             outputs: resolved.outputs,
             objects: resolved.objects,
             scaler_auth: resolved.scaler_auth,
+            scaler_auth_gap: resolved.scaler_auth_gap,
             secret: resolved.secret,
             secret_from_profile: choice.entry.secret.is_some() || choice.entry.keys.is_some(),
             env_prefix: crate::bindings::env_prefix(&b.name),
@@ -42,10 +43,31 @@ pub fn resolve(manifest: &Manifest, profile: &Profile, namespace: Option<&str>, 
             notes: b.notes.clone(),
         };
         check_partitions(profile, choice, &planned, deployables, diags);
+        check_scaler_auth(profile, choice, &planned, deployables, diags);
         out.push(planned);
     }
     check_shared_objects(profile, &out, diags);
     out
+}
+
+/// A KEDA trigger reads lag through the listener the cells use: when the cells authenticate
+/// and KEDA cannot be told how (a mechanism KEDA cannot take, or one only a Secret holds),
+/// the deployable would silently never scale on a listener that requires credentials.
+fn check_scaler_auth(profile: &Profile, choice: &crate::bindings::Choice, b: &PlannedBinding, deployables: &[Deployable], diags: &mut Vec<Diagnostic>) {
+    let Some(why) = &b.scaler_auth_gap else { return };
+    let consumes = |d: &&Deployable| d.processes().any(|c| c.event.as_ref().is_some_and(|e| e.binding_ref == b.name));
+    let scaled: Vec<&str> = deployables.iter().filter(|d| d.keda_scaled(&profile.target)).filter(consumes).map(|d| d.key.as_str()).collect();
+    if scaled.is_empty() {
+        return;
+    }
+    let message = format!(
+        "profile `{}`: the KEDA kafka trigger of {} cannot authenticate as the cells of binding `{}` do: {why}; on a listener that requires credentials KEDA reads no consumer lag and the deployable does not scale",
+        profile.id,
+        if scaled.len() == 1 { format!("deployable `{}`", scaled[0]) } else { format!("deployables {}", crate::diagnostics::list(scaled.iter().copied())) },
+        b.name
+    );
+    let hint = "give the mechanism as `config.SASL_MECHANISM` (PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512) and USERNAME and PASSWORD from Secret keys, or use provider `strimzi` with `user`".to_string();
+    diags.push(at(profile, choice, &choice.pointer, &codes::SCALER_AUTH_UNAVAILABLE, message, hint));
 }
 
 /// Two bindings may declare the same object (two strimzi bindings consuming one topic): it is

@@ -85,6 +85,13 @@ impl Deployable {
     }
 
     /// Cells that run as processes of the deployable (one container each).
+    /// Whether a KEDA ScaledObject owns its replicas (on a target with KEDA, event cells and
+    /// `target_inflight` or `min_replicas` 0); else an HPA or nothing does.
+    pub fn keda_scaled(&self, target: &TargetDescription) -> bool {
+        let Scaling::Autoscaled(a) = &self.scaling else { return false };
+        target.k8s.as_ref().is_some_and(|k| k.keda) && self.processes().any(|c| c.event.is_some()) && (a.target_inflight.is_some() || a.min_replicas == 0)
+    }
+
     pub fn processes(&self) -> impl Iterator<Item = &PlannedCell> {
         self.cells.iter().filter(|c| c.role == CellRole::Process)
     }
@@ -230,6 +237,9 @@ pub struct PlannedBinding {
     /// Kubernetes: how a KEDA trigger on the binding authenticates (a TriggerAuthentication).
     #[serde(skip)]
     pub scaler_auth: Option<ScalerAuth>,
+    /// Kubernetes: why a KEDA trigger on the binding cannot authenticate (warned in lowering).
+    #[serde(skip)]
+    pub scaler_auth_gap: Option<String>,
     /// The Secret (or secret reference) holding its credentials.
     pub secret: String,
     /// Whether the profile named the secret or its keys (else `secret` is the default name).

@@ -191,6 +191,7 @@ mod tests {
             outputs: Vec::new(),
             objects: Vec::new(),
             scaler_auth: None,
+            scaler_auth_gap: None,
             secret: "db-primary".to_string(),
             secret_from_profile: false,
             env_prefix: "X07_BINDING_DB_PRIMARY_".to_string(),

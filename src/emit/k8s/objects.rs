@@ -31,9 +31,7 @@ pub enum Autoscaler {
 
 pub fn autoscaler(plan: &Plan, d: &Deployable) -> Autoscaler {
     let Scaling::Autoscaled(a) = &d.scaling else { return Autoscaler::None };
-    let keda = plan.target.k8s.as_ref().is_some_and(|k| k.keda);
-    let event = d.processes().any(|c| c.event.is_some());
-    if keda && event && (a.target_inflight.is_some() || a.min_replicas == 0) {
+    if d.keda_scaled(&plan.target) {
         Autoscaler::Keda(a.clone())
     } else if a.target_cpu_utilization.is_some() {
         Autoscaler::Hpa(a.clone())
