@@ -1,5 +1,7 @@
 //! The Plan's bindings: each declared binding built by the provider its rule chose
-//! (`crate::bindings`), and the checks that need the deployables (partitions vs autoscaling).
+//! (`crate::bindings`), and the checks that need the deployables or every binding at once:
+//! partitions vs autoscaling (XT318), KEDA triggers that cannot authenticate (XT321), objects
+//! two bindings declare (XT320).
 
 use super::{BindingObject, Deployable, PlannedBinding, Scaling};
 use crate::bindings::rules::Tier;
