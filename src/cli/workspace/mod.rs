@@ -193,11 +193,12 @@ fn join(a: &str, b: &str) -> String {
 /// `--image SERVICE:[DEPLOYABLE=]REF` and `--images FILE` (`{"SERVICE": "REF" | {"DEPLOYABLE": "REF"}}`),
 /// per service id.
 pub fn service_images(images: &[String], images_file: Option<&str>, services: &[Service], diags: &mut Vec<Diagnostic>) -> BTreeMap<String, Vec<ImageOverride>> {
-    let known: Vec<&str> = services.iter().map(|s| s.id.as_str()).collect();
+    // Sorted, so looking a service up is a log-time search however many there are.
+    let known: std::collections::BTreeSet<&str> = services.iter().map(|s| s.id.as_str()).collect();
     let unknown = |service: &str| {
         (
             format!("image for service `{service}`, which the workspace does not have"),
-            format!("{}the services are: {}", crate::suggest::did_you_mean(service, known.iter().copied()), known.join(", ")),
+            format!("{}the services are: {}", crate::suggest::did_you_mean(service, known.iter().copied()), known.iter().copied().collect::<Vec<_>>().join(", ")),
         )
     };
     let mut out: BTreeMap<String, Vec<ImageOverride>> = BTreeMap::new();

@@ -40,30 +40,26 @@ pub fn run(args: &WorkspaceRender) -> i32 {
     let rendered = render_all(&pairs, &images, args.namespace.as_deref(), args.jobs);
     let mut wanted: Vec<Wanted> = Vec::new();
     let mut listed = Vec::new();
+    // A kustomization per profile folder (its profile, its services), listing the services that
+    // are Kubernetes (or wadm) YAML; a hosted descriptor is not something kustomize can build.
+    let mut per_profile: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
     for (pair, (artifacts, mut own)) in pairs.iter().zip(rendered) {
         diags.append(&mut own);
         if let Some((a, owner)) = artifacts {
             listed.push(json!({ "service": pair.service.id, "profile": pair.profile_id(), "out": pair.out }));
             let files = outdir::layout(a, &owner);
+            if let Some(folder) = workspace::profile_folder(&ws.out, pair.profile_id()).filter(|_| files.contains_key("kustomization.yaml")) {
+                per_profile.entry(folder).or_insert_with(|| (pair.profile_id().to_string(), Vec::new())).1.push(pair.service.id.clone());
+            }
             wanted.push((pair.out.clone(), files, outdir::Claim { owner, take_over: false }));
         }
     }
     if diagnostics::has_errors(&diags) {
         return output::print(&args.report, Outcome::diagnostics(diags).with_lints(lints));
     }
-    // A kustomization per profile folder, listing its services that are Kubernetes (or wadm)
-    // YAML; a hosted descriptor is not something kustomize can build.
-    let mut per_profile: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let yaml_outs: Vec<String> = wanted.iter().filter(|(_, files, _)| files.contains_key("kustomization.yaml")).map(|(out, _, _)| out.clone()).collect();
-    for pair in pairs.iter().filter(|p| yaml_outs.contains(&p.out)) {
-        if let Some(folder) = workspace::profile_folder(&ws.out, pair.profile_id()) {
-            per_profile.entry(folder).or_default().push(pair.service.id.clone());
-        }
-    }
-    for (folder, services) in &per_profile {
+    for (folder, (profile, services)) in &per_profile {
         // The profile folder belongs to the workspace, not to one service.
-        let profile = pairs.iter().find(|p| workspace::profile_folder(&ws.out, p.profile_id()).as_ref() == Some(folder)).map(|p| p.profile_id().to_string()).unwrap_or_default();
-        let owner = outdir::Owner { service_id: workspace::PROFILE_FOLDER_OWNER.to_string(), profile, target_kind: "kustomization".to_string() };
+        let owner = outdir::Owner { service_id: workspace::PROFILE_FOLDER_OWNER.to_string(), profile: profile.clone(), target_kind: "kustomization".to_string() };
         let files = BTreeMap::from([("kustomization.yaml".to_string(), workspace::profile_kustomization(services))]);
         wanted.push((folder.clone(), outdir::with_inventory(files, &owner), outdir::Claim { owner, take_over: false }));
     }
