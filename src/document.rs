@@ -3,12 +3,15 @@
 use crate::diagnostics::{codes, Diagnostic};
 use crate::json::{self, Node, Pointer};
 use crate::source::SourceFile;
+use std::sync::Arc;
 
+/// Cheap to clone (both parts are shared): a profile's layers, its merged tree and the
+/// resolved profile all hold the same document, which may be a million keys large.
 #[derive(Debug, Clone)]
 pub struct Document {
-    pub source: SourceFile,
+    pub source: Arc<SourceFile>,
     /// `None` when the bytes are not a JSON document (the diagnostics say why).
-    pub root: Option<Node>,
+    pub root: Option<Arc<Node>>,
 }
 
 impl Document {
@@ -20,7 +23,7 @@ impl Document {
         let text = match std::str::from_utf8(bytes) {
             Ok(text) => text,
             Err(e) => {
-                let doc = Document { source: SourceFile::new(name, String::from_utf8_lossy(bytes)), root: None };
+                let doc = Document { source: Arc::new(SourceFile::new(name, String::from_utf8_lossy(bytes))), root: None };
                 let diag = Diagnostic::at_offset(
                     &codes::NOT_UTF8,
                     &doc,
@@ -32,7 +35,7 @@ impl Document {
                 return (doc, vec![diag]);
             }
         };
-        let mut doc = Document { source: SourceFile::new(name, text), root: None };
+        let mut doc = Document { source: Arc::new(SourceFile::new(name, text)), root: None };
         if text.trim().is_empty() {
             let diag = Diagnostic::at_offset(
                 &codes::EMPTY_DOCUMENT,
@@ -69,7 +72,7 @@ impl Document {
                         )
                     })
                     .collect();
-                doc.root = Some(parsed.root);
+                doc.root = Some(Arc::new(parsed.root));
                 (doc, diags)
             }
         }

@@ -221,8 +221,11 @@ fn planned_cell(cx: &mut Ctx<'_>, cell: &Cell, group: Option<&Overrides>) -> Pla
     let resources = target_resources
         .overlay(group.and_then(|g| g.resources.as_ref()).unwrap_or(&Default::default()))
         .overlay(own.and_then(|o| o.resources.as_ref()).unwrap_or(&Default::default()));
-    let mut env = group.and_then(|g| g.env.clone()).unwrap_or_default();
-    env.extend(own.and_then(|o| o.env.clone()).unwrap_or_default());
+    // The group's map is shared unless the cell adds its own variables.
+    let env = match (group.and_then(|g| g.env.as_ref()), own.and_then(|o| o.env.as_ref())) {
+        (Some(g), Some(o)) => std::sync::Arc::new(g.iter().chain(o.iter()).map(|(k, v)| (k.clone(), v.clone())).collect()),
+        (g, o) => g.or(o).cloned().unwrap_or_default(),
+    };
     let event = rt.event.as_ref().map(|e| PlannedEvent {
         binding_ref: e.binding_ref.clone(),
         binding_kind: cx.manifest.binding(&e.binding_ref).map_or(BindingKind::Kafka, |b| b.kind),

@@ -171,7 +171,7 @@ pub struct PlannedCell {
     pub autoscaling: Option<Autoscale>,
     pub resources: Resources,
     /// Plain environment from the profile (`groups`, then `cells`).
-    pub env: BTreeMap<String, String>,
+    pub env: crate::profile::Env,
     /// What the target approximates or drops for this cell.
     pub parity: Vec<String>,
 }

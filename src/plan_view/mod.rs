@@ -99,7 +99,7 @@ pub struct CellView {
     pub probes: Option<Probes>,
     pub autoscaling: Option<Autoscale>,
     pub resources: Resources,
-    pub env: BTreeMap<String, String>,
+    pub env: crate::profile::Env,
     pub binding_refs: Vec<String>,
     /// What the target approximates or drops for this cell.
     pub parity: Vec<String>,

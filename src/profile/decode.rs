@@ -151,7 +151,7 @@ fn overrides<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<Overr
     let autoscaling = d.optional(&mut f, "autoscaling", crate::manifest::decode_autoscaling).flatten();
     let resources = d.optional(&mut f, "resources", crate::target::decode_resources).flatten();
     let port = d.optional(&mut f, "port", |d, n, at| d.u32_in(n, at, 1, 65535).map(|p| p as u16)).flatten();
-    let env = d.optional(&mut f, "env", |d, n, at| d.partial_map(n, at, env_value)).flatten();
+    let env = d.optional(&mut f, "env", |d, n, at| d.partial_map(n, at, env_value)).flatten().map(std::sync::Arc::new);
     d.finish(f);
     Some(Overrides { replicas, autoscaling, resources, port, env })
 }

@@ -135,8 +135,12 @@ pub struct Overrides {
     pub port: Option<u16>,
     /// Extra plain environment variables (never secrets).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub env: Option<BTreeMap<String, String>>,
+    pub env: Option<Env>,
 }
+
+/// Plain environment variables, shared (not copied) by every cell and view they apply to:
+/// one group's map may hold a million keys.
+pub type Env = std::sync::Arc<BTreeMap<String, String>>;
 
 /// How the bindings a rule matches are materialised (SPEC §4.1).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]

@@ -137,7 +137,7 @@ fn deployable(d: &Deployable) -> HostedDeployable {
             }),
             probes: c.probes.clone().filter(|_| c.role != CellRole::Embedded),
             bindings: c.binding_refs.clone(),
-            env: c.env.clone(),
+            env: (*c.env).clone(),
             resources: Some(c.resources.clone()).filter(|r| *r != Resources::default()),
         })
         .collect();

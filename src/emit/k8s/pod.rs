@@ -401,7 +401,7 @@ fn environment(plan: &Plan, d: &Deployable, c: &PlannedCell, names: &Names) -> (
         }
     }
     env.append(&mut composed);
-    for (k, v) in &c.env {
+    for (k, v) in c.env.iter() {
         env.push(plain(k, v));
     }
     (env, env_from)

@@ -278,7 +278,7 @@ fn contract(plan: &Plan, c: &PlannedCell) -> BTreeMap<String, String> {
             put(&format!("{}{k}", b.env_prefix), v.clone());
         }
     }
-    for (k, v) in &c.env {
+    for (k, v) in c.env.iter() {
         put(k, v.clone());
     }
     m
