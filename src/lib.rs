@@ -16,6 +16,7 @@ pub mod json;
 pub mod layered;
 pub mod manifest;
 pub mod outdir;
+pub mod parallel;
 pub mod plan;
 pub mod plan_view;
 pub mod profile;

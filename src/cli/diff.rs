@@ -10,11 +10,11 @@ use crate::diagnostics::lints::Lints;
 use crate::diagnostics::{self, codes, Diagnostic};
 use crate::emit;
 use crate::outdir;
-use crate::plan::{ImageOverride, Plan};
+use crate::plan::ImageOverride;
 use crate::plan_view::{diff, PlanView};
 use crate::profile::Profile;
 use serde_json::json;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub fn run(args: &Diff) -> i32 {
     if let Some(d) = super::namespace_problem(args.namespace.as_deref()) {
@@ -59,19 +59,23 @@ pub fn compare(loaded: &Loaded, images: &[ImageOverride], with_artifacts: bool, 
         return None;
     }
     let images = images_per_profile(loaded, images);
-    // Lowered apart from what came before, whose errors are not these profiles'.
+    // Lowered apart from what came before, whose errors are not these profiles'; each plan
+    // is dropped once it is viewed, so at most one is held.
     let mut own = Vec::new();
-    let plans: Vec<Option<Plan>> = loaded.profiles.iter().zip(&images).map(|(p, imgs)| plan::lower(loaded, p, imgs, false, namespace, &mut own)).collect();
+    let mut views = Vec::new();
+    for (p, imgs) in loaded.profiles.iter().zip(&images) {
+        views.push(plan::lower(loaded, p, imgs, false, namespace, &mut own).map(|plan| PlanView::of(&plan)));
+    }
     diags.append(&mut own);
-    let (Some(Some(a)), Some(Some(b))) = (plans.first(), plans.get(1)) else { return None };
-    let (view_a, view_b) = (PlanView::of(a), PlanView::of(b));
+    let [Some(view_a), Some(view_b)] = <[Option<PlanView>; 2]>::try_from(views).ok()? else { return None };
     let changes = diff::diff(&view_a, &view_b);
     let mut human = diff::render(&view_a, &view_b, &changes);
     let mut result = json!({ "from": view_a.profile, "to": view_b.profile, "changes": changes });
     if with_artifacts {
         let rendered: Vec<Option<BTreeMap<String, String>>> = loaded.profiles.iter().zip(&images).map(|(p, imgs)| rendered_files(loaded, p, imgs, namespace, diags)).collect();
-        let (section, value) = match (&rendered[0], &rendered[1]) {
-            (Some(fa), Some(fb)) => artifacts_diff(fa, fb),
+        let mut rendered = rendered.into_iter();
+        let (section, value) = match (rendered.next().flatten(), rendered.next().flatten()) {
+            (Some(fa), Some(fb)) => artifacts_diff(fa, &fb),
             _ => ("\nartifacts: not compared (see the warnings)\n".to_string(), json!({ "compared": false })),
         };
         human.push_str(&section);
@@ -84,7 +88,11 @@ pub fn compare(loaded: &Loaded, images: &[ImageOverride], with_artifacts: bool, 
 /// so each profile gets the overrides for its own deployables; an override that names a
 /// deployable of neither goes to both, which reports it (XT310).
 fn images_per_profile(loaded: &Loaded, images: &[ImageOverride]) -> Vec<Vec<ImageOverride>> {
-    let keys: Vec<Vec<String>> = loaded
+    if images.iter().all(|o| o.deployable.is_none()) {
+        // Nothing names a deployable: no need to lower the profiles to learn theirs.
+        return loaded.profiles.iter().map(|_| images.to_vec()).collect();
+    }
+    let keys: Vec<BTreeSet<String>> = loaded
         .profiles
         .iter()
         .map(|p| {
@@ -92,7 +100,7 @@ fn images_per_profile(loaded: &Loaded, images: &[ImageOverride]) -> Vec<Vec<Imag
             plan::lower(loaded, p, &[], false, None, &mut scratch).map(|pl| pl.deployables.iter().map(|d| d.key.clone()).collect()).unwrap_or_default()
         })
         .collect();
-    let known_somewhere = |key: &str| keys.iter().any(|k| k.iter().any(|x| x == key));
+    let known_somewhere = |key: &str| keys.iter().any(|k| k.contains(key));
     keys.iter()
         .map(|own| {
             images
@@ -131,9 +139,9 @@ fn rendered_files(loaded: &Loaded, profile: &Profile, images: &[ImageOverride], 
 }
 
 /// A unified diff from the files of profile A to those of profile B.
-fn artifacts_diff(a: &BTreeMap<String, String>, b: &BTreeMap<String, String>) -> (String, serde_json::Value) {
-    let current: BTreeMap<String, Option<String>> = a.iter().map(|(k, v)| (k.clone(), Some(v.clone()))).collect();
+fn artifacts_diff(a: BTreeMap<String, String>, b: &BTreeMap<String, String>) -> (String, serde_json::Value) {
     let owned: Vec<String> = a.keys().cloned().collect();
+    let current: BTreeMap<String, outdir::Current> = a.into_iter().map(|(k, v)| (k, outdir::Current::Text(v))).collect();
     let drift = outdir::drift(b, &current, &owned);
     let text = drift.diffs.concat();
     let human = if drift.changed.is_empty() {

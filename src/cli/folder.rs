@@ -140,40 +140,9 @@ impl Folder {
         crate::outdir::Refusal { path: done.to_string(), at: done.to_string(), problem }.diagnostic(&self.shown)
     }
 
-    /// What `path` holds, read without following any link.
+    /// What `path` holds, read without following any link (a file with its bytes).
     pub fn entry(&self, path: &str) -> Result<Entry, Diagnostic> {
-        let parts: Vec<&str> = path.split('/').collect();
-        let mut fd = self.fd.try_clone().map_err(|e| io_error(&self.shown, "open the folder", Errno::from_io_error(&e).unwrap_or(Errno::IO)))?;
-        for (i, part) in parts.iter().enumerate().take(parts.len() - 1) {
-            let at = parts[..=i].join("/");
-            match rfs::openat(&fd, *part, DIR_FLAGS, Mode::empty()) {
-                Ok(next) => fd = next,
-                Err(Errno::NOENT) => return Ok(Entry::Missing),
-                Err(Errno::LOOP | Errno::NOTDIR) => {
-                    let kind = rfs::statat(&fd, *part, AtFlags::SYMLINK_NOFOLLOW).map(|st| kind_of(&st)).unwrap_or(Kind::Special);
-                    return Ok(Entry::Blocked { at, kind });
-                }
-                Err(e) => return Err(io_error(&self.show(&at), "open the folder", e)),
-            }
-        }
-        let last = parts[parts.len() - 1];
-        // O_NONBLOCK: opening a FIFO must not wait for a writer.
-        let file = match rfs::openat(&fd, last, OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty()) {
-            Ok(file) => file,
-            Err(Errno::NOENT) => return Ok(Entry::Missing),
-            Err(Errno::LOOP) => return Ok(Entry::Other(Kind::Link)),
-            Err(Errno::NXIO) => return Ok(Entry::Other(Kind::Special)),
-            Err(e) => return Err(io_error(&self.show(path), "open", e)),
-        };
-        let st = rfs::fstat(&file).map_err(|e| io_error(&self.show(path), "inspect", e))?;
-        match kind_of(&st) {
-            Kind::File => {
-                let mut bytes = Vec::with_capacity(st.st_size as usize);
-                std::fs::File::from(file).read_to_end(&mut bytes).map_err(|e| io_error(&self.show(path), "read", errno(&e)))?;
-                Ok(Entry::File(bytes))
-            }
-            kind => Ok(Entry::Other(kind)),
-        }
+        Lookup::new(self).entry(path)
     }
 
     /// Writes a new file `name` in the folder `dir` (created exclusively, never through a
@@ -202,6 +171,120 @@ impl Folder {
             }
             here = parent.to_string();
         }
+    }
+}
+
+/// Reads what paths below DIR hold, without following any link. It keeps the folder of
+/// the last path open, so that paths read in sorted order open each folder once.
+pub struct Lookup<'f> {
+    folder: &'f Folder,
+    /// The parent folder of the last path: its handle, or what stood in the way.
+    parent: Option<(String, Result<OwnedFd, Entry>)>,
+}
+
+impl<'f> Lookup<'f> {
+    pub fn new(folder: &'f Folder) -> Self {
+        Lookup { folder, parent: None }
+    }
+
+    /// What `path` holds, with a regular file's bytes.
+    pub fn entry(&mut self, path: &str) -> Result<Entry, Diagnostic> {
+        let (file, st) = match self.open(path)? {
+            Ok(found) => found,
+            Err(entry) => return Ok(entry),
+        };
+        let mut bytes = Vec::with_capacity(st.st_size as usize);
+        std::fs::File::from(file).read_to_end(&mut bytes).map_err(|e| io_error(&self.folder.show(path), "read", errno(&e)))?;
+        Ok(Entry::File(bytes))
+    }
+
+    /// What `path` holds, a regular file compared with `wanted` as it is read:
+    /// `Entry::Unchanged` when it holds exactly `wanted`; otherwise its bytes when `keep`
+    /// (`Entry::File`, for a diff), else `Entry::Changed`. A file of another size is not
+    /// read unless its bytes are kept.
+    pub fn compare(&mut self, path: &str, wanted: &[u8], keep: bool) -> Result<Entry, Diagnostic> {
+        let (file, st) = match self.open(path)? {
+            Ok(found) => found,
+            Err(entry) => return Ok(entry),
+        };
+        let read_error = |e: std::io::Error| io_error(&self.folder.show(path), "read", errno(&e));
+        let mut file = std::fs::File::from(file);
+        if st.st_size as u64 == wanted.len() as u64 {
+            let mut buf = vec![0u8; wanted.len().clamp(1, 64 * 1024)];
+            let mut at = 0;
+            loop {
+                let n = match file.read(&mut buf) {
+                    Ok(n) => n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(read_error(e)),
+                };
+                if n == 0 && at == wanted.len() {
+                    return Ok(Entry::Unchanged);
+                }
+                if n == 0 || at + n > wanted.len() || buf[..n] != wanted[at..at + n] {
+                    break;
+                }
+                at += n;
+            }
+            if !keep {
+                return Ok(Entry::Changed);
+            }
+            std::io::Seek::rewind(&mut file).map_err(read_error)?;
+        } else if !keep {
+            return Ok(Entry::Changed);
+        }
+        let mut bytes = Vec::with_capacity(st.st_size as usize);
+        file.read_to_end(&mut bytes).map_err(read_error)?;
+        Ok(Entry::File(bytes))
+    }
+
+    /// `path` opened as a regular file, or what it holds instead.
+    fn open(&mut self, path: &str) -> Result<Result<(OwnedFd, rfs::Stat), Entry>, Diagnostic> {
+        let (parent, last) = split(path);
+        if self.parent.as_ref().is_none_or(|(p, _)| p != parent) {
+            self.parent = Some((parent.to_string(), self.walk(parent)?));
+        }
+        let fd = match &self.parent {
+            Some((_, Ok(fd))) => fd,
+            Some((_, Err(entry))) => return Ok(Err(entry.clone())),
+            None => unreachable!("the parent was looked up above"),
+        };
+        // O_NONBLOCK: opening a FIFO must not wait for a writer.
+        let file = match rfs::openat(fd, last, OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty()) {
+            Ok(file) => file,
+            Err(Errno::NOENT) => return Ok(Err(Entry::Missing)),
+            Err(Errno::LOOP) => return Ok(Err(Entry::Other(Kind::Link))),
+            Err(Errno::NXIO) => return Ok(Err(Entry::Other(Kind::Special))),
+            Err(e) => return Err(io_error(&self.folder.show(path), "open", e)),
+        };
+        let st = rfs::fstat(&file).map_err(|e| io_error(&self.folder.show(path), "inspect", e))?;
+        Ok(match kind_of(&st) {
+            Kind::File => Ok((file, st)),
+            kind => Err(Entry::Other(kind)),
+        })
+    }
+
+    /// The folder `rel` below DIR, or why no path below it exists (`Missing`, `Blocked`).
+    fn walk(&self, rel: &str) -> Result<Result<OwnedFd, Entry>, Diagnostic> {
+        let folder = self.folder;
+        let mut fd = folder.fd.try_clone().map_err(|e| io_error(&folder.shown, "open the folder", errno(&e)))?;
+        let mut at = String::new();
+        for part in rel.split('/').filter(|p| !p.is_empty()) {
+            if !at.is_empty() {
+                at.push('/');
+            }
+            at.push_str(part);
+            match rfs::openat(&fd, part, DIR_FLAGS, Mode::empty()) {
+                Ok(next) => fd = next,
+                Err(Errno::NOENT) => return Ok(Err(Entry::Missing)),
+                Err(Errno::LOOP | Errno::NOTDIR) => {
+                    let kind = rfs::statat(&fd, part, AtFlags::SYMLINK_NOFOLLOW).map(|st| kind_of(&st)).unwrap_or(Kind::Special);
+                    return Ok(Err(Entry::Blocked { at, kind }));
+                }
+                Err(e) => return Err(io_error(&folder.show(&at), "open the folder", e)),
+            }
+        }
+        Ok(Ok(fd))
     }
 }
 

@@ -48,6 +48,10 @@ pub fn definition(color: bool) -> clap::Command {
 /// Runs the program with the process's arguments; returns the exit code.
 pub fn main() -> i32 {
     let args: Vec<OsString> = std::env::args_os().collect();
+    // Worker threads (1: sequential); the output is the same bytes whatever the number.
+    if let Some(n) = std::env::var("X07_TOPO_THREADS").ok().and_then(|v| v.trim().parse::<usize>().ok()) {
+        crate::parallel::set_threads(n);
+    }
     // Only for the flags that must be known even when clap rejects the line (`--color`,
     // `--format json`); everything else is read from clap's one parse.
     let raw: Vec<String> = args.iter().map(|a| a.to_string_lossy().into_owned()).collect();

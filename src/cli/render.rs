@@ -8,6 +8,7 @@ use crate::diagnostics::lints::Lints;
 use crate::diagnostics::{self, Diagnostic};
 use crate::emit;
 use crate::outdir;
+use crate::parallel;
 use crate::plan::{self, ImageOverride, LowerOptions};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -48,11 +49,14 @@ fn stream(args: &Render, mut diags: Vec<Diagnostic>) -> i32 {
         return output::print(&args.report, Outcome::diagnostics(diags).with_lints(lints));
     }
     if args.report.format == Format::Json {
-        // The artifact list comes before the documents: one pass for it, one for them.
-        let listed: Vec<serde_json::Value> = emit::target_artifacts(&plan)
-            .filter(|a| a.in_stream)
-            .map(|a| json!({"path": a.path, "deployable": a.deployable, "kind": a.kind, "name": a.name}))
-            .collect();
+        // The artifact list comes before the documents: one pass for it (objects without
+        // their text), one for them.
+        let entry = |a: &emit::Artifact| json!({"path": a.path, "deployable": a.deployable, "kind": a.kind, "name": a.name});
+        let emitter = emit::PerDeployable::new(&plan);
+        let mut listed: Vec<serde_json::Value> = emit::leading_artifacts(&plan).iter().filter(|a| a.in_stream).map(entry).collect();
+        let per_deployable = parallel::map_collect(&plan.deployables, |d| emitter.objects(d).iter().filter(|a| a.in_stream).map(entry).collect::<Vec<_>>());
+        listed.extend(per_deployable.into_iter().flatten());
+        drop(emitter);
         let result = json!({ "artifacts": listed, "documents": [] });
         let splice = output::Splice { placeholder: "\"documents\": []", body: Box::new(move |out| write_documents(&plan, out)) };
         return output::print(&args.report, Outcome::spliced(diags, result, String::new(), splice).with_lints(lints));
@@ -60,15 +64,32 @@ fn stream(args: &Render, mut diags: Vec<Diagnostic>) -> i32 {
     output::print(&args.report, Outcome::streaming(diags, Box::new(move |out| emit::write_stream(&plan, out))).with_lints(lints))
 }
 
-/// The JSON report's `result.documents`, each made and written in turn.
+/// The JSON report's `result.documents`, each made and written in turn (the deployables'
+/// on worker threads, in order).
 fn write_documents(plan: &plan::Plan, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    const SEPARATOR: &[u8] = b",\n      ";
+    // Each document after its separator; the first document of all goes without the comma.
+    let documents = |artifacts: Vec<emit::Artifact>| -> std::io::Result<Vec<u8>> {
+        let mut text = Vec::new();
+        for a in artifacts.iter().filter(|a| a.in_stream) {
+            text.extend_from_slice(SEPARATOR);
+            output::write_nested(&mut text, &a.value, 3)?;
+        }
+        Ok(text)
+    };
     out.write_all(b"\"documents\": [")?;
     let mut any = false;
-    for a in emit::target_artifacts(plan).filter(|a| a.in_stream) {
-        out.write_all(if any { b",\n      " } else { b"\n      " })?;
-        any = true;
-        output::write_nested(out, &a.value, 3)?;
-    }
+    let mut write = |text: std::io::Result<Vec<u8>>| {
+        let text = text?;
+        if !text.is_empty() {
+            out.write_all(if any { &text } else { &text[1..] })?;
+            any = true;
+        }
+        Ok::<(), std::io::Error>(())
+    };
+    write(documents(emit::leading_artifacts(plan)))?;
+    let emitter = emit::PerDeployable::new(plan);
+    parallel::map_in_order(&plan.deployables, |d| documents(emitter.objects(d)), &mut write)?;
     out.write_all(if any { b"\n    ]" } else { b"]" })
 }
 
@@ -158,12 +179,19 @@ pub fn folder_drift(
     shown: &str,
     wanted: &BTreeMap<String, String>,
     claim: &outdir::Claim,
-) -> Result<(outdir::Drift, BTreeMap<String, Option<String>>, transaction::FolderState), Vec<Diagnostic>> {
+) -> Result<(outdir::Drift, BTreeMap<String, outdir::Current>, transaction::FolderState), Vec<Diagnostic>> {
     let mut state = transaction::read_folder(dir, shown, wanted, claim)?;
     outdir::plan(wanted, &state.owned, &state.snapshot).map_err(|refusals| refusals.iter().map(|r| r.diagnostic(shown)).collect::<Vec<_>>())?;
-    let current: BTreeMap<String, Option<String>> = std::mem::take(&mut state.snapshot)
+    let current: BTreeMap<String, outdir::Current> = std::mem::take(&mut state.snapshot)
         .into_iter()
-        .map(|(path, entry)| (path, match entry { outdir::Entry::File(bytes) => Some(text_of(bytes)), _ => None }))
+        .map(|(path, entry)| {
+            let have = match entry {
+                outdir::Entry::File(bytes) => outdir::Current::Text(text_of(bytes)),
+                outdir::Entry::Unchanged => outdir::Current::Same,
+                _ => outdir::Current::Missing,
+            };
+            (path, have)
+        })
         .collect();
     let drift = outdir::drift(wanted, &current, &state.owned);
     Ok((drift, current, state))

@@ -13,7 +13,7 @@
 // A Diagnostic is the shell's error type; boxing it buys nothing on I/O paths.
 #![allow(clippy::result_large_err)]
 
-use super::folder::{io_error, remove_created, split, Folder};
+use super::folder::{io_error, remove_created, split, Folder, Lookup};
 use super::lock::Lock;
 use crate::diagnostics::Diagnostic;
 use crate::outdir::journal::{self, Journal};
@@ -114,7 +114,7 @@ pub fn read_folder(dir: &Path, shown: &str, wanted: &BTreeMap<String, String>, c
         return Ok(FolderState { snapshot, owned: Vec::new(), pending: None });
     };
     let pending = pending_journal(&folder).map_err(|d| vec![d])?;
-    let (snapshot, mut owned) = snapshot(&folder, wanted, claim, pending.as_ref()).map_err(|d| vec![d])?;
+    let (snapshot, mut owned) = snapshot(&folder, wanted, claim, pending.as_ref(), true).map_err(|d| vec![d])?;
     if let Some(j) = &pending {
         owned.extend(j.prunes.iter().cloned());
         owned.sort();
@@ -127,7 +127,7 @@ pub fn read_folder(dir: &Path, shown: &str, wanted: &BTreeMap<String, String>, c
 /// written); `None` when DIR already holds exactly `wanted`.
 fn staged(folder: &Folder, wanted: &BTreeMap<String, String>, claim: &Claim) -> Result<(Summary, Option<Journal>), Vec<Diagnostic>> {
     let resumed = recover(folder).map_err(|d| vec![d])?;
-    let (snapshot, owned) = snapshot(folder, wanted, claim, None).map_err(|d| vec![d])?;
+    let (snapshot, owned) = snapshot(folder, wanted, claim, None, false).map_err(|d| vec![d])?;
     let plan = outdir::plan(wanted, &owned, &snapshot).map_err(|refusals| refusals.iter().map(|r| r.diagnostic(&folder.shown)).collect::<Vec<_>>())?;
     let summary = Summary { files: wanted.len(), changed: plan.writes.len() + plan.prunes.len(), resumed };
     if plan.is_empty() {
@@ -139,15 +139,31 @@ fn staged(folder: &Folder, wanted: &BTreeMap<String, String>, claim: &Claim) -> 
 
 /// Reads the inventory, then every wanted path and every path it (or a pending journal)
 /// owns. Returns the snapshot and the files the render may prune (none of another owner's).
-fn snapshot(folder: &Folder, wanted: &BTreeMap<String, String>, claim: &Claim, pending: Option<&Journal>) -> Result<(Snapshot, Vec<String>), Diagnostic> {
+/// A wanted file is compared as it is read and its bytes kept only when `keep` and it
+/// differs (`--check` shows a diff of it); a file that would be pruned is read only when
+/// `keep`.
+fn snapshot(folder: &Folder, wanted: &BTreeMap<String, String>, claim: &Claim, pending: Option<&Journal>, keep: bool) -> Result<(Snapshot, Vec<String>), Diagnostic> {
     let mut snapshot = Snapshot::new();
-    let inventory = folder.entry(INVENTORY)?;
+    let mut lookup = Lookup::new(folder);
+    let inventory = lookup.entry(INVENTORY)?;
     let owned = outdir::plan::claim(Some(&inventory), claim).map_err(|r| r.diagnostic(&folder.shown))?;
+    // The inventory is compared like any wanted file once its owner is known.
+    let inventory = match (inventory, wanted.get(INVENTORY)) {
+        (Entry::File(bytes), Some(want)) if bytes == want.as_bytes() => Entry::Unchanged,
+        (Entry::File(_), Some(_)) if !keep => Entry::Changed,
+        (entry, _) => entry,
+    };
     snapshot.insert(INVENTORY.to_string(), inventory);
-    let prunes = pending.map(|j| j.prunes.as_slice()).unwrap_or_default();
-    for path in wanted.keys().chain(owned.iter()).chain(prunes) {
+    for (path, content) in wanted {
         if !snapshot.contains_key(path) && outdir::plan::check_name(path).is_none() {
-            snapshot.insert(path.clone(), folder.entry(path)?);
+            snapshot.insert(path.clone(), lookup.compare(path, content.as_bytes(), keep)?);
+        }
+    }
+    let prunes = pending.map(|j| j.prunes.as_slice()).unwrap_or_default();
+    for path in owned.iter().chain(prunes) {
+        if !snapshot.contains_key(path) && outdir::plan::check_name(path).is_none() {
+            let entry = if keep { lookup.entry(path)? } else { lookup.compare(path, b"", false)? };
+            snapshot.insert(path.clone(), entry);
         }
     }
     Ok((snapshot, owned))
@@ -159,7 +175,7 @@ fn open_staging(folder: &Folder) -> Result<Option<OwnedFd>, Diagnostic> {
         Entry::Missing => Ok(None),
         Entry::Other(Kind::Folder) => folder.open_dir(STAGING, false).map(Some),
         Entry::Other(Kind::Link) => Err(Refusal { path: STAGING.into(), at: STAGING.into(), problem: Problem::Link }.diagnostic(&folder.shown)),
-        Entry::File(_) => Err(Refusal { path: STAGING.into(), at: STAGING.into(), problem: Problem::NotAFolder(Kind::File) }.diagnostic(&folder.shown)),
+        Entry::File(_) | Entry::Unchanged | Entry::Changed => Err(Refusal { path: STAGING.into(), at: STAGING.into(), problem: Problem::NotAFolder(Kind::File) }.diagnostic(&folder.shown)),
         Entry::Other(kind) | Entry::Blocked { kind, .. } => Err(Refusal { path: STAGING.into(), at: STAGING.into(), problem: Problem::NotAFolder(kind) }.diagnostic(&folder.shown)),
     }
 }

@@ -42,7 +42,13 @@ pub struct Rendered {
 
 /// The target's artifacts, then the X07 contract documents (every target kind).
 pub fn render(plan: &Plan) -> Rendered {
-    let mut artifacts: Vec<Artifact> = target_artifacts(plan).collect();
+    let emitter = PerDeployable::new(plan);
+    let mut artifacts = leading_artifacts(plan);
+    crate::parallel::map_in_order(&plan.deployables, |d| emitter.artifacts(d), |mut a| {
+        artifacts.append(&mut a);
+        Ok::<(), std::convert::Infallible>(())
+    })
+    .ok();
     artifacts.extend(contracts::render(plan));
     Rendered { artifacts, diags: diagnostics(plan) }
 }
@@ -54,7 +60,13 @@ pub fn render_files(plan: &Plan) -> Rendered {
         a.value = serde_json::Value::Null;
         a
     };
-    let mut artifacts: Vec<Artifact> = target_artifacts(plan).map(text_only).collect();
+    let emitter = PerDeployable::new(plan);
+    let mut artifacts: Vec<Artifact> = leading_artifacts(plan).into_iter().map(text_only).collect();
+    crate::parallel::map_in_order(&plan.deployables, |d| emitter.artifacts(d).into_iter().map(text_only).collect::<Vec<_>>(), |mut a| {
+        artifacts.append(&mut a);
+        Ok::<(), std::convert::Infallible>(())
+    })
+    .ok();
     artifacts.extend(contracts::render(plan).into_iter().map(text_only));
     Rendered { artifacts, diags: diagnostics(plan) }
 }
@@ -70,15 +82,14 @@ pub fn diagnostics(plan: &Plan) -> Vec<Diagnostic> {
     diags
 }
 
-/// The target's artifacts in stream order, made one deployable at a time as the iterator
-/// is advanced: a caller that writes each as it comes holds one deployable's output.
-pub fn target_artifacts(plan: &Plan) -> Box<dyn Iterator<Item = Artifact> + '_> {
-    if plan.target_kind == TargetKind::Hosted {
-        return Box::new(std::iter::once(hosted::artifact(plan)));
+/// The target's artifacts that come before the deployables' in the stream: the binding
+/// resources (k8s), or the one hosted descriptor.
+pub fn leading_artifacts(plan: &Plan) -> Vec<Artifact> {
+    match plan.target_kind {
+        TargetKind::Hosted => vec![hosted::artifact(plan)],
+        TargetKind::K8s => k8s::binding_artifacts(plan),
+        TargetKind::Wasmcloud => Vec::new(),
     }
-    let emitter = PerDeployable::new(plan);
-    let bindings = if plan.target_kind == TargetKind::K8s { k8s::binding_artifacts(plan) } else { Vec::new() };
-    Box::new(bindings.into_iter().chain(plan.deployables.iter().flat_map(move |d| emitter.artifacts(d))))
 }
 
 /// The target's emitter, one deployable at a time (hosted output is one document for the
@@ -96,6 +107,16 @@ impl<'p> PerDeployable<'p> {
 
     /// The artifacts of deployable `d`, in stream order.
     pub fn artifacts(&self, d: &crate::plan::Deployable) -> Vec<Artifact> {
+        let mut artifacts = self.objects(d);
+        for a in &mut artifacts {
+            a.content = yaml::to_yaml(&a.value);
+        }
+        artifacts
+    }
+
+    /// [`PerDeployable::artifacts`] without their text (`content` is empty): what a view of
+    /// the objects needs, at a fraction of the cost (writing YAML is most of emission).
+    pub fn objects(&self, d: &crate::plan::Deployable) -> Vec<Artifact> {
         if !d.runs_anything() {
             return Vec::new();
         }
@@ -110,27 +131,31 @@ impl<'p> PerDeployable<'p> {
 /// The artifacts that belong to no deployable: binding resources (k8s), the hosted
 /// descriptor, the contract documents.
 pub fn service_artifacts(plan: &Plan) -> Vec<Artifact> {
-    let mut artifacts = Vec::new();
-    if plan.target_kind == TargetKind::K8s {
-        artifacts.extend(k8s::binding_artifacts(plan));
-    }
-    if plan.target_kind == TargetKind::Hosted {
-        artifacts.push(hosted::artifact(plan));
-    }
+    let mut artifacts = leading_artifacts(plan);
     artifacts.extend(contracts::render(plan));
     artifacts
 }
 
-/// Writes the `--out -` stream: every artifact that belongs to it, separated as its format
-/// needs, as it is made.
+/// Writes the `--out -` stream: every artifact that belongs to it, each YAML document
+/// after a `---` line, as it is made (the deployables' on worker threads, in order).
 pub fn write_stream(plan: &Plan, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    for (i, a) in target_artifacts(plan).filter(|a| a.in_stream).enumerate() {
-        if i > 0 || a.path.ends_with(".yaml") {
-            out.write_all(b"---\n")?;
+    let separated = |a: &Artifact, text: &mut String| {
+        if a.path.ends_with(".yaml") {
+            text.push_str("---\n");
         }
-        out.write_all(a.content.as_bytes())?;
-    }
-    Ok(())
+        text.push_str(&a.content);
+    };
+    let mut head = String::new();
+    leading_artifacts(plan).iter().filter(|a| a.in_stream).for_each(|a| separated(a, &mut head));
+    out.write_all(head.as_bytes())?;
+    let emitter = PerDeployable::new(plan);
+    // Every deployable's document is YAML, so each is separated whatever came before it.
+    let text_of = |d: &crate::plan::Deployable| {
+        let mut text = String::new();
+        emitter.artifacts(d).iter().filter(|a| a.in_stream).for_each(|a| separated(a, &mut text));
+        text
+    };
+    crate::parallel::map_in_order(&plan.deployables, text_of, |text| out.write_all(text.as_bytes()))
 }
 
 /// A JSON document's text: pretty, members in the type's order, LF, with a final newline.

@@ -3,6 +3,17 @@
 
 use std::collections::BTreeMap;
 
+/// What a path of the committed folder holds, as far as drift cares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Current {
+    /// Exactly what would be rendered there (compared as it was read, not kept).
+    Same,
+    /// No file.
+    Missing,
+    /// A file with other content.
+    Text(String),
+}
+
 /// How a committed folder differs from what would be rendered.
 #[derive(Debug, Default)]
 pub struct Drift {
@@ -11,21 +22,26 @@ pub struct Drift {
     pub changed: Vec<String>,
 }
 
-/// Compares the wanted files with the folder's current files (`None`: missing). Files the
-/// old inventory owns that are no longer wanted count as drift too (they would be pruned).
-pub fn drift(wanted: &BTreeMap<String, String>, current: &BTreeMap<String, Option<String>>, owned: &[String]) -> Drift {
+/// Compares the wanted files with the folder's current files (a path not in `current` is
+/// missing). Files the old inventory owns that are no longer wanted count as drift too
+/// (they would be pruned).
+pub fn drift(wanted: &BTreeMap<String, String>, current: &BTreeMap<String, Current>, owned: &[String]) -> Drift {
     let mut d = Drift::default();
     let mut paths: Vec<&String> = wanted.keys().chain(owned.iter().filter(|p| !wanted.contains_key(*p))).collect();
     paths.sort();
     paths.dedup();
     for path in paths {
         let want = wanted.get(path).map(String::as_str);
-        let have = current.get(path).cloned().flatten();
-        if want == have.as_deref() || (want.is_none() && have.is_none()) {
+        let have = match current.get(path) {
+            Some(Current::Same) => continue,
+            Some(Current::Text(text)) => Some(text.as_str()),
+            Some(Current::Missing) | None => None,
+        };
+        if want == have || (want.is_none() && have.is_none()) {
             continue;
         }
         let (old_name, new_name) = (format!("a/{path}"), format!("b/{path}"));
-        let text = similar::TextDiff::from_lines(have.as_deref().unwrap_or(""), want.unwrap_or(""))
+        let text = similar::TextDiff::from_lines(have.unwrap_or(""), want.unwrap_or(""))
             .unified_diff()
             .context_radius(3)
             .header(if have.is_some() { &old_name } else { "/dev/null" }, if want.is_some() { &new_name } else { "/dev/null" })
@@ -38,8 +54,8 @@ pub fn drift(wanted: &BTreeMap<String, String>, current: &BTreeMap<String, Optio
 
 /// How a stale file differs: `added` (render would write it), `removed` (render would prune
 /// it) or `changed`.
-pub fn file_change(path: &str, wanted: &BTreeMap<String, String>, current: &BTreeMap<String, Option<String>>) -> &'static str {
-    match (wanted.contains_key(path), current.get(path).is_some_and(Option::is_some)) {
+pub fn file_change(path: &str, wanted: &BTreeMap<String, String>, current: &BTreeMap<String, Current>) -> &'static str {
+    match (wanted.contains_key(path), current.get(path).is_some_and(|c| *c != Current::Missing)) {
         (true, false) => "added",
         (false, _) => "removed",
         (true, true) => "changed",
@@ -54,12 +70,13 @@ mod tests {
     fn drift_reports_changed_missing_and_stale_files() {
         let wanted: BTreeMap<_, _> = [("a.yaml".to_string(), "x: 1\n".to_string()), ("b.yaml".to_string(), "y\n".to_string())].into();
         let current: BTreeMap<_, _> =
-            [("a.yaml".to_string(), Some("x: 2\n".to_string())), ("b.yaml".to_string(), None), ("old.yaml".to_string(), Some("z\n".to_string()))].into();
+            [("a.yaml".to_string(), Current::Text("x: 2\n".to_string())), ("b.yaml".to_string(), Current::Missing), ("old.yaml".to_string(), Current::Text("z\n".to_string()))].into();
         let d = drift(&wanted, &current, &["old.yaml".to_string(), "b.yaml".to_string()]);
         assert_eq!(d.changed, vec!["a.yaml", "b.yaml", "old.yaml"]);
         assert!(d.diffs[0].contains("-x: 2") && d.diffs[0].contains("+x: 1"));
         assert!(d.diffs[1].starts_with("--- /dev/null"));
         assert!(d.diffs[2].contains("+++ /dev/null"));
-        assert!(drift(&wanted, &[("a.yaml".to_string(), Some("x: 1\n".to_string())), ("b.yaml".to_string(), Some("y\n".to_string()))].into(), &[]).changed.is_empty());
+        assert!(drift(&wanted, &[("a.yaml".to_string(), Current::Text("x: 1\n".to_string())), ("b.yaml".to_string(), Current::Same)].into(), &[]).changed.is_empty());
+        assert_eq!(drift(&wanted, &[("a.yaml".to_string(), Current::Same)].into(), &[]).changed, vec!["b.yaml"], "a path not read is missing");
     }
 }

@@ -14,10 +14,22 @@ pub enum Entry {
     Missing,
     /// A regular file and its bytes.
     File(Vec<u8>),
+    /// A regular file that holds exactly what the render wants there (compared as it was
+    /// read; its bytes are not kept).
+    Unchanged,
+    /// A regular file that differs from what the render wants there, its bytes not kept.
+    Changed,
     /// Something other than a regular file at the path itself.
     Other(Kind),
     /// A component before the last (`at`, a prefix of the path) is not a plain folder.
     Blocked { at: String, kind: Kind },
+}
+
+impl Entry {
+    /// Whether a regular file is there (its bytes kept or not).
+    pub fn is_file(&self) -> bool {
+        matches!(self, Entry::File(_) | Entry::Unchanged | Entry::Changed)
+    }
 }
 
 /// The kind of a directory entry.
@@ -125,7 +137,8 @@ pub fn plan(wanted: &BTreeMap<String, String>, owned: &[String], snapshot: &Snap
         }
         match snapshot.get(path).cloned().unwrap_or(Entry::Missing) {
             Entry::File(bytes) if bytes == content.as_bytes() => p.unchanged += 1,
-            Entry::File(_) => p.writes.push(path.clone()),
+            Entry::Unchanged => p.unchanged += 1,
+            Entry::File(_) | Entry::Changed => p.writes.push(path.clone()),
             Entry::Missing => p.writes.push(path.clone()),
             Entry::Other(kind) => {
                 let problem = if kind == Kind::Link { Problem::Link } else { Problem::NotAFile(kind) };
@@ -145,7 +158,7 @@ pub fn plan(wanted: &BTreeMap<String, String>, owned: &[String], snapshot: &Snap
     }
     // The inventory goes last.
     p.writes.sort_by_key(|w| (w == INVENTORY, w.clone()));
-    p.prunes = owned.iter().filter(|f| !wanted.contains_key(*f) && matches!(snapshot.get(*f), Some(Entry::File(_)))).cloned().collect();
+    p.prunes = owned.iter().filter(|f| !wanted.contains_key(*f) && snapshot.get(*f).is_some_and(Entry::is_file)).cloned().collect();
     p.prunes.sort();
     p.prunes.dedup();
     Ok(p)
@@ -216,22 +229,25 @@ mod tests {
 
     #[test]
     fn writes_changed_and_missing_files_inventory_last_and_prunes_only_owned_files() {
-        let w = wanted(&[INVENTORY, "a/x.yaml", "b/y.yaml", "kustomization.yaml"]);
+        let w = wanted(&[INVENTORY, "a/x.yaml", "b/y.yaml", "c.yaml", "d.yaml", "kustomization.yaml"]);
         let snap: Snapshot = [
             (INVENTORY.to_string(), Entry::File(b"old".to_vec())),
             ("a/x.yaml".to_string(), Entry::File(b"a/x.yaml\n".to_vec())),
             ("b/y.yaml".to_string(), Entry::Missing),
             ("kustomization.yaml".to_string(), Entry::File(b"stale".to_vec())),
             ("old/z.yaml".to_string(), Entry::File(b"z".to_vec())),
+            ("c.yaml".to_string(), Entry::Unchanged),
+            ("d.yaml".to_string(), Entry::Changed),
+            ("old/w.yaml".to_string(), Entry::Changed),
             ("old/link.yaml".to_string(), Entry::Other(Kind::Link)),
             ("gone.yaml".to_string(), Entry::Missing),
         ]
         .into();
-        let owned = ["a/x.yaml", "old/z.yaml", "old/link.yaml", "gone.yaml"].map(String::from);
+        let owned = ["a/x.yaml", "old/z.yaml", "old/w.yaml", "old/link.yaml", "gone.yaml"].map(String::from);
         let p = plan(&w, &owned, &snap).unwrap();
-        assert_eq!(p.writes, vec!["b/y.yaml", "kustomization.yaml", INVENTORY]);
-        assert_eq!(p.prunes, vec!["old/z.yaml"], "links and missing files are not pruned");
-        assert_eq!(p.unchanged, 1);
+        assert_eq!(p.writes, vec!["b/y.yaml", "d.yaml", "kustomization.yaml", INVENTORY]);
+        assert_eq!(p.prunes, vec!["old/w.yaml", "old/z.yaml"], "links and missing files are not pruned");
+        assert_eq!(p.unchanged, 2);
     }
 
     #[test]

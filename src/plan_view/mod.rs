@@ -140,17 +140,23 @@ impl PlanView {
     pub fn of(plan: &Plan) -> PlanView {
         let objects_unavailable = emit::diagnostics(plan).iter().find(|d| d.is_error()).map(|d| d.message.clone());
         // One deployable's artifacts at a time, so the view never holds the whole output.
+        // Objects without their text: the view needs their kinds, names and a few fields.
         let emitter = emit::PerDeployable::new(plan);
         let mut config_maps: BTreeMap<&str, String> = BTreeMap::new();
+        let views = crate::parallel::map_collect(&plan.deployables, |d| {
+            let objects = emitter.objects(d);
+            let config_map = objects.iter().find(|a| a.kind == "ConfigMap").map(|a| a.name.clone());
+            (deployable(plan.target_kind, d, &objects), config_map)
+        });
         let deployables: Vec<DeployableView> = plan
             .deployables
             .iter()
-            .map(|d| {
-                let artifacts = emitter.artifacts(d);
-                if let Some(a) = artifacts.iter().find(|a| a.kind == "ConfigMap") {
-                    config_maps.insert(&d.key, a.name.clone());
+            .zip(views)
+            .map(|(d, (view, config_map))| {
+                if let Some(name) = config_map {
+                    config_maps.insert(&d.key, name);
                 }
-                deployable(plan.target_kind, d, &artifacts)
+                view
             })
             .collect();
         let bindings = plan.bindings.iter().map(|b| BindingView {

@@ -51,7 +51,8 @@ pub fn to_value<T: Serialize>(object: &T) -> serde_json::Value {
     serde_json::to_value(object).expect("Kubernetes objects serialise")
 }
 
-/// The artifacts of one deployable, in install order.
+/// The artifacts of one deployable, in install order, without their text (the caller
+/// writes it when it needs it: `PerDeployable::artifacts`).
 pub fn artifacts(plan: &Plan, d: &Deployable) -> Vec<Artifact> {
     let mut objects = objects_of(plan, d);
     objects.sort_by(|a, b| (kind_rank(a.kind), &a.name).cmp(&(kind_rank(b.kind), &b.name)));
@@ -62,7 +63,7 @@ pub fn artifacts(plan: &Plan, d: &Deployable) -> Vec<Artifact> {
             deployable: d.key.clone(),
             kind: o.kind.to_string(),
             name: o.name.clone(),
-            content: super::yaml::to_yaml(&o.value),
+            content: String::new(),
             value: o.value,
             in_stream: true,
         })

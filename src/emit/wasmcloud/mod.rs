@@ -13,7 +13,8 @@ use std::collections::BTreeMap;
 
 pub use model::settings;
 
-/// The one wadm Application or WorkloadDeployment of a deployable (`None`: nothing runs).
+/// The one wadm Application or WorkloadDeployment of a deployable (`None`: nothing runs),
+/// without its text (`PerDeployable::artifacts` writes it).
 pub fn artifact(plan: &Plan, settings: &crate::target::WasmcloudSettings, d: &Deployable) -> Option<Artifact> {
     let app = model::app(plan, settings, d)?;
     let (kind, value) = match settings.variant {
@@ -26,7 +27,7 @@ pub fn artifact(plan: &Plan, settings: &crate::target::WasmcloudSettings, d: &De
         deployable: d.key.clone(),
         kind: kind.to_string(),
         name: app.name.clone(),
-        content: super::yaml::to_yaml(&value),
+        content: String::new(),
         value,
         in_stream: true,
     })
