@@ -3,7 +3,7 @@
 //! partitions vs autoscaling (XT318), KEDA triggers that cannot authenticate (XT321), objects
 //! two bindings declare (XT320).
 
-use super::{BindingObject, Deployable, PlannedBinding, Scaling};
+use super::{BindingObject, Deployable, PlannedBinding, PlannedCell, Scaling};
 use crate::bindings::rules::Tier;
 use crate::diagnostics::{codes, Diagnostic};
 use crate::manifest::Manifest;
@@ -17,6 +17,16 @@ pub fn resolve(manifest: &Manifest, profile: &Profile, namespace: Option<&str>, 
         let refs: BTreeSet<&str> = c.binding_refs().iter().map(String::as_str).collect();
         for r in refs {
             users.entry(r).or_default().push(&c.cell_key);
+        }
+    }
+    // Binding name → the long-running cells that consume its events, with their
+    // deployables, in deployable order: one pass, so the checks below are linear.
+    let mut consumers: Consumers = BTreeMap::new();
+    for d in deployables {
+        for c in d.processes() {
+            if let Some(e) = &c.event {
+                consumers.entry(e.binding_ref.as_str()).or_default().push((d, c));
+            }
         }
     }
     let mut out = Vec::new();
@@ -44,21 +54,25 @@ pub fn resolve(manifest: &Manifest, profile: &Profile, namespace: Option<&str>, 
             partitions: choice.provider.filter(|p| p.name == "strimzi").and_then(|_| choice.params.integer("partitions")),
             notes: b.notes.clone(),
         };
-        check_partitions(profile, choice, &planned, deployables, diags);
-        check_scaler_auth(profile, choice, &planned, deployables, diags);
+        let consuming = consumers.get(b.name.as_str()).map_or(&[][..], Vec::as_slice);
+        check_partitions(profile, choice, &planned, consuming, diags);
+        check_scaler_auth(profile, choice, &planned, consuming, diags);
         out.push(planned);
     }
     check_shared_objects(profile, &out, diags);
     out
 }
 
+/// The cells that consume a binding's events, with their deployables.
+type Consumers<'p> = BTreeMap<&'p str, Vec<(&'p Deployable, &'p PlannedCell)>>;
+
 /// A KEDA trigger reads lag through the listener the cells use: when the cells authenticate
 /// and KEDA cannot be told how (a mechanism KEDA cannot take, or one only a Secret holds),
 /// the deployable would silently never scale on a listener that requires credentials.
-fn check_scaler_auth(profile: &Profile, choice: &crate::bindings::Choice, b: &PlannedBinding, deployables: &[Deployable], diags: &mut Vec<Diagnostic>) {
+fn check_scaler_auth(profile: &Profile, choice: &crate::bindings::Choice, b: &PlannedBinding, consumers: &[(&Deployable, &PlannedCell)], diags: &mut Vec<Diagnostic>) {
     let Some(why) = &b.scaler_auth_gap else { return };
-    let consumes = |d: &&Deployable| d.processes().any(|c| c.event.as_ref().is_some_and(|e| e.binding_ref == b.name));
-    let scaled: Vec<&str> = deployables.iter().filter(|d| d.keda_scaled(&profile.target)).filter(consumes).map(|d| d.key.as_str()).collect();
+    let mut scaled: Vec<&str> = consumers.iter().filter(|(d, _)| d.keda_scaled(&profile.target)).map(|(d, _)| d.key.as_str()).collect();
+    scaled.dedup(); // a deployable's cells are next to each other
     if scaled.is_empty() {
         return;
     }
@@ -125,27 +139,25 @@ fn at(profile: &Profile, choice: &crate::bindings::Choice, pointer: &crate::json
 
 /// A consumer group never has more active members than its topic has partitions: replicas
 /// above that sit idle (SPEC §4.1, strimzi).
-fn check_partitions(profile: &Profile, choice: &crate::bindings::Choice, b: &PlannedBinding, deployables: &[Deployable], diags: &mut Vec<Diagnostic>) {
+fn check_partitions(profile: &Profile, choice: &crate::bindings::Choice, b: &PlannedBinding, consumers: &[(&Deployable, &PlannedCell)], diags: &mut Vec<Diagnostic>) {
     let Some(partitions) = b.partitions else { return };
-    for d in deployables {
+    for &(d, c) in consumers {
         let Scaling::Autoscaled(a) = &d.scaling else { continue };
-        for c in d.processes().filter(|c| c.event.as_ref().is_some_and(|e| e.binding_ref == b.name)) {
-            if i64::from(a.max_replicas) <= partitions {
-                continue;
-            }
-            let topic = c.event.as_ref().map_or("", |e| e.topic.as_str());
-            let message = format!(
-                "profile `{}`: deployable `{}` scales to {} replicas, but topic `{topic}` (binding `{}`) has {partitions} partitions, so {} consumers of cell `{}` would sit idle",
-                profile.id,
-                d.key,
-                a.max_replicas,
-                b.name,
-                i64::from(a.max_replicas) - partitions,
-                c.key
-            );
-            let hint = format!("lower max_replicas to {partitions} (`groups.{}.autoscaling` or `cells.{}.autoscaling`), or raise `params.partitions`", d.key, c.key);
-            let pointer = choice.pointer.key("params").key("partitions");
-            diags.push(at(profile, choice, &pointer, &codes::PARTITIONS_BELOW_MAX_REPLICAS, message, hint));
+        if i64::from(a.max_replicas) <= partitions {
+            continue;
         }
+        let topic = c.event.as_ref().map_or("", |e| e.topic.as_str());
+        let message = format!(
+            "profile `{}`: deployable `{}` scales to {} replicas, but topic `{topic}` (binding `{}`) has {partitions} partitions, so {} consumers of cell `{}` would sit idle",
+            profile.id,
+            d.key,
+            a.max_replicas,
+            b.name,
+            i64::from(a.max_replicas) - partitions,
+            c.key
+        );
+        let hint = format!("lower max_replicas to {partitions} (`groups.{}.autoscaling` or `cells.{}.autoscaling`), or raise `params.partitions`", d.key, c.key);
+        let pointer = choice.pointer.key("params").key("partitions");
+        diags.push(at(profile, choice, &pointer, &codes::PARTITIONS_BELOW_MAX_REPLICAS, message, hint));
     }
 }
