@@ -2,7 +2,8 @@
 
 - env-1m:     a profile whose `groups.<g>.env` map has 1,000,000 keys;
 - dups-100k:  a manifest on one 2.5 MB line with 100,000 duplicate keys;
-- name-100mb: a manifest on one line whose `display_name` is 100 MB.
+- name-100mb: a manifest on one line whose `display_name` is 100 MB;
+- bindings-20k: 10,000 event consumers over 20,000 bindings.
 
 Usage: hostile.py ROOT
 """
@@ -52,3 +53,14 @@ folder = os.path.join(root, "name-100mb")
 m = service(folder)
 m["display_name"] = "n" * 100_000_000
 write(os.path.join(folder, "arch/service/index.x07service.json"), json.dumps(m, separators=(",", ":")) + "\n")
+
+# 10,000 event consumers over 20,000 bindings: every per-binding check must use an index.
+folder = os.path.join(root, "bindings-20k")
+m = service(folder, cells=0)
+m["resource_bindings"] = [{"name": f"kafka.b{i}", "kind": "kafka"} for i in range(20_000)]
+m["cells"] = [{
+    "cell_key": f"events-{i}", "cell_kind": "event-consumer", "entry_symbol": f"hostile.events{i}.main", "ingress_kind": "event",
+    "runtime_class": "native-worker", "scale_class": "partitioned-consumer", "binding_refs": [f"kafka.b{2 * i}", f"kafka.b{2 * i + 1}"],
+    "topology_group": f"g{i}", "runtime": {"event": {"binding_ref": f"kafka.b{2 * i}", "topic": f"topic.{i}", "consumer_group": f"cg-{i}", "ack_mode": "manual"}},
+} for i in range(10_000)]
+write(os.path.join(folder, "arch/service/index.x07service.json"), json.dumps(m, indent=2) + "\n")
