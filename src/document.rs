@@ -3,18 +3,65 @@
 use crate::diagnostics::{codes, Diagnostic};
 use crate::json::{self, Node, Pointer};
 use crate::source::SourceFile;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Cheap to clone (both parts are shared): a profile's layers, its merged tree and the
 /// resolved profile all hold the same document, which may be a million keys large.
 #[derive(Debug, Clone)]
 pub struct Document {
     pub source: Arc<SourceFile>,
-    /// `None` when the bytes are not a JSON document (the diagnostics say why).
-    pub root: Option<Arc<Node>>,
+    tree: Tree,
+}
+
+/// The JSON tree of a document. A tree is several times the size of its text, so once a
+/// manifest is decoded it is let go ([`Document::release_tree`]) and read again from the
+/// text only if a later diagnostic needs a position in it.
+#[derive(Debug, Clone)]
+enum Tree {
+    /// The bytes are not a JSON document (the diagnostics say why).
+    None,
+    Held(Arc<Node>),
+    /// Released: parsed again from `source` (which parsed before) on first use, then kept.
+    Released(Arc<OnceLock<Arc<Node>>>),
 }
 
 impl Document {
+    /// A document whose tree is not its source's (a profile merged from its layers).
+    pub fn merged(source: Arc<SourceFile>, root: Option<Arc<Node>>) -> Document {
+        Document { source, tree: root.map_or(Tree::None, Tree::Held) }
+    }
+
+    /// The JSON tree, `None` when the bytes are not a JSON document.
+    pub fn root(&self) -> Option<&Node> {
+        self.shared_root().map(|r| &**r)
+    }
+
+    /// The JSON tree, shared.
+    pub fn shared_root(&self) -> Option<&Arc<Node>> {
+        match &self.tree {
+            Tree::None => None,
+            Tree::Held(root) => Some(root),
+            Tree::Released(again) => Some(again.get_or_init(|| {
+                // The text parsed when the document was made, so it parses again the same.
+                let parsed = json::parse(&self.source.text).expect("a released tree's text parsed before");
+                Arc::new(parsed.root)
+            })),
+        }
+    }
+
+    /// Whether the bytes are a JSON document (without reading a released tree again).
+    pub fn is_json(&self) -> bool {
+        !matches!(self.tree, Tree::None)
+    }
+
+    /// Lets the tree go (when no other clone holds it); [`Document::root`] reads it again
+    /// from the text when asked. Only for a document whose tree was parsed from its text.
+    pub fn release_tree(&mut self) {
+        if matches!(self.tree, Tree::Held(_)) {
+            self.tree = Tree::Released(Arc::new(OnceLock::new()));
+        }
+    }
+
     /// Reads `bytes` as a JSON document named `name`. Pure: the shell does the reading.
     /// Returns the document and every problem found at this level (encoding, syntax,
     /// nesting, duplicate keys).
@@ -23,7 +70,7 @@ impl Document {
         let text = match std::str::from_utf8(bytes) {
             Ok(text) => text,
             Err(e) => {
-                let doc = Document { source: Arc::new(SourceFile::new(name, String::from_utf8_lossy(bytes))), root: None };
+                let doc = Document { source: Arc::new(SourceFile::new(name, String::from_utf8_lossy(bytes))), tree: Tree::None };
                 let diag = Diagnostic::at_offset(
                     &codes::NOT_UTF8,
                     &doc,
@@ -35,7 +82,7 @@ impl Document {
                 return (doc, vec![diag]);
             }
         };
-        let mut doc = Document { source: Arc::new(SourceFile::new(name, text)), root: None };
+        let mut doc = Document { source: Arc::new(SourceFile::new(name, text)), tree: Tree::None };
         if text.trim().is_empty() {
             let diag = Diagnostic::at_offset(
                 &codes::EMPTY_DOCUMENT,
@@ -72,7 +119,7 @@ impl Document {
                         )
                     })
                     .collect();
-                doc.root = Some(Arc::new(parsed.root));
+                doc.tree = Tree::Held(Arc::new(parsed.root));
                 (doc, diags)
             }
         }

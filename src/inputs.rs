@@ -26,6 +26,9 @@ pub fn read_manifest(name: &str, bytes: &[u8]) -> ManifestInput {
         manifest::check(&mut d, m);
     }
     diags.append(&mut d.diags);
+    // Decoded and checked: from here on the tree only locates diagnostics, which are rare.
+    let mut doc = doc;
+    doc.release_tree();
     ManifestInput { doc, manifest, diags }
 }
 
@@ -52,7 +55,7 @@ pub fn resolve_profiles(manifest: &Manifest, sources: &[ProfileSource], diags: &
         let resolved = match source {
             ProfileSource::Entry { id, looked_for } => profile::resolve(manifest, ProfileSpec::Entry { id, looked_for }, diags),
             ProfileSource::File { layers, broken, expected_id, target_file, default_kind } => {
-                if layers.iter().any(|d| d.root.is_none()) {
+                if layers.iter().any(|d| !d.is_json()) {
                     continue; // their parse errors are reported already
                 }
                 let layered = Layered::new(layers.clone());

@@ -21,15 +21,15 @@ impl Layered {
     /// Merges `layers` (nearest first; each one has a JSON tree).
     pub fn new(layers: Vec<Document>) -> Layered {
         // One layer (the usual case) is its own merged tree, shared rather than copied.
-        let root = layers.iter().rev().filter_map(|d| d.root.clone()).reduce(|farther, nearer| std::sync::Arc::new(merge(&nearer, &farther)));
-        let merged = Document { source: layers[0].source.clone(), root };
+        let root = layers.iter().rev().filter_map(|d| d.shared_root().cloned()).reduce(|farther, nearer| std::sync::Arc::new(merge(&nearer, &farther)));
+        let merged = Document::merged(layers[0].source.clone(), root);
         Layered { layers, merged }
     }
 
     /// The file that set the value at `at` in the merged tree (for a value that does not
     /// exist, the file that set its nearest existing parent).
     pub fn file_of(&self, at: &Pointer) -> &Document {
-        let mut candidates: Vec<(usize, &Node)> = self.layers.iter().enumerate().filter_map(|(i, d)| d.root.as_deref().map(|r| (i, r))).collect();
+        let mut candidates: Vec<(usize, &Node)> = self.layers.iter().enumerate().filter_map(|(i, d)| d.root().map(|r| (i, r))).collect();
         for token in at.tokens() {
             // Below a value that is not an object only its own layer counts; objects of the
             // layers right behind it merge into it.
@@ -83,7 +83,7 @@ mod tests {
 
     #[test]
     fn nearer_members_win_objects_merge_and_lists_replace() {
-        let merged = chain().merged.root.unwrap().to_json();
+        let merged = chain().merged.root().unwrap().to_json();
         assert_eq!(
             merged,
             serde_json::json!({

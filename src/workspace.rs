@@ -26,7 +26,7 @@ pub struct Workspace {
 }
 
 pub fn decode(d: &mut Decoder<'_>) -> Option<Workspace> {
-    let root = d.doc.root.as_ref()?;
+    let root = d.doc.root()?;
     let at = Pointer::root();
     let mut f = d.fields(root, &at)?;
     let version = d.required(&mut f, "schema_version", |d, n, at| crate::manifest::decode_schema_version(d, n, at, SCHEMA_VERSION));

@@ -152,7 +152,7 @@ fn collect<'a>(
 
 /// The provider and params of one entry, whatever it matches.
 fn check_entry(d: &mut Decoder<'_>, target_kind: TargetKind, entry: &BindingConfig, at: &Pointer) -> Option<(Option<&'static ProviderDef>, ParamValues)> {
-    let node = d.doc.root.as_ref().and_then(|r| r.get(at.as_str()));
+    let node = d.doc.root().and_then(|r| r.get(at.as_str()));
     let params_node = node.and_then(|n| n.member("params")).map(|m| &m.value);
     if target_kind != TargetKind::K8s {
         if params_node.is_some() {
@@ -223,7 +223,7 @@ fn chosen(profile: &Profile, b: &ResourceBinding, r: &Rule<'_>, diags: &mut Vec<
             ok = false;
         }
     }
-    let line = r.doc.root.as_ref().map(|root| r.doc.source.line_col(root.locate(r.at.as_str(), true)).0);
+    let line = r.doc.root().map(|root| r.doc.source.line_col(root.locate(r.at.as_str(), true)).0);
     let resolved_by = ResolvedBy {
         rule: r.key.to_string(),
         file: Some(r.doc.source.name.clone()),

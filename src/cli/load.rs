@@ -179,8 +179,8 @@ fn follow_extends(manifest_path: &Path, first: Document, place: Place, diags: &m
 /// The target description file of a profile chain: the `target` of the nearest layer that
 /// sets one, when it is a path (relative to that layer's file).
 fn target_file(layers: &[Document], places: &[Place]) -> Option<TargetFile> {
-    let (doc, place) = layers.iter().zip(places).find(|(d, _)| d.root.as_ref().is_some_and(|r| r.member("target").is_some()))?;
-    let reference = match &doc.root.as_ref()?.member("target")?.value.value {
+    let (doc, place) = layers.iter().zip(places).find(|(d, _)| d.root().is_some_and(|r| r.member("target").is_some()))?;
+    let reference = match &doc.root()?.member("target")?.value.value {
         crate::json::Value::String(s) if crate::target::is_path(s) => s.clone(),
         _ => return None,
     };

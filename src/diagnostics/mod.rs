@@ -34,13 +34,13 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A diagnostic about the value at `pointer` in `doc`.
     pub fn at(code: &'static Code, doc: &Document, pointer: &Pointer, message: impl Into<String>, hint: impl Into<String>) -> Self {
-        let offset = doc.root.as_ref().map_or(0, |root| root.locate(pointer.as_str(), false));
+        let offset = doc.root().map_or(0, |root| root.locate(pointer.as_str(), false));
         Self::at_offset(code, doc, pointer, offset, message, hint)
     }
 
     /// A diagnostic about an object member's name (an unknown member), shown at its key.
     pub fn at_key(code: &'static Code, doc: &Document, pointer: &Pointer, message: impl Into<String>, hint: impl Into<String>) -> Self {
-        let offset = doc.root.as_ref().map_or(0, |root| root.locate(pointer.as_str(), true));
+        let offset = doc.root().map_or(0, |root| root.locate(pointer.as_str(), true));
         Self::at_offset(code, doc, pointer, offset, message, hint)
     }
 

@@ -56,8 +56,10 @@ pub fn render(plan: &Plan) -> Rendered {
 /// Like [`render`], for writing files: each artifact's `value` is dropped as it is made
 /// (the text is what gets written), so memory holds the output once.
 pub fn render_files(plan: &Plan) -> Rendered {
+    // Held until the folder is written: no spare capacity (a grown String has up to half).
     let text_only = |mut a: Artifact| {
         a.value = serde_json::Value::Null;
+        a.content.shrink_to_fit();
         a
     };
     let emitter = PerDeployable::new(plan);

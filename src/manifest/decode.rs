@@ -7,7 +7,7 @@ use crate::json::{Node, Pointer};
 
 /// Decodes the manifest; `None` when it is structurally invalid (the diagnostics say why).
 pub fn decode(d: &mut Decoder<'_>) -> Option<Manifest> {
-    let root = d.doc.root.as_ref()?;
+    let root = d.doc.root()?;
     let at = Pointer::root();
     let mut f = d.fields(root, &at)?;
     d.editor_schema(&mut f);

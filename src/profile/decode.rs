@@ -11,7 +11,7 @@ use crate::json::{Node, Pointer};
 /// `None` only when the identity of the profile (its schema version, id, target kind or
 /// placement) is unusable. The resolver refuses a profile whose decoder reported an error.
 pub fn decode(d: &mut Decoder<'_>) -> Option<ProfileDocument> {
-    let root = d.doc.root.as_ref()?;
+    let root = d.doc.root()?;
     let at = Pointer::root();
     let mut f = d.fields(root, &at)?;
     d.editor_schema(&mut f);

@@ -50,7 +50,7 @@ impl Parent {
 /// The parent a profile document names, read from its raw tree (the shell follows the
 /// chain before anything is decoded). A non-string `extends` names none; decoding reports it.
 pub fn parent_of(doc: &Document) -> Option<(String, Parent)> {
-    match &doc.root.as_ref()?.member("extends")?.value.value {
+    match &doc.root()?.member("extends")?.value.value {
         Value::String(s) if !s.trim().is_empty() => Some((s.clone(), Parent::parse(s))),
         _ => None,
     }
@@ -115,7 +115,7 @@ pub fn chain_break(layered: &Layered, broken: &ChainBreak) -> Diagnostic {
 /// rest is decoded once, after the merge.
 pub fn check_layers(layered: &Layered, diags: &mut Vec<Diagnostic>) {
     for doc in &layered.layers {
-        let Some(root) = doc.root.as_ref() else { continue };
+        let Some(root) = doc.root() else { continue };
         let mut d = Decoder::new(doc);
         if let Some(mut f) = d.fields(root, &Pointer::root()) {
             let _ = d.required(&mut f, "schema_version", |d, n, at| crate::manifest::decode_schema_version(d, n, at, SCHEMA_VERSION));

@@ -6,7 +6,7 @@ use crate::diagnostics::codes;
 use crate::json::{Node, Pointer};
 
 pub fn decode(d: &mut Decoder<'_>) -> Option<TargetDescription> {
-    let root = d.doc.root.as_ref()?;
+    let root = d.doc.root()?;
     let at = Pointer::root();
     let mut f = d.fields(root, &at)?;
     d.editor_schema(&mut f);

@@ -209,7 +209,7 @@ pub fn service_images(images: &[String], images_file: Option<&str>, services: &[
             Ok(bytes) => {
                 let (doc, mut parse) = Document::parse(&load::display(&path), &bytes);
                 diags.append(&mut parse);
-                if let Some(root) = &doc.root {
+                if let Some(root) = doc.root() {
                     let mut d = Decoder::new(&doc);
                     let map = d.map(root, &Pointer::root(), |d, n, at| match &n.value {
                         Value::String(_) => d.text(n, at).map(|r| vec![r]),
