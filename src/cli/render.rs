@@ -100,31 +100,37 @@ pub fn run(args: &Render) -> i32 {
         return stream(args, diags);
     }
     let mut lints = Vec::new();
-    let artifacts = if diags.is_empty() { artifacts(&args.manifest, &args.profile, &args.images, args.namespace.as_deref(), &mut diags, &mut lints) } else { None };
-    let Some((artifacts, owner)) = artifacts else {
+    let plan = if diags.is_empty() { plan(&args.manifest, &args.profile, &args.images, args.namespace.as_deref(), &mut diags, &mut lints) } else { None };
+    let Some(plan) = plan else {
         return output::print(&args.report, Outcome::diagnostics(diags).with_lints(lints));
     };
-    let list = |only_stream: bool| -> Vec<serde_json::Value> {
-        artifacts
-            .iter()
-            .filter(|a| a.in_stream || !only_stream)
-            .map(|a| json!({"path": a.path, "deployable": a.deployable, "kind": a.kind, "name": a.name}))
-            .collect()
+    diags.extend(emit::diagnostics(&plan));
+    if diagnostics::has_errors(&diags) {
+        return output::print(&args.report, Outcome::diagnostics(diags).with_lints(lints));
+    }
+    let claim = outdir::Claim { owner: outdir::Owner::of(&plan), take_over: args.take_over };
+    let out = match &args.out {
+        Out::Stream => unreachable!("--out - is streamed above"),
+        Out::Check(dir) => return check_folder("out", dir, emit::files(&plan), &claim, &args.report, diags, lints),
+        Out::Dir(dir) => dir,
     };
-    let claim = outdir::Claim { owner, take_over: args.take_over };
-    let dir = match &args.out {
-        Out::Stream => None,
-        Out::Check(dir) => return check_folder("out", dir, artifacts, &claim, &args.report, diags, lints),
-        Out::Dir(dir) => Some(dir),
+    // Each file goes to the folder's staging as it is made: the render holds one at a time.
+    let mut listed = Vec::new();
+    let mut kustomization = outdir::Kustomization::default();
+    let each_file = |sink: &mut transaction::Sink<'_>| {
+        emit::each_file(&plan, |a| {
+            listed.push(json!({"path": a.path, "deployable": a.deployable, "kind": a.kind, "name": a.name}));
+            kustomization.add(&a.path);
+            sink.add(a.path, a.content.as_bytes())
+        })
+        .and_then(|()| std::mem::take(&mut kustomization).finish().map_or(Ok(()), |(path, text)| sink.add(path, text.as_bytes())))
+        .map_err(|d| vec![d])
     };
-    let Some(out) = dir else { unreachable!("--out - is streamed above") };
-    let listed = list(false);
-    let wanted = outdir::layout(artifacts, &claim.owner);
-    match transaction::write_folder(Path::new(out), out, &wanted, &claim) {
+    match transaction::prepare(Path::new(out), out, &claim, each_file).and_then(transaction::Prepared::commit) {
         Ok(summary) => {
             let resumed = if summary.resumed { " after completing an interrupted render" } else { "" };
-            let human = format!("wrote {} files to {out} ({} changed){resumed}\n", summary.files, summary.changed);
-            let result = json!({ "out": out, "artifacts": listed, "files": wanted.keys().collect::<Vec<_>>(), "changed": summary.changed, "resumed": summary.resumed });
+            let human = format!("wrote {} files to {out} ({} changed){resumed}\n", summary.files.len(), summary.changed);
+            let result = json!({ "out": out, "artifacts": listed, "files": summary.files, "changed": summary.changed, "resumed": summary.resumed });
             output::print(&args.report, Outcome::new(diags, result, human).with_lints(lints))
         }
         Err(mut errors) => {
@@ -181,7 +187,8 @@ pub fn folder_drift(
     claim: &outdir::Claim,
 ) -> Result<(outdir::Drift, BTreeMap<String, outdir::Current>, transaction::FolderState), Vec<Diagnostic>> {
     let mut state = transaction::read_folder(dir, shown, wanted, claim)?;
-    outdir::plan(wanted, &state.owned, &state.snapshot).map_err(|refusals| refusals.iter().map(|r| r.diagnostic(shown)).collect::<Vec<_>>())?;
+    let paths = wanted.keys().cloned().collect();
+    outdir::plan(&paths, &state.owned, &state.snapshot).map_err(|refusals| refusals.iter().map(|r| r.diagnostic(shown)).collect::<Vec<_>>())?;
     let current: BTreeMap<String, outdir::Current> = std::mem::take(&mut state.snapshot)
         .into_iter()
         .map(|(path, entry)| {

@@ -1,10 +1,13 @@
 //! `render --out DIR` as a transaction (SPEC §7.1). Under the folder's lock:
 //! 1. finish or discard what an interrupted run left (`DIR/.x07-topo-staging`);
-//! 2. read the folder without following links and plan every write and prune
-//!    (`outdir::plan`): a refusal stops the run before anything is written;
-//! 3. stage: write the changed files into a fresh staging folder (created exclusively),
-//!    flush, then write the journal: the commit point;
-//! 4. apply: make the new folders and rename the staged files into place (the inventory
+//! 2. read the inventory: whose folder it is, and which files this render may prune;
+//! 3. stage: each file, as the render makes it, is compared with what DIR holds and, when it
+//!    differs, written into a fresh staging folder (created exclusively), so the render holds
+//!    one file at a time, never its whole output;
+//! 4. plan every write and prune and check every path (`outdir::plan`): a refusal throws the
+//!    staging folder away, so DIR is as it was; else flush and write the journal: the commit
+//!    point;
+//! 5. apply: make the new folders and rename the staged files into place (the inventory
 //!    last), prune (and remove folders left empty), remove the journal and the staging folder.
 //!
 //! A failure before the commit point removes what the run made, so DIR is as it was; after
@@ -17,7 +20,7 @@ use super::folder::{io_error, remove_created, split, Folder, Lookup};
 use super::lock::Lock;
 use crate::diagnostics::Diagnostic;
 use crate::outdir::journal::{self, Journal};
-use crate::outdir::{self, Claim, Entry, Kind, Problem, Refusal, Snapshot, INVENTORY, STAGING};
+use crate::outdir::{self, Claim, Entry, Kind, Owner, Problem, Refusal, Snapshot, INVENTORY, STAGING};
 use rustix::fs::{self as rfs, AtFlags, Mode};
 use rustix::io::Errno;
 use std::collections::{BTreeMap, BTreeSet};
@@ -27,20 +30,12 @@ use std::path::{Path, PathBuf};
 /// What a render did to DIR.
 #[derive(Debug, Default)]
 pub struct Summary {
-    /// Files DIR now holds for this render (the inventory included).
-    pub files: usize,
+    /// The files DIR now holds for this render, sorted (the inventory included).
+    pub files: Vec<String>,
     /// Files written or pruned.
     pub changed: usize,
     /// Whether an interrupted earlier run was completed first.
     pub resumed: bool,
-}
-
-/// Makes DIR hold exactly `wanted` (path → content, the inventory included) besides files
-/// x07-topo does not own, as `claim`'s owner. `shown` is DIR as the user wrote it. The one
-/// entry point for writing one output folder (a workspace prepares all its folders, then
-/// commits them: [`prepare`], [`Prepared::commit`]).
-pub fn write_folder(dir: &Path, shown: &str, wanted: &BTreeMap<String, String>, claim: &Claim) -> Result<Summary, Vec<Diagnostic>> {
-    prepare(dir, shown, wanted, claim)?.commit()
 }
 
 /// An output folder locked with its changes staged and its journal written: nothing it
@@ -56,8 +51,11 @@ pub struct Prepared {
 }
 
 /// Everything up to the commit point of one folder: lock, complete or discard what an
-/// interrupted run left, read, plan and stage. A failure leaves DIR as it was.
-pub fn prepare(dir: &Path, shown: &str, wanted: &BTreeMap<String, String>, claim: &Claim) -> Result<Prepared, Vec<Diagnostic>> {
+/// interrupted run left, then `files` hands the folder's files to the [`Sink`] (all but the
+/// inventory, which the sink writes), which stages them; then plan and journal. A failure
+/// leaves DIR as it was. `shown` is DIR as the user wrote it. (The one way to write an output
+/// folder; a workspace prepares all its folders, then commits them.)
+pub fn prepare(dir: &Path, shown: &str, claim: &Claim, files: impl FnOnce(&mut Sink<'_>) -> Result<(), Vec<Diagnostic>>) -> Result<Prepared, Vec<Diagnostic>> {
     let (folder, created) = Folder::open_or_create(dir, shown).map_err(|d| vec![d])?;
     let lock = match Lock::acquire(&folder) {
         Ok(lock) => lock,
@@ -66,11 +64,137 @@ pub fn prepare(dir: &Path, shown: &str, wanted: &BTreeMap<String, String>, claim
             return Err(vec![d]);
         }
     };
+    // From here a failure drops `prepared`: unlocked, and the folders it made removed.
     let mut prepared = Prepared { folder, lock: Some(lock), journal: None, summary: Summary::default(), created };
-    let (summary, journal) = staged(&prepared.folder, wanted, claim)?;
-    prepared.summary = summary;
+    let resumed = recover(&prepared.folder).map_err(|d| vec![d])?;
+    let mut sink = Sink::open(&prepared.folder, claim).map_err(|d| vec![d])?;
+    let staged = files(&mut sink).and_then(|()| sink.finish());
+    let (summary, journal) = match staged {
+        Ok(done) => done,
+        Err(errors) => {
+            if let Some(staging) = sink.staging.take() {
+                let _ = discard(&prepared.folder, staging);
+            }
+            return Err(errors);
+        }
+    };
+    prepared.summary = Summary { resumed, ..summary };
     prepared.journal = journal;
     Ok(prepared)
+}
+
+/// Where a render's files go as they are made: each is compared with what its path in DIR
+/// holds and, when it differs (or is missing), written into the staging folder at once;
+/// only paths and what each holds are kept.
+pub struct Sink<'f> {
+    folder: &'f Folder,
+    lookup: Lookup<'f>,
+    owner: Owner,
+    /// What the inventory holds now (its bytes), compared once the new one is known.
+    inventory: Entry,
+    /// Files the old inventory owns, which this render may prune.
+    owned: Vec<String>,
+    /// Every file the render wants (the inventory added last).
+    wanted: BTreeSet<String>,
+    /// What each wanted (or owned) path holds now, compared with what the render wants.
+    snapshot: Snapshot,
+    /// The staging folder, made when the first file must be written.
+    staging: Option<OwnedFd>,
+    /// Path → its staged file's name.
+    staged: BTreeMap<String, String>,
+}
+
+impl<'f> Sink<'f> {
+    /// Reads the inventory: whose folder it is (another owner's is refused) and its files.
+    fn open(folder: &'f Folder, claim: &Claim) -> Result<Sink<'f>, Diagnostic> {
+        let mut lookup = Lookup::new(folder);
+        let inventory = lookup.entry(INVENTORY)?;
+        let owned = outdir::plan::claim(Some(&inventory), claim).map_err(|r| r.diagnostic(&folder.shown))?;
+        let (wanted, snapshot, staged) = (BTreeSet::new(), Snapshot::new(), BTreeMap::new());
+        Ok(Sink { folder, lookup, owner: claim.owner.clone(), inventory, owned, wanted, snapshot, staging: None, staged })
+    }
+
+    /// One file of the render: compared with DIR's, and staged when it differs. A path the
+    /// folder cannot take is not looked up; the plan refuses it.
+    pub fn add(&mut self, path: String, content: &[u8]) -> Result<(), Diagnostic> {
+        let entry = if outdir::plan::check_name(&path).is_some() { Entry::Missing } else { self.lookup.compare(&path, content, false)? };
+        if matches!(entry, Entry::Missing | Entry::Changed) && outdir::plan::check_name(&path).is_none() {
+            self.stage(&path, content)?;
+        }
+        self.snapshot.insert(path.clone(), entry);
+        self.wanted.insert(path);
+        Ok(())
+    }
+
+    /// Writes `content` into the staging folder as the file that will become `path`.
+    fn stage(&mut self, path: &str, content: &[u8]) -> Result<(), Diagnostic> {
+        let staging = match &self.staging {
+            Some(fd) => fd,
+            None => {
+                let show = self.folder.show(STAGING);
+                rfs::mkdirat(self.folder.fd(), STAGING, Mode::from_raw_mode(0o700)).map_err(|e| io_error(&show, "create the staging folder", e))?;
+                self.staging.insert(self.folder.open_dir(STAGING, false)?)
+            }
+        };
+        let name = match self.staged.get(path) {
+            // The same path twice: the later file wins, as in a map.
+            Some(name) => {
+                rfs::unlinkat(staging, name.as_str(), AtFlags::empty()).map_err(|e| io_error(&self.folder.show(&format!("{STAGING}/{name}")), "remove the staged file", e))?;
+                name.clone()
+            }
+            None => journal::staged_name(self.staged.len()),
+        };
+        self.folder.create_file(staging, STAGING, &name, content, PER_FILE_FSYNC)?;
+        self.staged.insert(path.to_string(), name);
+        Ok(())
+    }
+
+    /// After the last file: the inventory, the files to prune, the plan (every path checked),
+    /// and the journal, written at the commit point. `None`: DIR holds exactly this render.
+    fn finish(&mut self) -> Result<(Summary, Option<Journal>), Vec<Diagnostic>> {
+        let inventory = outdir::inventory(&self.wanted, &self.owner);
+        let entry = match std::mem::replace(&mut self.inventory, Entry::Missing) {
+            Entry::File(bytes) if bytes == inventory.as_bytes() => Entry::Unchanged,
+            Entry::File(_) => Entry::Changed,
+            other => other,
+        };
+        if matches!(entry, Entry::Missing | Entry::Changed) {
+            self.stage(INVENTORY, inventory.as_bytes()).map_err(|d| vec![d])?;
+        }
+        self.snapshot.insert(INVENTORY.to_string(), entry);
+        self.wanted.insert(INVENTORY.to_string());
+        for path in &self.owned {
+            if !self.snapshot.contains_key(path) && outdir::plan::check_name(path).is_none() {
+                let entry = self.lookup.compare(path, b"", false).map_err(|d| vec![d])?;
+                self.snapshot.insert(path.clone(), entry);
+            }
+        }
+        let plan = outdir::plan(&self.wanted, &self.owned, &self.snapshot).map_err(|refusals| refusals.iter().map(|r| r.diagnostic(&self.folder.shown)).collect::<Vec<_>>())?;
+        let files = std::mem::take(&mut self.wanted).into_iter().collect();
+        let summary = Summary { files, changed: plan.writes.len() + plan.prunes.len(), resumed: false };
+        if plan.is_empty() {
+            return Ok((summary, None));
+        }
+        let journal = Journal::of(plan, |to| self.staged[to].clone());
+        self.commit_point(&journal).map_err(|d| vec![d])?;
+        Ok((summary, Some(journal)))
+    }
+
+    /// Flushes the staged files, then writes the journal (renamed into place) and flushes it.
+    fn commit_point(&mut self, journal: &Journal) -> Result<(), Diagnostic> {
+        if self.staging.is_none() {
+            // Only prunes: the journal still lives in a staging folder.
+            let show = self.folder.show(STAGING);
+            rfs::mkdirat(self.folder.fd(), STAGING, Mode::from_raw_mode(0o700)).map_err(|e| io_error(&show, "create the staging folder", e))?;
+            self.staging = Some(self.folder.open_dir(STAGING, false)?);
+        }
+        let (folder, staging) = (self.folder, self.staging.as_ref().expect("made above"));
+        barrier(folder, staging, "flush the staged files of")?;
+        let tmp = format!("{}.tmp", journal::FILE);
+        folder.create_file(staging, STAGING, &tmp, journal.to_text().as_bytes(), PER_FILE_FSYNC)?;
+        rfs::renameat(staging, tmp.as_str(), staging, journal::FILE).map_err(|e| io_error(&folder.show(&format!("{STAGING}/{}", journal::FILE)), "commit (rename) the journal", e))?;
+        barrier(folder, staging, "flush the journal of")
+    }
 }
 
 impl Prepared {
@@ -114,7 +238,7 @@ pub fn read_folder(dir: &Path, shown: &str, wanted: &BTreeMap<String, String>, c
         return Ok(FolderState { snapshot, owned: Vec::new(), pending: None });
     };
     let pending = pending_journal(&folder).map_err(|d| vec![d])?;
-    let (snapshot, mut owned) = snapshot(&folder, wanted, claim, pending.as_ref(), true).map_err(|d| vec![d])?;
+    let (snapshot, mut owned) = snapshot(&folder, wanted, claim, pending.as_ref()).map_err(|d| vec![d])?;
     if let Some(j) = &pending {
         owned.extend(j.prunes.iter().cloned());
         owned.sort();
@@ -123,26 +247,11 @@ pub fn read_folder(dir: &Path, shown: &str, wanted: &BTreeMap<String, String>, c
     Ok(FolderState { snapshot, owned, pending })
 }
 
-/// Completes or discards an interrupted run, plans, and stages the plan (the journal
-/// written); `None` when DIR already holds exactly `wanted`.
-fn staged(folder: &Folder, wanted: &BTreeMap<String, String>, claim: &Claim) -> Result<(Summary, Option<Journal>), Vec<Diagnostic>> {
-    let resumed = recover(folder).map_err(|d| vec![d])?;
-    let (snapshot, owned) = snapshot(folder, wanted, claim, None, false).map_err(|d| vec![d])?;
-    let plan = outdir::plan(wanted, &owned, &snapshot).map_err(|refusals| refusals.iter().map(|r| r.diagnostic(&folder.shown)).collect::<Vec<_>>())?;
-    let summary = Summary { files: wanted.len(), changed: plan.writes.len() + plan.prunes.len(), resumed };
-    if plan.is_empty() {
-        return Ok((summary, None));
-    }
-    let journal = stage(folder, wanted, &plan).map_err(|d| vec![d])?;
-    Ok((summary, Some(journal)))
-}
-
 /// Reads the inventory, then every wanted path and every path it (or a pending journal)
-/// owns. Returns the snapshot and the files the render may prune (none of another owner's).
-/// A wanted file is compared as it is read and its bytes kept only when `keep` and it
-/// differs (`--check` shows a diff of it); a file that would be pruned is read only when
-/// `keep`.
-fn snapshot(folder: &Folder, wanted: &BTreeMap<String, String>, claim: &Claim, pending: Option<&Journal>, keep: bool) -> Result<(Snapshot, Vec<String>), Diagnostic> {
+/// owns, for `--check`. Returns the snapshot and the files the render may prune (none of
+/// another owner's). A wanted file is compared as it is read and its bytes kept only when
+/// it differs (for the diff).
+fn snapshot(folder: &Folder, wanted: &BTreeMap<String, String>, claim: &Claim, pending: Option<&Journal>) -> Result<(Snapshot, Vec<String>), Diagnostic> {
     let mut snapshot = Snapshot::new();
     let mut lookup = Lookup::new(folder);
     let inventory = lookup.entry(INVENTORY)?;
@@ -150,20 +259,18 @@ fn snapshot(folder: &Folder, wanted: &BTreeMap<String, String>, claim: &Claim, p
     // The inventory is compared like any wanted file once its owner is known.
     let inventory = match (inventory, wanted.get(INVENTORY)) {
         (Entry::File(bytes), Some(want)) if bytes == want.as_bytes() => Entry::Unchanged,
-        (Entry::File(_), Some(_)) if !keep => Entry::Changed,
         (entry, _) => entry,
     };
     snapshot.insert(INVENTORY.to_string(), inventory);
     for (path, content) in wanted {
         if !snapshot.contains_key(path) && outdir::plan::check_name(path).is_none() {
-            snapshot.insert(path.clone(), lookup.compare(path, content.as_bytes(), keep)?);
+            snapshot.insert(path.clone(), lookup.compare(path, content.as_bytes(), true)?);
         }
     }
     let prunes = pending.map(|j| j.prunes.as_slice()).unwrap_or_default();
     for path in owned.iter().chain(prunes) {
         if !snapshot.contains_key(path) && outdir::plan::check_name(path).is_none() {
-            let entry = if keep { lookup.entry(path)? } else { lookup.compare(path, b"", false)? };
-            snapshot.insert(path.clone(), entry);
+            snapshot.insert(path.clone(), lookup.entry(path)?);
         }
     }
     Ok((snapshot, owned))
@@ -219,31 +326,6 @@ fn discard(folder: &Folder, staging: OwnedFd) -> Result<(), Diagnostic> {
         rfs::unlinkat(&staging, entry.file_name(), AtFlags::empty()).map_err(|e| io_error(&folder.show(&format!("{STAGING}/{name}")), "remove the staged file", e))?;
     }
     rfs::unlinkat(folder.fd(), STAGING, AtFlags::REMOVEDIR).map_err(|e| io_error(&folder.show(STAGING), "remove the staging folder", e))
-}
-
-/// Writes the planned files into a new staging folder and commits by writing the journal.
-/// On failure, removes everything it made. (New folders are made after the commit point, by
-/// `apply`, so that nothing outside the staging folder exists before it.)
-fn stage(folder: &Folder, wanted: &BTreeMap<String, String>, plan: &outdir::WritePlan) -> Result<Journal, Diagnostic> {
-    let show = folder.show(STAGING);
-    rfs::mkdirat(folder.fd(), STAGING, Mode::from_raw_mode(0o700)).map_err(|e| io_error(&show, "create the staging folder", e))?;
-    let staging = folder.open_dir(STAGING, false)?;
-    let result = (|| {
-        let journal = Journal::of(plan);
-        for m in &journal.moves {
-            folder.create_file(&staging, STAGING, &m.staged, wanted[&m.to].as_bytes(), PER_FILE_FSYNC)?;
-        }
-        barrier(folder, &staging, "flush the staged files of")?;
-        let tmp = format!("{}.tmp", journal::FILE);
-        folder.create_file(&staging, STAGING, &tmp, journal.to_text().as_bytes(), PER_FILE_FSYNC)?;
-        rfs::renameat(&staging, tmp.as_str(), &staging, journal::FILE).map_err(|e| io_error(&folder.show(&format!("{STAGING}/{}", journal::FILE)), "commit (rename) the journal", e))?;
-        barrier(folder, &staging, "flush the journal of")?;
-        Ok(journal)
-    })();
-    if result.is_err() {
-        let _ = discard(folder, staging);
-    }
-    result
 }
 
 /// Carries out a committed journal: renames what is still staged into place (in order, the

@@ -56,21 +56,34 @@ pub fn render(plan: &Plan) -> Rendered {
 /// Like [`render`], for writing files: each artifact's `value` is dropped as it is made
 /// (the text is what gets written), so memory holds the output once.
 pub fn render_files(plan: &Plan) -> Rendered {
-    // Held until the folder is written: no spare capacity (a grown String has up to half).
+    Rendered { artifacts: files(plan), diags: diagnostics(plan) }
+}
+
+/// The files of [`each_file`], held (for comparing a folder with them).
+pub fn files(plan: &Plan) -> Vec<Artifact> {
+    let mut artifacts = Vec::new();
+    let _ = each_file(plan, |mut a| {
+        // Held until the folder is compared: no spare capacity (a grown String has up to half).
+        a.content.shrink_to_fit();
+        artifacts.push(a);
+        Ok::<(), std::convert::Infallible>(())
+    });
+    artifacts
+}
+
+/// Every file of `--out DIR` (but the folder's kustomization and inventory) in stream order,
+/// each handed to `consume` as soon as it is made (the deployables' made on worker threads,
+/// handed on in order), without its data (`value`): what is written is its text. The first
+/// error of `consume` stops emission.
+pub fn each_file<E>(plan: &Plan, mut consume: impl FnMut(Artifact) -> Result<(), E>) -> Result<(), E> {
     let text_only = |mut a: Artifact| {
         a.value = serde_json::Value::Null;
-        a.content.shrink_to_fit();
         a
     };
+    leading_artifacts(plan).into_iter().map(text_only).try_for_each(&mut consume)?;
     let emitter = PerDeployable::new(plan);
-    let mut artifacts: Vec<Artifact> = leading_artifacts(plan).into_iter().map(text_only).collect();
-    crate::parallel::map_in_order(&plan.deployables, |d| emitter.artifacts(d).into_iter().map(text_only).collect::<Vec<_>>(), |mut a| {
-        artifacts.append(&mut a);
-        Ok::<(), std::convert::Infallible>(())
-    })
-    .ok();
-    artifacts.extend(contracts::render(plan).into_iter().map(text_only));
-    Rendered { artifacts, diags: diagnostics(plan) }
+    crate::parallel::map_in_order(&plan.deployables, |d| emitter.artifacts(d).into_iter().map(text_only).collect::<Vec<_>>(), |made| made.into_iter().try_for_each(&mut consume))?;
+    contracts::render(plan).into_iter().map(text_only).try_for_each(&mut consume)
 }
 
 /// What emitting `plan` reports (warnings, and errors that stop `render`), found without

@@ -35,9 +35,10 @@ pub fn staged_name(i: usize) -> String {
 }
 
 impl Journal {
-    pub fn of(plan: &WritePlan) -> Self {
-        let moves = plan.writes.iter().enumerate().map(|(i, to)| Move { staged: staged_name(i), to: to.clone() }).collect();
-        Journal { schema_version: SCHEMA.to_string(), moves, prunes: plan.prunes.clone() }
+    /// The journal of `plan`, whose every write was staged under the name `staged` gives it.
+    pub fn of(plan: WritePlan, staged: impl Fn(&str) -> String) -> Self {
+        let moves = plan.writes.into_iter().map(|to| Move { staged: staged(&to), to }).collect();
+        Journal { schema_version: SCHEMA.to_string(), moves, prunes: plan.prunes }
     }
 
     pub fn to_text(&self) -> String {
@@ -63,8 +64,8 @@ mod tests {
     #[test]
     fn round_trips_and_refuses_paths_outside_dir() {
         let plan = WritePlan { writes: vec!["a/x.yaml".into(), "x07-topo.inventory.json".into()], prunes: vec!["old.yaml".into()], ..Default::default() };
-        let j = Journal::of(&plan);
-        assert_eq!(j.moves[1], Move { staged: "1".into(), to: "x07-topo.inventory.json".into() });
+        let j = Journal::of(plan, |to| staged_name(to.len()));
+        assert_eq!(j.moves[1], Move { staged: "23".into(), to: "x07-topo.inventory.json".into() });
         assert_eq!(Journal::parse(&j.to_text()), Some(j.clone()));
         for bad in [
             r#"{"schema_version":"x07.topo.journal@0.1.0","moves":[],"prunes":["../x"]}"#,

@@ -78,27 +78,59 @@ pub fn read_inventory(text: &str) -> Option<(Option<Owner>, Vec<String>)> {
 /// Every file of the output folder: the artifacts, `kustomization.yaml` for Kubernetes
 /// output, and the inventory naming `owner`. Path → content.
 pub fn layout(artifacts: Vec<Artifact>, owner: &Owner) -> BTreeMap<String, String> {
-    let mut k = String::from("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n");
-    let mut any_yaml = false;
-    for a in artifacts.iter().filter(|a| a.path.ends_with(".yaml")) {
-        k.push_str(&format!("- {}\n", a.path));
-        any_yaml = true;
-    }
+    with_inventory(files(artifacts), owner)
+}
+
+/// The output folder's files but the inventory: the artifacts and their kustomization.
+pub fn files(artifacts: Vec<Artifact>) -> BTreeMap<String, String> {
+    let mut kustomization = Kustomization::default();
     // The contents move into the map: the output is held once.
-    let mut files: BTreeMap<String, String> = artifacts.into_iter().map(|a| (a.path, a.content)).collect();
-    if any_yaml {
-        files.insert("kustomization.yaml".to_string(), k);
+    let mut files = BTreeMap::new();
+    for a in artifacts {
+        kustomization.add(&a.path);
+        files.insert(a.path, a.content);
     }
-    with_inventory(files, owner)
+    files.extend(kustomization.finish());
+    files
+}
+
+/// `kustomization.yaml`, built as the folder's files arrive: it lists every YAML file, in
+/// the order they come; a folder without YAML (a hosted descriptor) has none.
+#[derive(Debug, Default)]
+pub struct Kustomization {
+    resources: String,
+}
+
+impl Kustomization {
+    pub const PATH: &'static str = "kustomization.yaml";
+
+    pub fn add(&mut self, path: &str) {
+        if path.ends_with(".yaml") {
+            self.resources.push_str("- ");
+            self.resources.push_str(path);
+            self.resources.push('\n');
+        }
+    }
+
+    /// Its path and text, if any file was YAML.
+    pub fn finish(self) -> Option<(String, String)> {
+        (!self.resources.is_empty()).then(|| (Self::PATH.to_string(), format!("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n{}", self.resources)))
+    }
 }
 
 /// `files` plus the inventory that owns them for `owner`.
 pub fn with_inventory(mut files: BTreeMap<String, String>, owner: &Owner) -> BTreeMap<String, String> {
-    let inventory = Inventory { schema_version: INVENTORY_SCHEMA.to_string(), owner: Some(owner.clone()), files: files.keys().cloned().collect() };
-    let mut text = serde_json::to_string_pretty(&inventory).expect("inventory serialises");
-    text.push('\n');
+    let text = inventory(files.keys(), owner);
     files.insert(INVENTORY.to_string(), text);
     files
+}
+
+/// The inventory's text: `owner` owns `paths` (sorted, without the inventory itself).
+pub fn inventory<'p>(paths: impl IntoIterator<Item = &'p String>, owner: &Owner) -> String {
+    let inventory = Inventory { schema_version: INVENTORY_SCHEMA.to_string(), owner: Some(owner.clone()), files: paths.into_iter().cloned().collect() };
+    let mut text = serde_json::to_string_pretty(&inventory).expect("inventory serialises");
+    text.push('\n');
+    text
 }
 
 /// A path read from an inventory on disk is trusted only if it stays inside DIR.

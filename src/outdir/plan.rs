@@ -125,18 +125,19 @@ pub fn check_name(path: &str) -> Option<Problem> {
     path.split('/').find(|c| c.len() > NAME_MAX).map(|c| Problem::NameTooLong { component: c.to_string() })
 }
 
-/// Decides the whole render: `wanted` (path → content, the inventory included), the files
-/// the old inventory `owned`, and what the folder holds. Every refusal is reported at once.
-pub fn plan(wanted: &BTreeMap<String, String>, owned: &[String], snapshot: &Snapshot) -> Result<WritePlan, Vec<Refusal>> {
+/// Decides the whole render: the `wanted` paths (the inventory included), the files the old
+/// inventory `owned`, and what the folder holds, each wanted file already compared with
+/// what the render wants there (`Unchanged`, or `Changed`/`File` when it differs). Every
+/// refusal is reported at once.
+pub fn plan(wanted: &BTreeSet<String>, owned: &[String], snapshot: &Snapshot) -> Result<WritePlan, Vec<Refusal>> {
     let mut refusals = Vec::new();
     let mut p = WritePlan::default();
-    for (path, content) in wanted {
+    for path in wanted {
         if let Some(problem) = check_name(path) {
             refusals.push(Refusal { path: path.clone(), at: path.clone(), problem });
             continue;
         }
         match snapshot.get(path).cloned().unwrap_or(Entry::Missing) {
-            Entry::File(bytes) if bytes == content.as_bytes() => p.unchanged += 1,
             Entry::Unchanged => p.unchanged += 1,
             Entry::File(_) | Entry::Changed => p.writes.push(path.clone()),
             Entry::Missing => p.writes.push(path.clone()),
@@ -158,7 +159,7 @@ pub fn plan(wanted: &BTreeMap<String, String>, owned: &[String], snapshot: &Snap
     }
     // The inventory goes last.
     p.writes.sort_by_key(|w| (w == INVENTORY, w.clone()));
-    p.prunes = owned.iter().filter(|f| !wanted.contains_key(*f) && snapshot.get(*f).is_some_and(Entry::is_file)).cloned().collect();
+    p.prunes = owned.iter().filter(|f| !wanted.contains(*f) && snapshot.get(*f).is_some_and(Entry::is_file)).cloned().collect();
     p.prunes.sort();
     p.prunes.dedup();
     Ok(p)
@@ -223,8 +224,8 @@ pub fn shown(dir: &str, path: &str) -> String {
 mod tests {
     use super::*;
 
-    fn wanted(paths: &[&str]) -> BTreeMap<String, String> {
-        paths.iter().map(|p| (p.to_string(), format!("{p}\n"))).collect()
+    fn wanted(paths: &[&str]) -> BTreeSet<String> {
+        paths.iter().map(|p| p.to_string()).collect()
     }
 
     #[test]
@@ -232,7 +233,7 @@ mod tests {
         let w = wanted(&[INVENTORY, "a/x.yaml", "b/y.yaml", "c.yaml", "d.yaml", "kustomization.yaml"]);
         let snap: Snapshot = [
             (INVENTORY.to_string(), Entry::File(b"old".to_vec())),
-            ("a/x.yaml".to_string(), Entry::File(b"a/x.yaml\n".to_vec())),
+            ("a/x.yaml".to_string(), Entry::Unchanged),
             ("b/y.yaml".to_string(), Entry::Missing),
             ("kustomization.yaml".to_string(), Entry::File(b"stale".to_vec())),
             ("old/z.yaml".to_string(), Entry::File(b"z".to_vec())),

@@ -17,7 +17,7 @@ use serde_json::json;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// An output folder, the files it should hold and who owns it.
+/// An output folder, the files it should hold (but the inventory) and who owns it.
 type Wanted = (String, BTreeMap<String, String>, outdir::Claim);
 
 pub fn run(args: &WorkspaceRender) -> i32 {
@@ -47,8 +47,8 @@ pub fn run(args: &WorkspaceRender) -> i32 {
         diags.append(&mut own);
         if let Some((a, owner)) = artifacts {
             listed.push(json!({ "service": pair.service.id, "profile": pair.profile_id(), "out": pair.out }));
-            let files = outdir::layout(a, &owner);
-            if let Some(folder) = workspace::profile_folder(&ws.out, pair.profile_id()).filter(|_| files.contains_key("kustomization.yaml")) {
+            let files = outdir::files(a);
+            if let Some(folder) = workspace::profile_folder(&ws.out, pair.profile_id()).filter(|_| files.contains_key(outdir::Kustomization::PATH)) {
                 per_profile.entry(folder).or_insert_with(|| (pair.profile_id().to_string(), Vec::new())).1.push(pair.service.id.clone());
             }
             wanted.push((pair.out.clone(), files, outdir::Claim { owner, take_over: false }));
@@ -60,12 +60,12 @@ pub fn run(args: &WorkspaceRender) -> i32 {
     for (folder, (profile, services)) in &per_profile {
         // The profile folder belongs to the workspace, not to one service.
         let owner = outdir::Owner { service_id: workspace::PROFILE_FOLDER_OWNER.to_string(), profile: profile.clone(), target_kind: "kustomization".to_string() };
-        let files = BTreeMap::from([("kustomization.yaml".to_string(), workspace::profile_kustomization(services))]);
-        wanted.push((folder.clone(), outdir::with_inventory(files, &owner), outdir::Claim { owner, take_over: false }));
+        let files = BTreeMap::from([(outdir::Kustomization::PATH.to_string(), workspace::profile_kustomization(services))]);
+        wanted.push((folder.clone(), files, outdir::Claim { owner, take_over: false }));
     }
     let result = |extra: serde_json::Value| json!({ "workspace": args.file, "outputs": listed, "profile_folders": per_profile.keys().collect::<Vec<_>>(), "folders": extra });
     if args.check {
-        check_all(args, root, &wanted, Outcome::new(diags, serde_json::Value::Null, String::new()).with_lints(lints), result)
+        check_all(args, root, wanted, Outcome::new(diags, serde_json::Value::Null, String::new()).with_lints(lints), result)
     } else {
         write_all(args, root, &wanted, Outcome::new(diags, serde_json::Value::Null, String::new()).with_lints(lints), result)
     }
@@ -110,7 +110,8 @@ fn render_all(pairs: &[Pair<'_>], images: &BTreeMap<String, Vec<ImageOverride>>,
 fn write_all(args: &WorkspaceRender, root: &Path, wanted: &[Wanted], mut outcome: Outcome, result: impl Fn(serde_json::Value) -> serde_json::Value) -> i32 {
     let mut prepared = Vec::new();
     for (out, files, claim) in wanted {
-        match transaction::prepare(&root.join(out), out, files, claim) {
+        let each_file = |sink: &mut transaction::Sink<'_>| files.iter().try_for_each(|(path, content)| sink.add(path.clone(), content.as_bytes())).map_err(|d| vec![d]);
+        match transaction::prepare(&root.join(out), out, claim, each_file) {
             Ok(p) => prepared.push((out, p)),
             Err(mut errors) => {
                 // Undone last first: a folder made for an earlier one may hold later ones.
@@ -128,8 +129,8 @@ fn write_all(args: &WorkspaceRender, root: &Path, wanted: &[Wanted], mut outcome
     for (out, p) in prepared {
         match p.commit() {
             Ok(s) => {
-                human.push_str(&format!("wrote {} files to {out} ({} changed)\n", s.files, s.changed));
-                folders.push(json!({ "out": out, "files": s.files, "changed": s.changed }));
+                human.push_str(&format!("wrote {} files to {out} ({} changed)\n", s.files.len(), s.changed));
+                folders.push(json!({ "out": out, "files": s.files.len(), "changed": s.changed }));
             }
             Err(mut errors) => {
                 outcome.diags.append(&mut errors);
@@ -145,12 +146,12 @@ fn write_all(args: &WorkspaceRender, root: &Path, wanted: &[Wanted], mut outcome
     output::print(&args.report, outcome)
 }
 
-fn check_all(args: &WorkspaceRender, root: &Path, wanted: &[Wanted], mut outcome: Outcome, result: impl Fn(serde_json::Value) -> serde_json::Value) -> i32 {
+fn check_all(args: &WorkspaceRender, root: &Path, wanted: Vec<Wanted>, mut outcome: Outcome, result: impl Fn(serde_json::Value) -> serde_json::Value) -> i32 {
     let mut human = String::new();
     let mut folders = Vec::new();
     let mut stale = 0;
     for (out, files, claim) in wanted {
-        match render::folder_drift(&root.join(out), out, files, claim) {
+        match render::folder_drift(&root.join(&out), &out, &outdir::with_inventory(files, &claim.owner), &claim) {
             Ok((drift, _, state)) => {
                 // An interrupted render is stale until `render --workspace` completes it.
                 stale += drift.changed.len() + usize::from(state.pending.is_some());
