@@ -34,8 +34,8 @@ fn failed(args: &Diff, diags: Vec<Diagnostic>, lints: Vec<Lints>) -> i32 {
 fn against(args: &Diff, profile: &str, dir: &str) -> i32 {
     let mut diags = Vec::new();
     let mut lints = Vec::new();
-    match render::artifacts(&args.manifest, profile, &args.images, args.namespace.as_deref(), &mut diags, &mut lints) {
-        Some((artifacts, owner)) => render::check_folder("against", dir, artifacts, &outdir::Claim { owner, take_over: false }, &args.report, diags, lints),
+    match render::plan(&args.manifest, profile, &args.images, args.namespace.as_deref(), &mut diags, &mut lints) {
+        Some(plan) => render::check_folder("against", dir, &plan, &outdir::Claim { owner: outdir::Owner::of(&plan), take_over: false }, &args.report, diags, lints),
         None => failed(args, diags, lints),
     }
 }
@@ -142,7 +142,8 @@ fn rendered_files(loaded: &Loaded, profile: &Profile, images: &[ImageOverride], 
 fn artifacts_diff(a: BTreeMap<String, String>, b: &BTreeMap<String, String>) -> (String, serde_json::Value) {
     let owned: Vec<String> = a.keys().cloned().collect();
     let current: BTreeMap<String, outdir::Current> = a.into_iter().map(|(k, v)| (k, outdir::Current::Text(v))).collect();
-    let drift = outdir::drift(b, &current, &owned);
+    let wanted: BTreeSet<String> = b.keys().cloned().collect();
+    let drift = outdir::drift(&wanted, b, &current, &owned);
     let text = drift.diffs.concat();
     let human = if drift.changed.is_empty() {
         "\nartifacts: the rendered files are the same\n".to_string()

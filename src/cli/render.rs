@@ -11,20 +11,11 @@ use crate::outdir;
 use crate::parallel;
 use crate::plan::{self, ImageOverride, LowerOptions};
 use serde_json::json;
-use std::collections::BTreeMap;
 use std::path::Path;
 
-/// Renders the artifacts of one profile, with the owner of the folder they go to; `None`
-/// when inputs or lowering had errors. `lints` receives the profile's `lints`.
-pub fn artifacts(manifest: &Path, profile: &str, images: &[ImageOverride], namespace: Option<&str>, diags: &mut Vec<Diagnostic>, lints: &mut Vec<Lints>) -> Option<(Vec<emit::Artifact>, outdir::Owner)> {
-    let plan = plan(manifest, profile, images, namespace, diags, lints)?;
-    let mut rendered = emit::render_files(&plan);
-    diags.append(&mut rendered.diags);
-    (!diagnostics::has_errors(diags)).then(|| (rendered.artifacts, outdir::Owner::of(&plan)))
-}
-
-/// The Plan `render` emits; `None` when inputs or lowering had errors.
-fn plan(manifest: &Path, profile: &str, images: &[ImageOverride], namespace: Option<&str>, diags: &mut Vec<Diagnostic>, lints: &mut Vec<Lints>) -> Option<plan::Plan> {
+/// The Plan `render` emits, once emitting it is known to report no error; `None` when
+/// inputs, lowering or emission have errors. `lints` receives the profile's `lints`.
+pub fn plan(manifest: &Path, profile: &str, images: &[ImageOverride], namespace: Option<&str>, diags: &mut Vec<Diagnostic>, lints: &mut Vec<Lints>) -> Option<plan::Plan> {
     let loaded = load::inputs(manifest, &[profile.to_string()], diags)?;
     *lints = loaded.lints();
     if diagnostics::has_errors(diags) {
@@ -34,7 +25,21 @@ fn plan(manifest: &Path, profile: &str, images: &[ImageOverride], namespace: Opt
     let options = LowerOptions { images: images.to_vec(), require_images: true, namespace: namespace.map(str::to_string) };
     let (plan, mut lowering) = plan::lower(loaded.manifest(), &loaded.input.doc, profile, &options);
     diags.append(&mut lowering);
-    plan.filter(|_| !diagnostics::has_errors(diags))
+    let plan = plan.filter(|_| !diagnostics::has_errors(diags))?;
+    diags.extend(emit::diagnostics(&plan));
+    (!diagnostics::has_errors(diags)).then_some(plan)
+}
+
+/// Every file of the output folder but the inventory, each handed to `add` as it is emitted
+/// (its artifact shown to `seen` first), then the kustomization.
+fn folder_files(plan: &plan::Plan, mut seen: impl FnMut(&emit::Artifact), mut add: impl FnMut(String, String) -> Result<(), Diagnostic>) -> Result<(), Diagnostic> {
+    let mut kustomization = outdir::Kustomization::default();
+    emit::each_file(plan, |a| {
+        seen(&a);
+        kustomization.add(&a.path);
+        add(a.path, a.content)
+    })?;
+    kustomization.finish().map_or(Ok(()), |(path, text)| add(path, text))
 }
 
 /// Human `--out -`: the stream is written document by document as it is emitted, after
@@ -44,10 +49,6 @@ fn stream(args: &Render, mut diags: Vec<Diagnostic>) -> i32 {
     let Some(plan) = plan(&args.manifest, &args.profile, &args.images, args.namespace.as_deref(), &mut diags, &mut lints) else {
         return output::print(&args.report, Outcome::diagnostics(diags).with_lints(lints));
     };
-    diags.extend(emit::diagnostics(&plan));
-    if diagnostics::has_errors(&diags) {
-        return output::print(&args.report, Outcome::diagnostics(diags).with_lints(lints));
-    }
     if args.report.format == Format::Json {
         // The artifact list comes before the documents: one pass for it (objects without
         // their text), one for them.
@@ -104,27 +105,17 @@ pub fn run(args: &Render) -> i32 {
     let Some(plan) = plan else {
         return output::print(&args.report, Outcome::diagnostics(diags).with_lints(lints));
     };
-    diags.extend(emit::diagnostics(&plan));
-    if diagnostics::has_errors(&diags) {
-        return output::print(&args.report, Outcome::diagnostics(diags).with_lints(lints));
-    }
     let claim = outdir::Claim { owner: outdir::Owner::of(&plan), take_over: args.take_over };
     let out = match &args.out {
         Out::Stream => unreachable!("--out - is streamed above"),
-        Out::Check(dir) => return check_folder("out", dir, emit::files(&plan), &claim, &args.report, diags, lints),
+        Out::Check(dir) => return check_folder("out", dir, &plan, &claim, &args.report, diags, lints),
         Out::Dir(dir) => dir,
     };
     // Each file goes to the folder's staging as it is made: the render holds one at a time.
     let mut listed = Vec::new();
-    let mut kustomization = outdir::Kustomization::default();
     let each_file = |sink: &mut transaction::Sink<'_>| {
-        emit::each_file(&plan, |a| {
-            listed.push(json!({"path": a.path, "deployable": a.deployable, "kind": a.kind, "name": a.name}));
-            kustomization.add(&a.path);
-            sink.add(a.path, a.content.as_bytes())
-        })
-        .and_then(|()| std::mem::take(&mut kustomization).finish().map_or(Ok(()), |(path, text)| sink.add(path, text.as_bytes())))
-        .map_err(|d| vec![d])
+        let seen = |a: &emit::Artifact| listed.push(json!({"path": a.path, "deployable": a.deployable, "kind": a.kind, "name": a.name}));
+        folder_files(&plan, seen, |path, text| sink.add(path, text.as_bytes())).map_err(|d| vec![d])
     };
     match transaction::prepare(Path::new(out), out, &claim, each_file).and_then(transaction::Prepared::commit) {
         Ok(summary) => {
@@ -145,9 +136,10 @@ pub fn run(args: &Render) -> i32 {
 /// write, and writes nothing. Prints a unified diff of every stale file (exit 1 if any), and
 /// what an interrupted render left pending; `folder_key` names DIR in the JSON result. A
 /// folder render would refuse (a link, a folder where a file goes) is refused here too.
-pub fn check_folder(folder_key: &str, folder: &str, artifacts: Vec<emit::Artifact>, claim: &outdir::Claim, report: &Reporting, mut diags: Vec<Diagnostic>, lints: Vec<Lints>) -> i32 {
-    let wanted = outdir::layout(artifacts, &claim.owner);
-    let (drift, current, state) = match folder_drift(Path::new(folder), folder, &wanted, claim) {
+pub fn check_folder(folder_key: &str, folder: &str, plan: &plan::Plan, claim: &outdir::Claim, report: &Reporting, mut diags: Vec<Diagnostic>, lints: Vec<Lints>) -> i32 {
+    // Each file is compared as it is made; only those that differ are kept, for the diff.
+    let each_file = |c: &mut transaction::Comparison<'_>| folder_files(plan, |_| {}, |path, text| c.add(path, text));
+    let compared = match transaction::compare(Path::new(folder), folder, claim, each_file) {
         Ok(found) => found,
         Err(mut errors) => {
             diags.append(&mut errors);
@@ -155,51 +147,17 @@ pub fn check_folder(folder_key: &str, folder: &str, artifacts: Vec<emit::Artifac
             return code.max(EXIT_USAGE_OR_IO);
         }
     };
+    let (drift, pending) = (compared.drift, compared.pending);
     let human = drift.diffs.concat();
-    let changes: Vec<_> = drift
-        .changed
-        .iter()
-        .map(|path| json!({ "change": outdir::file_change(path, &wanted, &current), "subject": "file", "name": path }))
-        .collect();
-    let pending = state.pending.as_ref().map(|j| json!({ "moves": j.moves.iter().map(|m| &m.to).collect::<Vec<_>>(), "prunes": j.prunes }));
-    let result = json!({ folder_key: folder, "stale": drift.changed, "changes": changes, "diff": human, "pending": pending });
+    let changes: Vec<_> = drift.changed.iter().zip(&drift.changes).map(|(path, change)| json!({ "change": change, "subject": "file", "name": path })).collect();
+    let pending_json = pending.as_ref().map(|j| json!({ "moves": j.moves.iter().map(|m| &m.to).collect::<Vec<_>>(), "prunes": j.prunes }));
+    let result = json!({ folder_key: folder, "stale": drift.changed, "changes": changes, "diff": human, "pending": pending_json });
     let mut failure = Vec::new();
-    if let Some(j) = &state.pending {
+    if let Some(j) = &pending {
         failure.push(format!("{folder} holds an interrupted render ({} file(s) to move, {} to prune); `render --out {folder}` completes it", j.moves.len(), j.prunes.len()));
     }
     if !drift.changed.is_empty() {
         failure.push(format!("{folder} is stale: {} file(s) differ from what would be rendered", drift.changed.len()));
     }
     output::print(report, Outcome::new(diags, result, human).failing((!failure.is_empty()).then(|| failure.join("\n"))).with_lints(lints))
-}
-
-/// A file's bytes as text (moved, not copied, when they are UTF-8).
-fn text_of(bytes: Vec<u8>) -> String {
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-}
-
-/// DIR compared with `wanted`, writing nothing: the drift, what each path holds now, and the
-/// folder's state (an interrupted render's journal). A folder render would refuse is refused.
-pub fn folder_drift(
-    dir: &Path,
-    shown: &str,
-    wanted: &BTreeMap<String, String>,
-    claim: &outdir::Claim,
-) -> Result<(outdir::Drift, BTreeMap<String, outdir::Current>, transaction::FolderState), Vec<Diagnostic>> {
-    let mut state = transaction::read_folder(dir, shown, wanted, claim)?;
-    let paths = wanted.keys().cloned().collect();
-    outdir::plan(&paths, &state.owned, &state.snapshot).map_err(|refusals| refusals.iter().map(|r| r.diagnostic(shown)).collect::<Vec<_>>())?;
-    let current: BTreeMap<String, outdir::Current> = std::mem::take(&mut state.snapshot)
-        .into_iter()
-        .map(|(path, entry)| {
-            let have = match entry {
-                outdir::Entry::File(bytes) => outdir::Current::Text(text_of(bytes)),
-                outdir::Entry::Unchanged => outdir::Current::Same,
-                _ => outdir::Current::Missing,
-            };
-            (path, have)
-        })
-        .collect();
-    let drift = outdir::drift(wanted, &current, &state.owned);
-    Ok((drift, current, state))
 }

@@ -223,57 +223,112 @@ impl Drop for Prepared {
     }
 }
 
-/// The folder as `render --check` and `diff --against` compare it: what each relevant path
-/// holds, the files the inventory owns, and what an interrupted render left pending.
-pub struct FolderState {
-    pub snapshot: Snapshot,
-    pub owned: Vec<String>,
+/// What `render --check` and `diff --against` find: how DIR differs from the render, and
+/// what an interrupted render left pending.
+pub struct Compared {
+    pub drift: outdir::Drift,
     pub pending: Option<Journal>,
 }
 
-/// Reads DIR without following links, writing nothing (a missing DIR reads as empty).
-pub fn read_folder(dir: &Path, shown: &str, wanted: &BTreeMap<String, String>, claim: &Claim) -> Result<FolderState, Vec<Diagnostic>> {
-    let Some(folder) = Folder::open(dir, shown).map_err(|d| vec![d])? else {
-        let snapshot = wanted.keys().map(|p| (p.clone(), Entry::Missing)).collect();
-        return Ok(FolderState { snapshot, owned: Vec::new(), pending: None });
+/// Compares DIR with the render's files as `files` hands them to the [`Comparison`] (all
+/// but the inventory, which it adds), writing nothing; a missing DIR reads as empty. A path
+/// a render would refuse is refused here too.
+pub fn compare(dir: &Path, shown: &str, claim: &Claim, files: impl FnOnce(&mut Comparison<'_>) -> Result<(), Diagnostic>) -> Result<Compared, Vec<Diagnostic>> {
+    let folder = Folder::open(dir, shown).map_err(|d| vec![d])?;
+    let pending = match &folder {
+        Some(f) => pending_journal(f).map_err(|d| vec![d])?,
+        None => None,
     };
-    let pending = pending_journal(&folder).map_err(|d| vec![d])?;
-    let (snapshot, mut owned) = snapshot(&folder, wanted, claim, pending.as_ref()).map_err(|d| vec![d])?;
-    if let Some(j) = &pending {
-        owned.extend(j.prunes.iter().cloned());
-        owned.sort();
-        owned.dedup();
-    }
-    Ok(FolderState { snapshot, owned, pending })
+    let mut comparison = Comparison::open(folder.as_ref(), claim).map_err(|d| vec![d])?;
+    files(&mut comparison).map_err(|d| vec![d])?;
+    comparison.finish(shown, pending)
 }
 
-/// Reads the inventory, then every wanted path and every path it (or a pending journal)
-/// owns, for `--check`. Returns the snapshot and the files the render may prune (none of
-/// another owner's). A wanted file is compared as it is read and its bytes kept only when
-/// it differs (for the diff).
-fn snapshot(folder: &Folder, wanted: &BTreeMap<String, String>, claim: &Claim, pending: Option<&Journal>) -> Result<(Snapshot, Vec<String>), Diagnostic> {
-    let mut snapshot = Snapshot::new();
-    let mut lookup = Lookup::new(folder);
-    let inventory = lookup.entry(INVENTORY)?;
-    let owned = outdir::plan::claim(Some(&inventory), claim).map_err(|r| r.diagnostic(&folder.shown))?;
-    // The inventory is compared like any wanted file once its owner is known.
-    let inventory = match (inventory, wanted.get(INVENTORY)) {
-        (Entry::File(bytes), Some(want)) if bytes == want.as_bytes() => Entry::Unchanged,
-        (entry, _) => entry,
-    };
-    snapshot.insert(INVENTORY.to_string(), inventory);
-    for (path, content) in wanted {
-        if !snapshot.contains_key(path) && outdir::plan::check_name(path).is_none() {
-            snapshot.insert(path.clone(), lookup.compare(path, content.as_bytes(), true)?);
-        }
+/// Where a render's files go for `--check`: each is compared with what its path in DIR holds
+/// as it is read; a file is kept (with DIR's, for the diff) only when the two differ.
+pub struct Comparison<'f> {
+    /// `None` when DIR does not exist: every file is missing.
+    lookup: Option<Lookup<'f>>,
+    owner: Owner,
+    inventory: Entry,
+    owned: Vec<String>,
+    wanted: BTreeSet<String>,
+    snapshot: Snapshot,
+    /// The content of every wanted file DIR does not hold as it is.
+    stale: BTreeMap<String, String>,
+}
+
+impl<'f> Comparison<'f> {
+    fn open(folder: Option<&'f Folder>, claim: &Claim) -> Result<Comparison<'f>, Diagnostic> {
+        let mut lookup = folder.map(Lookup::new);
+        let inventory = match &mut lookup {
+            Some(l) => l.entry(INVENTORY)?,
+            None => Entry::Missing,
+        };
+        let owned = outdir::plan::claim(Some(&inventory), claim).map_err(|r| r.diagnostic(folder.map_or("", |f| f.shown.as_str())))?;
+        let (wanted, snapshot, stale) = (BTreeSet::new(), Snapshot::new(), BTreeMap::new());
+        Ok(Comparison { lookup, owner: claim.owner.clone(), inventory, owned, wanted, snapshot, stale })
     }
-    let prunes = pending.map(|j| j.prunes.as_slice()).unwrap_or_default();
-    for path in owned.iter().chain(prunes) {
-        if !snapshot.contains_key(path) && outdir::plan::check_name(path).is_none() {
-            snapshot.insert(path.clone(), lookup.entry(path)?);
+
+    /// One file of the render, compared with DIR's as it is read.
+    pub fn add(&mut self, path: String, content: String) -> Result<(), Diagnostic> {
+        let entry = match (&mut self.lookup, outdir::plan::check_name(&path)) {
+            (Some(lookup), None) => lookup.compare(&path, content.as_bytes(), true)?,
+            _ => Entry::Missing,
+        };
+        if entry != Entry::Unchanged {
+            self.stale.insert(path.clone(), content);
         }
+        self.snapshot.insert(path.clone(), entry);
+        self.wanted.insert(path);
+        Ok(())
     }
-    Ok((snapshot, owned))
+
+    /// After the last file: the inventory, the files a render would prune (those of a pending
+    /// journal too), the paths checked as a render checks them, and the drift.
+    fn finish(mut self, shown: &str, pending: Option<Journal>) -> Result<Compared, Vec<Diagnostic>> {
+        let inventory = outdir::inventory(&self.wanted, &self.owner);
+        let entry = match std::mem::replace(&mut self.inventory, Entry::Missing) {
+            Entry::File(bytes) if bytes == inventory.as_bytes() => Entry::Unchanged,
+            other => other,
+        };
+        if entry != Entry::Unchanged {
+            self.stale.insert(INVENTORY.to_string(), inventory);
+        }
+        self.snapshot.insert(INVENTORY.to_string(), entry);
+        self.wanted.insert(INVENTORY.to_string());
+        let mut owned = self.owned;
+        owned.extend(pending.iter().flat_map(|j| j.prunes.iter().cloned()));
+        owned.sort();
+        owned.dedup();
+        if let Some(lookup) = &mut self.lookup {
+            for path in &owned {
+                if !self.snapshot.contains_key(path) && outdir::plan::check_name(path).is_none() {
+                    self.snapshot.insert(path.clone(), lookup.entry(path).map_err(|d| vec![d])?);
+                }
+            }
+        }
+        outdir::plan(&self.wanted, &owned, &self.snapshot).map_err(|refusals| refusals.iter().map(|r| r.diagnostic(shown)).collect::<Vec<_>>())?;
+        let current: BTreeMap<String, outdir::Current> = self
+            .snapshot
+            .into_iter()
+            .map(|(path, entry)| {
+                let have = match entry {
+                    Entry::File(bytes) => outdir::Current::Text(text_of(bytes)),
+                    Entry::Unchanged => outdir::Current::Same,
+                    _ => outdir::Current::Missing,
+                };
+                (path, have)
+            })
+            .collect();
+        let drift = outdir::drift(&self.wanted, &self.stale, &current, &owned);
+        Ok(Compared { drift, pending })
+    }
+}
+
+/// A file's bytes as text (moved, not copied, when they are UTF-8).
+fn text_of(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// The staging folder, if there is one (a link or file there is refused).

@@ -40,27 +40,10 @@ pub struct Rendered {
     pub diags: Vec<Diagnostic>,
 }
 
-/// The target's artifacts, then the X07 contract documents (every target kind).
-pub fn render(plan: &Plan) -> Rendered {
-    let emitter = PerDeployable::new(plan);
-    let mut artifacts = leading_artifacts(plan);
-    crate::parallel::map_in_order(&plan.deployables, |d| emitter.artifacts(d), |mut a| {
-        artifacts.append(&mut a);
-        Ok::<(), std::convert::Infallible>(())
-    })
-    .ok();
-    artifacts.extend(contracts::render(plan));
-    Rendered { artifacts, diags: diagnostics(plan) }
-}
-
-/// Like [`render`], for writing files: each artifact's `value` is dropped as it is made
-/// (the text is what gets written), so memory holds the output once.
+/// The target's artifacts, then the X07 contract documents (every target kind), as
+/// [`each_file`] makes them, held: for comparing two renders, and for a workspace, which
+/// prepares every folder before it writes any.
 pub fn render_files(plan: &Plan) -> Rendered {
-    Rendered { artifacts: files(plan), diags: diagnostics(plan) }
-}
-
-/// The files of [`each_file`], held (for comparing a folder with them).
-pub fn files(plan: &Plan) -> Vec<Artifact> {
     let mut artifacts = Vec::new();
     let _ = each_file(plan, |mut a| {
         // Held until the folder is compared: no spare capacity (a grown String has up to half).
@@ -68,7 +51,7 @@ pub fn files(plan: &Plan) -> Vec<Artifact> {
         artifacts.push(a);
         Ok::<(), std::convert::Infallible>(())
     });
-    artifacts
+    Rendered { artifacts, diags: diagnostics(plan) }
 }
 
 /// Every file of `--out DIR` (but the folder's kustomization and inventory) in stream order,

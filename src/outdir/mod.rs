@@ -7,7 +7,7 @@ mod drift;
 pub mod journal;
 pub mod plan;
 
-pub use drift::{drift, file_change, Current, Drift};
+pub use drift::{drift, Current, Drift};
 pub use journal::Journal;
 pub use plan::{plan, Entry, Kind, Problem, Refusal, Snapshot, WritePlan};
 

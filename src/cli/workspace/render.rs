@@ -5,7 +5,6 @@
 
 use super::Pair;
 use crate::cli::output::{self, Outcome, EXIT_USAGE_OR_IO};
-use crate::cli::render;
 use crate::cli::resolve::WorkspaceRender;
 use crate::cli::transaction;
 use crate::diagnostics::{self, Diagnostic};
@@ -82,7 +81,7 @@ fn render_all(pairs: &[Pair<'_>], images: &BTreeMap<String, Vec<ImageOverride>>,
         let (plan, mut lowering) = plan::lower(loaded.manifest(), &loaded.input.doc, &loaded.profiles[pair.profile], &options);
         diags.append(&mut lowering);
         let artifacts = plan.filter(|_| !diagnostics::has_errors(&diags)).and_then(|plan| {
-            let mut r = emit::render(&plan);
+            let mut r = emit::render_files(&plan);
             diags.append(&mut r.diags);
             (!diagnostics::has_errors(&diags)).then(|| (r.artifacts, outdir::Owner::of(&plan)))
         });
@@ -151,12 +150,13 @@ fn check_all(args: &WorkspaceRender, root: &Path, wanted: Vec<Wanted>, mut outco
     let mut folders = Vec::new();
     let mut stale = 0;
     for (out, files, claim) in wanted {
-        match render::folder_drift(&root.join(&out), &out, &outdir::with_inventory(files, &claim.owner), &claim) {
-            Ok((drift, _, state)) => {
+        let each_file = |c: &mut transaction::Comparison<'_>| files.into_iter().try_for_each(|(path, content)| c.add(path, content));
+        match transaction::compare(&root.join(&out), &out, &claim, each_file) {
+            Ok(compared) => {
                 // An interrupted render is stale until `render --workspace` completes it.
-                stale += drift.changed.len() + usize::from(state.pending.is_some());
-                human.push_str(&drift.diffs.concat());
-                folders.push(json!({ "out": out, "stale": drift.changed }));
+                stale += compared.drift.changed.len() + usize::from(compared.pending.is_some());
+                human.push_str(&compared.drift.diffs.concat());
+                folders.push(json!({ "out": out, "stale": compared.drift.changed }));
             }
             Err(mut errors) => {
                 outcome.diags.append(&mut errors);
