@@ -2,6 +2,12 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `mi_option_purge_delay` of mimalloc.h (v3, which the mimalloc crate builds; 15 in v2 too).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 fn main() {
+    // -1: never hand freed memory back to the OS during the run (see Cargo.toml).
+    // SAFETY: sets a process-wide allocator option before any thread is started.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
     std::process::exit(x07_topo::cli::main());
 }

@@ -102,6 +102,8 @@ pub struct Sink<'f> {
     staging: Option<OwnedFd>,
     /// Path → its staged file's name.
     staged: BTreeMap<String, String>,
+    /// The number of the next staged file.
+    next: usize,
 }
 
 impl<'f> Sink<'f> {
@@ -111,14 +113,20 @@ impl<'f> Sink<'f> {
         let inventory = lookup.entry(INVENTORY)?;
         let owned = outdir::plan::claim(Some(&inventory), claim).map_err(|r| r.diagnostic(&folder.shown))?;
         let (wanted, snapshot, staged) = (BTreeSet::new(), Snapshot::new(), BTreeMap::new());
-        Ok(Sink { folder, lookup, owner: claim.owner.clone(), inventory, owned, wanted, snapshot, staging: None, staged })
+        Ok(Sink { folder, lookup, owner: claim.owner.clone(), inventory, owned, wanted, snapshot, staging: None, staged, next: 0 })
     }
 
     /// One file of the render: compared with DIR's, and staged when it differs. A path the
     /// folder cannot take is not looked up; the plan refuses it.
     pub fn add(&mut self, path: String, content: &[u8]) -> Result<(), Diagnostic> {
-        let entry = if outdir::plan::check_name(&path).is_some() { Entry::Missing } else { self.lookup.compare(&path, content, false)? };
-        if matches!(entry, Entry::Missing | Entry::Changed) && outdir::plan::check_name(&path).is_none() {
+        // The same path twice (no emitter makes one): the later file wins, as in a map.
+        if let Some(name) = self.staged.remove(&path) {
+            let staging = self.staging.as_ref().expect("a file was staged, so the staging folder exists");
+            rfs::unlinkat(staging, name.as_str(), AtFlags::empty()).map_err(|e| io_error(&self.folder.show(&format!("{STAGING}/{name}")), "remove the staged file", e))?;
+        }
+        let plain = outdir::plan::check_name(&path).is_none();
+        let entry = if plain { self.lookup.compare(&path, content, false)? } else { Entry::Missing };
+        if plain && matches!(entry, Entry::Missing | Entry::Changed) {
             self.stage(&path, content)?;
         }
         self.snapshot.insert(path.clone(), entry);
@@ -136,14 +144,8 @@ impl<'f> Sink<'f> {
                 self.staging.insert(self.folder.open_dir(STAGING, false)?)
             }
         };
-        let name = match self.staged.get(path) {
-            // The same path twice: the later file wins, as in a map.
-            Some(name) => {
-                rfs::unlinkat(staging, name.as_str(), AtFlags::empty()).map_err(|e| io_error(&self.folder.show(&format!("{STAGING}/{name}")), "remove the staged file", e))?;
-                name.clone()
-            }
-            None => journal::staged_name(self.staged.len()),
-        };
+        let name = journal::staged_name(self.next);
+        self.next += 1;
         self.folder.create_file(staging, STAGING, &name, content, PER_FILE_FSYNC)?;
         self.staged.insert(path.to_string(), name);
         Ok(())
@@ -175,6 +177,7 @@ impl<'f> Sink<'f> {
         if plan.is_empty() {
             return Ok((summary, None));
         }
+        // Every write is a plain path that was missing or differed, which `add` staged.
         let journal = Journal::of(plan, |to| self.staged[to].clone());
         self.commit_point(&journal).map_err(|d| vec![d])?;
         Ok((summary, Some(journal)))

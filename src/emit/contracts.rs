@@ -81,15 +81,22 @@ pub fn preview_file(profile: &str) -> String {
 
 /// Both contract documents, or none when a name is too long for them (see [`diagnostics`]).
 pub fn render(plan: &Plan) -> Vec<Artifact> {
+    let mut artifacts = objects(plan);
+    if let [preview_file, requirements_file] = artifacts.as_mut_slice() {
+        preview_file.content = json_text(&preview(plan));
+        requirements_file.content = json_text(&requirements(plan));
+    }
+    artifacts
+}
+
+/// [`render`] without the documents' text: what a view of the objects needs. Only their
+/// text is ever read (they are not in the `--out -` stream), so `value` stays empty.
+pub fn objects(plan: &Plan) -> Vec<Artifact> {
     if !too_long_names(plan).is_empty() {
         return Vec::new();
     }
-    let preview = preview(plan);
-    let requirements = requirements(plan);
-    vec![
-        artifact(preview_file(&plan.profile), PREVIEW_SCHEMA, &plan.profile, &preview),
-        artifact(REQUIREMENTS_FILE.to_string(), REQUIREMENTS_SCHEMA, &plan.service_id, &requirements),
-    ]
+    let artifact = |path: String, kind: &str, name: &str| Artifact { path, deployable: String::new(), kind: kind.to_string(), name: name.to_string(), content: String::new(), value: serde_json::Value::Null, in_stream: false };
+    vec![artifact(preview_file(&plan.profile), PREVIEW_SCHEMA, &plan.profile), artifact(REQUIREMENTS_FILE.to_string(), REQUIREMENTS_SCHEMA, &plan.service_id)]
 }
 
 /// Warning XT602 when a name is too long for the contracts (which are then not written).
@@ -104,11 +111,6 @@ pub fn diagnostics(plan: &Plan) -> Vec<Diagnostic> {
         format!("the X07 platform contracts allow names of at most {MAX_NAME} characters, but {}; `{}` and `{REQUIREMENTS_FILE}` are not written", too_long.join(", "), preview_file(&plan.profile)),
         "shorten these names in the manifest or the profile if the X07 platform is to read this service",
     )]
-}
-
-fn artifact<T: Serialize>(path: String, kind: &str, name: &str, document: &T) -> Artifact {
-    let value = serde_json::to_value(document).expect("contract documents serialise");
-    Artifact { path, deployable: String::new(), kind: kind.to_string(), name: name.to_string(), content: json_text(document), value, in_stream: false }
 }
 
 /// Every name the contracts carry that is longer than they allow, described.

@@ -127,10 +127,10 @@ impl<'p> PerDeployable<'p> {
 }
 
 /// The artifacts that belong to no deployable: binding resources (k8s), the hosted
-/// descriptor, the contract documents.
+/// descriptor, the contract documents (these without their text: for a view of the plan).
 pub fn service_artifacts(plan: &Plan) -> Vec<Artifact> {
     let mut artifacts = leading_artifacts(plan);
-    artifacts.extend(contracts::render(plan));
+    artifacts.extend(contracts::objects(plan));
     artifacts
 }
 
