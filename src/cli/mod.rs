@@ -5,6 +5,7 @@
 mod args;
 mod check;
 mod color;
+mod compare;
 mod diff;
 mod docs;
 mod folder;
@@ -17,6 +18,7 @@ mod render;
 mod resolve;
 mod schema;
 pub mod transaction;
+mod wanted;
 mod workspace;
 
 pub use args::{Cli, Command};

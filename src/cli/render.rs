@@ -1,8 +1,11 @@
 //! `x07-topo render`.
 
+// A Diagnostic is the shell's error type; boxing it buys nothing on I/O paths.
+#![allow(clippy::result_large_err)]
+
 use super::resolve::{Format, Out, Render, Reporting};
 use super::load;
-use super::transaction;
+use super::{compare, transaction};
 use super::output::{self, Outcome, EXIT_USAGE_OR_IO};
 use crate::diagnostics::lints::Lints;
 use crate::diagnostics::{self, Diagnostic};
@@ -138,8 +141,8 @@ pub fn run(args: &Render) -> i32 {
 /// folder render would refuse (a link, a folder where a file goes) is refused here too.
 pub fn check_folder(folder_key: &str, folder: &str, plan: &plan::Plan, claim: &outdir::Claim, report: &Reporting, mut diags: Vec<Diagnostic>, lints: Vec<Lints>) -> i32 {
     // Each file is compared as it is made; only those that differ are kept, for the diff.
-    let each_file = |c: &mut transaction::Comparison<'_>| folder_files(plan, |_| {}, |path, text| c.add(path, text));
-    let compared = match transaction::compare(Path::new(folder), folder, claim, each_file) {
+    let each_file = |c: &mut compare::Comparison<'_>| folder_files(plan, |_| {}, |path, text| c.add(path, text));
+    let compared = match compare::compare(Path::new(folder), folder, claim, each_file) {
         Ok(found) => found,
         Err(mut errors) => {
             diags.append(&mut errors);

@@ -16,11 +16,12 @@
 // A Diagnostic is the shell's error type; boxing it buys nothing on I/O paths.
 #![allow(clippy::result_large_err)]
 
-use super::folder::{io_error, remove_created, split, Folder, Lookup};
+use super::folder::{io_error, remove_created, split, Folder};
+use super::wanted::Wanted;
 use super::lock::Lock;
 use crate::diagnostics::Diagnostic;
 use crate::outdir::journal::{self, Journal};
-use crate::outdir::{self, Claim, Entry, Kind, Owner, Problem, Refusal, Snapshot, INVENTORY, STAGING};
+use crate::outdir::{Claim, Entry, Kind, Problem, Refusal, INVENTORY, STAGING};
 use rustix::fs::{self as rfs, AtFlags, Mode};
 use rustix::io::Errno;
 use std::collections::{BTreeMap, BTreeSet};
@@ -88,16 +89,7 @@ pub fn prepare(dir: &Path, shown: &str, claim: &Claim, files: impl FnOnce(&mut S
 /// only paths and what each holds are kept.
 pub struct Sink<'f> {
     folder: &'f Folder,
-    lookup: Lookup<'f>,
-    owner: Owner,
-    /// What the inventory holds now (its bytes), compared once the new one is known.
-    inventory: Entry,
-    /// Files the old inventory owns, which this render may prune.
-    owned: Vec<String>,
-    /// Every file the render wants (the inventory added last).
-    wanted: BTreeSet<String>,
-    /// What each wanted (or owned) path holds now, compared with what the render wants.
-    snapshot: Snapshot,
+    wanted: Wanted<'f>,
     /// The staging folder, made when the first file must be written.
     staging: Option<OwnedFd>,
     /// Path → its staged file's name.
@@ -107,77 +99,47 @@ pub struct Sink<'f> {
 }
 
 impl<'f> Sink<'f> {
-    /// Reads the inventory: whose folder it is (another owner's is refused) and its files.
     fn open(folder: &'f Folder, claim: &Claim) -> Result<Sink<'f>, Diagnostic> {
-        let mut lookup = Lookup::new(folder);
-        let inventory = lookup.entry(INVENTORY)?;
-        let owned = outdir::plan::claim(Some(&inventory), claim).map_err(|r| r.diagnostic(&folder.shown))?;
-        let (wanted, snapshot, staged) = (BTreeSet::new(), Snapshot::new(), BTreeMap::new());
-        Ok(Sink { folder, lookup, owner: claim.owner.clone(), inventory, owned, wanted, snapshot, staging: None, staged, next: 0 })
+        Ok(Sink { folder, wanted: Wanted::open(Some(folder), claim)?, staging: None, staged: BTreeMap::new(), next: 0 })
     }
 
-    /// One file of the render: compared with DIR's, and staged when it differs. A path the
-    /// folder cannot take is not looked up; the plan refuses it.
+    /// One file of the render: compared with DIR's, and staged when it differs.
     pub fn add(&mut self, path: String, content: &[u8]) -> Result<(), Diagnostic> {
         // The same path twice (no emitter makes one): the later file wins, as in a map.
         if let Some(name) = self.staged.remove(&path) {
             let staging = self.staging.as_ref().expect("a file was staged, so the staging folder exists");
             rfs::unlinkat(staging, name.as_str(), AtFlags::empty()).map_err(|e| io_error(&self.folder.show(&format!("{STAGING}/{name}")), "remove the staged file", e))?;
         }
-        let plain = outdir::plan::check_name(&path).is_none();
-        let entry = if plain { self.lookup.compare(&path, content, false)? } else { Entry::Missing };
-        if plain && matches!(entry, Entry::Missing | Entry::Changed) {
-            self.stage(&path, content)?;
+        if self.wanted.add(path.clone(), content, false)? {
+            self.stage(path, content)?;
         }
-        self.snapshot.insert(path.clone(), entry);
-        self.wanted.insert(path);
         Ok(())
     }
 
     /// Writes `content` into the staging folder as the file that will become `path`.
-    fn stage(&mut self, path: &str, content: &[u8]) -> Result<(), Diagnostic> {
-        let staging = match &self.staging {
-            Some(fd) => fd,
-            None => {
-                let show = self.folder.show(STAGING);
-                rfs::mkdirat(self.folder.fd(), STAGING, Mode::from_raw_mode(0o700)).map_err(|e| io_error(&show, "create the staging folder", e))?;
-                self.staging.insert(self.folder.open_dir(STAGING, false)?)
-            }
-        };
+    fn stage(&mut self, path: String, content: &[u8]) -> Result<(), Diagnostic> {
         let name = journal::staged_name(self.next);
-        self.next += 1;
+        let staging = made(self.folder, &mut self.staging)?;
         self.folder.create_file(staging, STAGING, &name, content, PER_FILE_FSYNC)?;
-        self.staged.insert(path.to_string(), name);
+        self.next += 1;
+        self.staged.insert(path, name);
         Ok(())
     }
 
-    /// After the last file: the inventory, the files to prune, the plan (every path checked),
-    /// and the journal, written at the commit point. `None`: DIR holds exactly this render.
+    /// After the last file: the inventory, the plan (every path checked) and the journal,
+    /// written at the commit point. `None`: DIR holds exactly this render.
     fn finish(&mut self) -> Result<(Summary, Option<Journal>), Vec<Diagnostic>> {
-        let inventory = outdir::inventory(&self.wanted, &self.owner);
-        let entry = match std::mem::replace(&mut self.inventory, Entry::Missing) {
-            Entry::File(bytes) if bytes == inventory.as_bytes() => Entry::Unchanged,
-            Entry::File(_) => Entry::Changed,
-            other => other,
-        };
-        if matches!(entry, Entry::Missing | Entry::Changed) {
-            self.stage(INVENTORY, inventory.as_bytes()).map_err(|d| vec![d])?;
+        let (inventory, differs) = self.wanted.inventory();
+        if differs {
+            self.stage(INVENTORY.to_string(), inventory.as_bytes()).map_err(|d| vec![d])?;
         }
-        self.snapshot.insert(INVENTORY.to_string(), entry);
-        self.wanted.insert(INVENTORY.to_string());
-        for path in &self.owned {
-            if !self.snapshot.contains_key(path) && outdir::plan::check_name(path).is_none() {
-                let entry = self.lookup.compare(path, b"", false).map_err(|d| vec![d])?;
-                self.snapshot.insert(path.clone(), entry);
-            }
-        }
-        let plan = outdir::plan(&self.wanted, &self.owned, &self.snapshot).map_err(|refusals| refusals.iter().map(|r| r.diagnostic(&self.folder.shown)).collect::<Vec<_>>())?;
-        let files = std::mem::take(&mut self.wanted).into_iter().collect();
+        let plan = self.wanted.plan(&self.folder.shown, false, &[])?;
+        let files = std::mem::take(&mut self.wanted.paths).into_iter().collect();
         let summary = Summary { files, changed: plan.writes.len() + plan.prunes.len(), resumed: false };
         if plan.is_empty() {
             return Ok((summary, None));
         }
-        // Every write is a plain path that was missing or differed, which `add` staged.
+        // Every write is a path that was missing or differed, which `add` staged.
         let journal = Journal::of(plan, |to| self.staged[to].clone());
         self.commit_point(&journal).map_err(|d| vec![d])?;
         Ok((summary, Some(journal)))
@@ -185,19 +147,24 @@ impl<'f> Sink<'f> {
 
     /// Flushes the staged files, then writes the journal (renamed into place) and flushes it.
     fn commit_point(&mut self, journal: &Journal) -> Result<(), Diagnostic> {
-        if self.staging.is_none() {
-            // Only prunes: the journal still lives in a staging folder.
-            let show = self.folder.show(STAGING);
-            rfs::mkdirat(self.folder.fd(), STAGING, Mode::from_raw_mode(0o700)).map_err(|e| io_error(&show, "create the staging folder", e))?;
-            self.staging = Some(self.folder.open_dir(STAGING, false)?);
-        }
-        let (folder, staging) = (self.folder, self.staging.as_ref().expect("made above"));
+        // With only prunes nothing was staged, but the journal still lives in the staging folder.
+        let folder = self.folder;
+        let staging = made(folder, &mut self.staging)?;
         barrier(folder, staging, "flush the staged files of")?;
         let tmp = format!("{}.tmp", journal::FILE);
         folder.create_file(staging, STAGING, &tmp, journal.to_text().as_bytes(), PER_FILE_FSYNC)?;
         rfs::renameat(staging, tmp.as_str(), staging, journal::FILE).map_err(|e| io_error(&folder.show(&format!("{STAGING}/{}", journal::FILE)), "commit (rename) the journal", e))?;
         barrier(folder, staging, "flush the journal of")
     }
+}
+
+/// The staging folder, created (exclusively) the first time it is needed.
+fn made<'s>(folder: &Folder, staging: &'s mut Option<OwnedFd>) -> Result<&'s OwnedFd, Diagnostic> {
+    if staging.is_none() {
+        rfs::mkdirat(folder.fd(), STAGING, Mode::from_raw_mode(0o700)).map_err(|e| io_error(&folder.show(STAGING), "create the staging folder", e))?;
+        *staging = Some(folder.open_dir(STAGING, false)?);
+    }
+    Ok(staging.as_ref().expect("made above"))
 }
 
 impl Prepared {
@@ -226,114 +193,6 @@ impl Drop for Prepared {
     }
 }
 
-/// What `render --check` and `diff --against` find: how DIR differs from the render, and
-/// what an interrupted render left pending.
-pub struct Compared {
-    pub drift: outdir::Drift,
-    pub pending: Option<Journal>,
-}
-
-/// Compares DIR with the render's files as `files` hands them to the [`Comparison`] (all
-/// but the inventory, which it adds), writing nothing; a missing DIR reads as empty. A path
-/// a render would refuse is refused here too.
-pub fn compare(dir: &Path, shown: &str, claim: &Claim, files: impl FnOnce(&mut Comparison<'_>) -> Result<(), Diagnostic>) -> Result<Compared, Vec<Diagnostic>> {
-    let folder = Folder::open(dir, shown).map_err(|d| vec![d])?;
-    let pending = match &folder {
-        Some(f) => pending_journal(f).map_err(|d| vec![d])?,
-        None => None,
-    };
-    let mut comparison = Comparison::open(folder.as_ref(), claim).map_err(|d| vec![d])?;
-    files(&mut comparison).map_err(|d| vec![d])?;
-    comparison.finish(shown, pending)
-}
-
-/// Where a render's files go for `--check`: each is compared with what its path in DIR holds
-/// as it is read; a file is kept (with DIR's, for the diff) only when the two differ.
-pub struct Comparison<'f> {
-    /// `None` when DIR does not exist: every file is missing.
-    lookup: Option<Lookup<'f>>,
-    owner: Owner,
-    inventory: Entry,
-    owned: Vec<String>,
-    wanted: BTreeSet<String>,
-    snapshot: Snapshot,
-    /// The content of every wanted file DIR does not hold as it is.
-    stale: BTreeMap<String, String>,
-}
-
-impl<'f> Comparison<'f> {
-    fn open(folder: Option<&'f Folder>, claim: &Claim) -> Result<Comparison<'f>, Diagnostic> {
-        let mut lookup = folder.map(Lookup::new);
-        let inventory = match &mut lookup {
-            Some(l) => l.entry(INVENTORY)?,
-            None => Entry::Missing,
-        };
-        let owned = outdir::plan::claim(Some(&inventory), claim).map_err(|r| r.diagnostic(folder.map_or("", |f| f.shown.as_str())))?;
-        let (wanted, snapshot, stale) = (BTreeSet::new(), Snapshot::new(), BTreeMap::new());
-        Ok(Comparison { lookup, owner: claim.owner.clone(), inventory, owned, wanted, snapshot, stale })
-    }
-
-    /// One file of the render, compared with DIR's as it is read.
-    pub fn add(&mut self, path: String, content: String) -> Result<(), Diagnostic> {
-        let entry = match (&mut self.lookup, outdir::plan::check_name(&path)) {
-            (Some(lookup), None) => lookup.compare(&path, content.as_bytes(), true)?,
-            _ => Entry::Missing,
-        };
-        if entry != Entry::Unchanged {
-            self.stale.insert(path.clone(), content);
-        }
-        self.snapshot.insert(path.clone(), entry);
-        self.wanted.insert(path);
-        Ok(())
-    }
-
-    /// After the last file: the inventory, the files a render would prune (those of a pending
-    /// journal too), the paths checked as a render checks them, and the drift.
-    fn finish(mut self, shown: &str, pending: Option<Journal>) -> Result<Compared, Vec<Diagnostic>> {
-        let inventory = outdir::inventory(&self.wanted, &self.owner);
-        let entry = match std::mem::replace(&mut self.inventory, Entry::Missing) {
-            Entry::File(bytes) if bytes == inventory.as_bytes() => Entry::Unchanged,
-            other => other,
-        };
-        if entry != Entry::Unchanged {
-            self.stale.insert(INVENTORY.to_string(), inventory);
-        }
-        self.snapshot.insert(INVENTORY.to_string(), entry);
-        self.wanted.insert(INVENTORY.to_string());
-        let mut owned = self.owned;
-        owned.extend(pending.iter().flat_map(|j| j.prunes.iter().cloned()));
-        owned.sort();
-        owned.dedup();
-        if let Some(lookup) = &mut self.lookup {
-            for path in &owned {
-                if !self.snapshot.contains_key(path) && outdir::plan::check_name(path).is_none() {
-                    self.snapshot.insert(path.clone(), lookup.entry(path).map_err(|d| vec![d])?);
-                }
-            }
-        }
-        outdir::plan(&self.wanted, &owned, &self.snapshot).map_err(|refusals| refusals.iter().map(|r| r.diagnostic(shown)).collect::<Vec<_>>())?;
-        let current: BTreeMap<String, outdir::Current> = self
-            .snapshot
-            .into_iter()
-            .map(|(path, entry)| {
-                let have = match entry {
-                    Entry::File(bytes) => outdir::Current::Text(text_of(bytes)),
-                    Entry::Unchanged => outdir::Current::Same,
-                    _ => outdir::Current::Missing,
-                };
-                (path, have)
-            })
-            .collect();
-        let drift = outdir::drift(&self.wanted, &self.stale, &current, &owned);
-        Ok(Compared { drift, pending })
-    }
-}
-
-/// A file's bytes as text (moved, not copied, when they are UTF-8).
-fn text_of(bytes: Vec<u8>) -> String {
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-}
-
 /// The staging folder, if there is one (a link or file there is refused).
 fn open_staging(folder: &Folder) -> Result<Option<OwnedFd>, Diagnostic> {
     match folder.entry(STAGING)? {
@@ -346,7 +205,7 @@ fn open_staging(folder: &Folder) -> Result<Option<OwnedFd>, Diagnostic> {
 }
 
 /// The journal of an interrupted, committed render, if any.
-fn pending_journal(folder: &Folder) -> Result<Option<Journal>, Diagnostic> {
+pub(super) fn pending_journal(folder: &Folder) -> Result<Option<Journal>, Diagnostic> {
     if open_staging(folder)?.is_none() {
         return Ok(None);
     }

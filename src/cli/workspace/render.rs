@@ -3,10 +3,13 @@
 //! Services render in parallel (`--jobs`); each pair's output depends only on its own
 //! inputs, so the bytes are the same for any number of workers.
 
+// A Diagnostic is the shell's error type; boxing it buys nothing on I/O paths.
+#![allow(clippy::result_large_err)]
+
 use super::Pair;
 use crate::cli::output::{self, Outcome, EXIT_USAGE_OR_IO};
 use crate::cli::resolve::WorkspaceRender;
-use crate::cli::transaction;
+use crate::cli::{compare, transaction};
 use crate::diagnostics::{self, Diagnostic};
 use crate::emit;
 use crate::outdir;
@@ -150,8 +153,8 @@ fn check_all(args: &WorkspaceRender, root: &Path, wanted: Vec<Wanted>, mut outco
     let mut folders = Vec::new();
     let mut stale = 0;
     for (out, files, claim) in wanted {
-        let each_file = |c: &mut transaction::Comparison<'_>| files.into_iter().try_for_each(|(path, content)| c.add(path, content));
-        match transaction::compare(&root.join(&out), &out, &claim, each_file) {
+        let each_file = |c: &mut compare::Comparison<'_>| files.into_iter().try_for_each(|(path, content)| c.add(path, content));
+        match compare::compare(&root.join(&out), &out, &claim, each_file) {
             Ok(compared) => {
                 // An interrupted render is stale until `render --workspace` completes it.
                 stale += compared.drift.changed.len() + usize::from(compared.pending.is_some());
