@@ -64,25 +64,31 @@ impl Document {
 
     /// Reads `bytes` as a JSON document named `name`. Pure: the shell does the reading.
     /// Returns the document and every problem found at this level (encoding, syntax,
-    /// nesting, duplicate keys).
-    pub fn parse(name: &str, bytes: &[u8]) -> (Document, Vec<Diagnostic>) {
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        let text = match std::str::from_utf8(bytes) {
+    /// nesting, duplicate keys). Bytes given by value become the document's text without
+    /// a copy (a manifest can be a hundred megabytes).
+    pub fn parse(name: &str, bytes: impl Into<Vec<u8>>) -> (Document, Vec<Diagnostic>) {
+        let mut bytes = bytes.into();
+        if bytes.starts_with(b"\xEF\xBB\xBF") {
+            bytes.drain(..3);
+        }
+        let text = match String::from_utf8(bytes) {
             Ok(text) => text,
             Err(e) => {
+                let (bytes, at) = (e.as_bytes(), e.utf8_error().valid_up_to());
                 let doc = Document { source: Arc::new(SourceFile::new(name, String::from_utf8_lossy(bytes))), tree: Tree::None };
                 let diag = Diagnostic::at_offset(
                     &codes::NOT_UTF8,
                     &doc,
                     &Pointer::root(),
-                    e.valid_up_to(),
-                    format!("byte 0x{:02X} at offset {} is not valid UTF-8", bytes[e.valid_up_to()], e.valid_up_to()),
+                    at,
+                    format!("byte 0x{:02X} at offset {at} is not valid UTF-8", bytes[at]),
                     "save the file as UTF-8 (JSON text must be UTF-8)",
                 );
                 return (doc, vec![diag]);
             }
         };
         let mut doc = Document { source: Arc::new(SourceFile::new(name, text)), tree: Tree::None };
+        let text = doc.source.text.as_str();
         if text.trim().is_empty() {
             let diag = Diagnostic::at_offset(
                 &codes::EMPTY_DOCUMENT,

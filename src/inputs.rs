@@ -18,7 +18,7 @@ pub struct ManifestInput {
 }
 
 /// Parses, decodes and checks a manifest.
-pub fn read_manifest(name: &str, bytes: &[u8]) -> ManifestInput {
+pub fn read_manifest(name: &str, bytes: impl Into<Vec<u8>>) -> ManifestInput {
     let (doc, mut diags) = Document::parse(name, bytes);
     let mut d = Decoder::new(&doc);
     let manifest = manifest::decode(&mut d);

@@ -43,6 +43,7 @@ impl SourceFile {
         let text = text.into();
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        line_starts.shrink_to_fit();
         let longest = line_starts.windows(2).map(|w| w[1] - w[0]).chain([text.len() - line_starts[line_starts.len() - 1]]).max();
         let mut char_marks = Vec::new();
         if longest.is_some_and(|n| n > LONG_LINE) {

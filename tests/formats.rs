@@ -95,7 +95,7 @@ fn accepted_manifests_round_trip_through_serde() {
             continue;
         }
         let bytes = golden_manifest(&case).unwrap_or_else(|| panic!("golden/{case} exits 0 but has no {MANIFEST_PATH}"));
-        let input = read_manifest(MANIFEST_PATH, &bytes);
+        let input = read_manifest(MANIFEST_PATH, bytes.as_slice());
         let Some(manifest) = &input.manifest else {
             failures.push(format!("golden/{case}: read_manifest gave no manifest:\n  {}", summary(&input.diags)));
             continue;
@@ -216,7 +216,7 @@ fn damaged_manifests_never_panic_and_always_explain() {
             deleted.remove(at);
             for (what, damaged) in [(format!("golden/{case} truncated to {at} bytes"), truncated.to_vec()), (format!("golden/{case} without byte {at}"), deleted)] {
                 inputs += 1;
-                let input = read_manifest(MANIFEST_PATH, &damaged);
+                let input = read_manifest(MANIFEST_PATH, damaged.as_slice());
                 rejected += usize::from(input.manifest.is_none());
                 failures.extend(check_any_input(&what, &damaged));
             }
@@ -368,8 +368,8 @@ fn reading_twice_gives_identical_diagnostics() {
     let mut with_diags = 0;
     for case in golden_cases() {
         let Some(bytes) = golden_manifest(&case) else { continue };
-        let first = read_manifest(MANIFEST_PATH, &bytes);
-        let second = read_manifest(MANIFEST_PATH, &bytes);
+        let first = read_manifest(MANIFEST_PATH, bytes.as_slice());
+        let second = read_manifest(MANIFEST_PATH, bytes.as_slice());
         assert_eq!(first.diags, second.diags, "golden/{case}");
         assert_eq!(first.manifest, second.manifest, "golden/{case}");
         with_diags += usize::from(!first.diags.is_empty());

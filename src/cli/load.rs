@@ -101,7 +101,7 @@ pub fn profiles(manifest_path: &Path, manifest: &Manifest, args: &[String], diag
         match read(&path, Input::Profile) {
             Err(d) => diags.push(d),
             Ok(bytes) => {
-                let (doc, mut parse) = Document::parse(&display(&path), &bytes);
+                let (doc, mut parse) = Document::parse(&display(&path), bytes);
                 diags.append(&mut parse);
                 out.push(file_source(manifest_path, doc, Place::File(path), expected_id, None, diags));
             }
@@ -168,7 +168,7 @@ fn follow_extends(manifest_path: &Path, first: Document, place: Place, diags: &m
             let chain = layers[i..].iter().map(|d| d.source.name.clone()).collect();
             break Some(ChainBreak::Cycle { reference, chain });
         }
-        let (doc, mut parse) = Document::parse(&name, &bytes);
+        let (doc, mut parse) = Document::parse(&name, bytes);
         diags.append(&mut parse);
         layers.push(doc);
         places.push(place);
@@ -217,7 +217,7 @@ pub fn inputs(manifest_path: &Path, profile_args: &[String], diags: &mut Vec<Dia
             return None;
         }
     };
-    let mut input = inputs::read_manifest(&display(manifest_path), &bytes);
+    let mut input = inputs::read_manifest(&display(manifest_path), bytes);
     diags.append(&mut input.diags);
     let manifest = input.manifest.as_ref()?;
     let sources = profiles(manifest_path, manifest, profile_args, diags);

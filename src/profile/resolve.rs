@@ -221,7 +221,7 @@ fn resolve_target(p: &ProfileDocument, kind: TargetKind, target_file: Option<&Ta
     let target = if crate::target::is_path(name) {
         match target_file.map(|t| (&t.name, &t.bytes)) {
             Some((file, Ok(bytes))) => {
-                let (doc, mut parse) = Document::parse(file, bytes);
+                let (doc, mut parse) = Document::parse(file, bytes.as_slice());
                 let mut td = Decoder::new(&doc);
                 let t = crate::target::decode(&mut td);
                 parse.append(&mut td.diags);

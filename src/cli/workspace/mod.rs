@@ -66,7 +66,7 @@ pub fn open(file: &str, profiles: Option<&[String]>, diags: &mut Vec<Diagnostic>
             None
         }
         Ok(bytes) => {
-            let (doc, mut parse) = Document::parse(&load::display(&file), &bytes);
+            let (doc, mut parse) = Document::parse(&load::display(&file), bytes);
             diags.append(&mut parse);
             let mut d = Decoder::new(&doc);
             let ws = workspace::decode(&mut d);
@@ -207,7 +207,7 @@ pub fn service_images(images: &[String], images_file: Option<&str>, services: &[
         match load::read(&path, load::Input::Workspace) {
             Err(d) => diags.push(d),
             Ok(bytes) => {
-                let (doc, mut parse) = Document::parse(&load::display(&path), &bytes);
+                let (doc, mut parse) = Document::parse(&load::display(&path), bytes);
                 diags.append(&mut parse);
                 if let Some(root) = doc.root() {
                     let mut d = Decoder::new(&doc);
