@@ -78,7 +78,10 @@ pub fn read_inventory(text: &str) -> Option<(Option<Owner>, Vec<String>)> {
 /// Every file of the output folder: the artifacts, `kustomization.yaml` for Kubernetes
 /// output, and the inventory naming `owner`. Path → content.
 pub fn layout(artifacts: Vec<Artifact>, owner: &Owner) -> BTreeMap<String, String> {
-    with_inventory(files(artifacts), owner)
+    let mut files = files(artifacts);
+    let text = inventory(files.keys(), owner);
+    files.insert(INVENTORY.to_string(), text);
+    files
 }
 
 /// The output folder's files but the inventory: the artifacts and their kustomization.
@@ -116,13 +119,6 @@ impl Kustomization {
     pub fn finish(self) -> Option<(String, String)> {
         (!self.resources.is_empty()).then(|| (Self::PATH.to_string(), format!("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n{}", self.resources)))
     }
-}
-
-/// `files` plus the inventory that owns them for `owner`.
-pub fn with_inventory(mut files: BTreeMap<String, String>, owner: &Owner) -> BTreeMap<String, String> {
-    let text = inventory(files.keys(), owner);
-    files.insert(INVENTORY.to_string(), text);
-    files
 }
 
 /// The inventory's text: `owner` owns `paths` (sorted, without the inventory itself).
