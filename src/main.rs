@@ -9,5 +9,10 @@ fn main() {
     // -1: never hand freed memory back to the OS during the run (see Cargo.toml).
     // SAFETY: sets a process-wide allocator option before any thread is started.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+    // No transparent huge pages: on a virtual machine a 2 MiB fault can stall for seconds
+    // while the host finds or zeroes the page; 4 KiB faults cost the same every run (see
+    // Cargo.toml). It only changes how memory is mapped, so a failure is ignored.
+    #[cfg(target_os = "linux")]
+    let _ = rustix::thread::disable_transparent_huge_pages(true);
     std::process::exit(x07_topo::cli::main());
 }
