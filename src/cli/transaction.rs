@@ -251,22 +251,28 @@ fn discard(folder: &Folder, staging: OwnedFd) -> Result<(), Diagnostic> {
 fn apply(folder: &Folder, journal: &Journal) -> Result<(), Diagnostic> {
     let staging = folder.open_dir(STAGING, false).map_err(committed)?;
     let mut parents = BTreeSet::new();
+    // Moves are sorted by path, so the files of one folder come together: it is opened once.
+    let mut open: Option<(&str, OwnedFd)> = None;
     for m in &journal.moves {
-        match rfs::statat(&staging, m.staged.as_str(), AtFlags::SYMLINK_NOFOLLOW) {
-            Err(Errno::NOENT) => continue, // moved by the interrupted run
-            Err(e) => return Err(committed(io_error(&folder.show(&format!("{STAGING}/{}", m.staged)), "inspect the staged file", e))),
-            Ok(_) => {}
-        }
         let (parent, name) = split(&m.to);
-        let parent_fd = folder.open_dir(parent, true).map_err(committed)?;
-        if let Ok(st) = rfs::statat(&parent_fd, name, AtFlags::SYMLINK_NOFOLLOW) {
-            // Planned as a file; if something else is there now, leave it and stop.
-            if super::folder::kind_of(&st) != Kind::File {
-                let problem = Problem::NotAFile(super::folder::kind_of(&st));
-                return Err(committed(Refusal { path: m.to.clone(), at: m.to.clone(), problem }.diagnostic(&folder.shown)));
+        let parent_fd = match open.take() {
+            Some((p, fd)) if p == parent => open.insert((p, fd)),
+            _ => open.insert((parent, folder.open_dir(parent, true).map_err(committed)?)),
+        };
+        let parent_fd = &parent_fd.1;
+        if let Ok(st) = rfs::statat(parent_fd, name, AtFlags::SYMLINK_NOFOLLOW) {
+            // Planned as a file; if something else is there now, leave it and stop (unless
+            // the interrupted run moved this file already).
+            let kind = super::folder::kind_of(&st);
+            if kind != Kind::File && rfs::statat(&staging, m.staged.as_str(), AtFlags::SYMLINK_NOFOLLOW).is_ok() {
+                return Err(committed(Refusal { path: m.to.clone(), at: m.to.clone(), problem: Problem::NotAFile(kind) }.diagnostic(&folder.shown)));
             }
         }
-        rfs::renameat(&staging, m.staged.as_str(), &parent_fd, name).map_err(|e| committed(io_error(&folder.show(&m.to), "rename into place", e)))?;
+        match rfs::renameat(&staging, m.staged.as_str(), parent_fd, name) {
+            Ok(()) => {}
+            Err(Errno::NOENT) => continue, // moved by the interrupted run
+            Err(e) => return Err(committed(io_error(&folder.show(&m.to), "rename into place", e))),
+        }
         parents.insert(parent.to_string());
     }
     if !PER_FILE_FSYNC {
