@@ -8,6 +8,10 @@ mod pointer;
 pub use parse::{parse, Duplicate, Parsed, SyntaxError, SyntaxErrorKind, MAX_DEPTH};
 pub use pointer::{escape_token, Pointer};
 
+/// Keys, strings and numbers: most are short (a manifest's keys repeat a few dozen names),
+/// and a string of up to 24 bytes is held inline, without an allocation of its own.
+pub use compact_str::CompactString;
+
 /// Byte range in the source text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Span {
@@ -26,8 +30,8 @@ pub enum Value {
     Null,
     Bool(bool),
     /// The number's text exactly as written; the decoder decides what it must be.
-    Number(String),
-    String(String),
+    Number(CompactString),
+    String(CompactString),
     Array(Vec<Node>),
     Object(Object),
 }
@@ -100,7 +104,7 @@ impl std::ops::Deref for Object {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Member {
-    pub key: String,
+    pub key: CompactString,
     pub key_span: Span,
     pub value: Node,
 }
@@ -178,12 +182,12 @@ impl Node {
             Value::Null => serde_json::Value::Null,
             Value::Bool(b) => serde_json::Value::Bool(*b),
             Value::Number(text) => serde_json::from_str(text).unwrap_or(serde_json::Value::Null),
-            Value::String(s) => serde_json::Value::String(s.clone()),
+            Value::String(s) => serde_json::Value::String(s.to_string()),
             Value::Array(items) => serde_json::Value::Array(items.iter().map(Node::to_json).collect()),
             Value::Object(members) => {
                 let mut map = serde_json::Map::new();
                 for m in members.iter() {
-                    map.entry(m.key.clone()).or_insert_with(|| m.value.to_json());
+                    map.entry(m.key.to_string()).or_insert_with(|| m.value.to_json());
                 }
                 serde_json::Value::Object(map)
             }

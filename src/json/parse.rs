@@ -1,6 +1,6 @@
 //! Recursive-descent JSON parser (RFC 8259) over UTF-8 text.
 
-use super::{Member, Node, Object, Pointer, Span, Value};
+use super::{CompactString, Member, Node, Object, Pointer, Span, Value};
 
 /// Deeper documents are refused: no X07 input needs more than a dozen levels, and the
 /// limit keeps recursion far from the stack's end.
@@ -56,7 +56,7 @@ struct Parser<'t> {
 }
 
 enum Step {
-    Key(String),
+    Key(CompactString),
     Index(usize),
 }
 
@@ -206,7 +206,7 @@ impl Parser<'_> {
         self.pos - start
     }
 
-    fn number(&mut self) -> Result<String, SyntaxError> {
+    fn number(&mut self) -> Result<CompactString, SyntaxError> {
         let start = self.pos;
         if self.peek() == Some(b'-') {
             self.pos += 1;
@@ -238,7 +238,7 @@ impl Parser<'_> {
                 return Err(self.error(format!("expected a digit in the exponent, found {}", self.found())));
             }
         }
-        Ok(self.text[start..self.pos].to_string())
+        Ok(CompactString::from(&self.text[start..self.pos]))
     }
 
     fn hex4(&mut self) -> Result<u32, SyntaxError> {
@@ -252,9 +252,9 @@ impl Parser<'_> {
         }
     }
 
-    fn string(&mut self) -> Result<String, SyntaxError> {
+    fn string(&mut self) -> Result<CompactString, SyntaxError> {
         self.pos += 1; // opening quote
-        let mut out = String::new();
+        let mut out = CompactString::default();
         loop {
             let run = self.pos;
             while let Some(b) = self.peek() {
