@@ -4,8 +4,10 @@
 # each size to the one before; then `kubectl kustomize` on the 1k folder against
 # `render --out DIR` of it, an instruction count of the 3k render (callgrind: repeatable on a
 # noisy machine), and the hostile inputs of bench/hostile.py.
-# Times are the best of five runs (three at 100k cells and more) on a microsecond clock: on a
-# shared machine a single run can be 30% slow. Nothing is deleted before the end.
+# Times are the best of five runs on a microsecond clock: on a shared machine a single run can
+# be 30% slow. Nothing is deleted before the end: on an ext4 without a journal (this project's
+# VM), creating files is several times slower for five minutes after many were deleted, as the
+# kernel skips recently freed inodes; so run the bench five minutes after a large `rm -rf`.
 # Usage: bench/scale.sh [SIZES...]   (default: 1000 3000 10000 30000 100000)
 set -euo pipefail
 sizes=("$@")
@@ -72,8 +74,8 @@ label() {
 
 declare -A t m rc
 runs=5
+sync # what earlier work left unwritten is not flushed during a measured render's syncfs
 for n in "${sizes[@]}"; do
-  [ "$n" -lt 100000 ] || runs=3
   mkdir -p "$work/s$n"
   python3 "$repo/bench/synthetic.py" "$work/s$n" "$n" > /dev/null
   cd "$work/s$n"
@@ -90,7 +92,7 @@ for n in "${sizes[@]}"; do
 done
 
 echo
-echo "Wall time (best of five; of three at 100k cells), peak RSS and, in brackets, time relative to the previous size ($(nproc) cores, $(date -u +%F)):"
+echo "Wall time (best of five), peak RSS and, in brackets, time relative to the previous size ($(nproc) cores, $(date -u +%F)):"
 echo
 header="| command |"; rule="| --- |"
 for n in "${sizes[@]}"; do header+=" $((n / 1000))k cells |"; rule+=" --- |"; done
