@@ -563,16 +563,14 @@ fn check_documents(docs: &[Value]) -> Vec<String> {
                 let Some(target) = target else { continue };
                 let container_ports: Vec<&Value> = containers(&target["spec"]["template"]["spec"]).into_iter().flat_map(|c| c["ports"].as_array().into_iter().flatten()).collect();
                 match &port["targetPort"] {
-                    Value::String(tp) => {
-                        if !container_ports.iter().any(|cp| cp["name"].as_str() == Some(tp)) {
+                    Value::String(tp)
+                        if !container_ports.iter().any(|cp| cp["name"].as_str() == Some(tp)) => {
                             p.push(format!("{}: targetPort {tp:?} is not a named container port of {}", id(d), id(target)));
                         }
-                    }
-                    Value::Number(tp) => {
-                        if !container_ports.iter().any(|cp| cp["containerPort"].as_u64() == tp.as_u64()) {
+                    Value::Number(tp)
+                        if !container_ports.iter().any(|cp| cp["containerPort"].as_u64() == tp.as_u64()) => {
                             p.push(format!("{}: targetPort {tp} is not a container port of {}", id(d), id(target)));
                         }
-                    }
                     _ => {}
                 }
             }
