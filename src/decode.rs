@@ -172,7 +172,7 @@ impl<'d> Decoder<'d> {
 
     pub fn string(&mut self, node: &'d Node, at: &Pointer) -> Option<String> {
         match &node.value {
-            Value::String(s) => Some(s.to_string()),
+            Value::String(s) => Some(s.as_str().to_owned()),
             _ => {
                 self.wrong_type(node, at, "a string");
                 None
@@ -340,7 +340,7 @@ impl<'d> Decoder<'d> {
             }
             match value(self, &m.value, &here) {
                 Some(v) => {
-                    out.entry(m.key.to_string()).or_insert(v);
+                    out.entry(m.key.as_str().to_owned()).or_insert(v);
                 }
                 None => ok = false,
             }

@@ -173,14 +173,14 @@ pub fn check<'d>(d: &mut Decoder<'d>, provider: &str, declared: &[Param], node: 
 fn shown(v: &Node) -> String {
     match &v.value {
         Value::String(s) => format!("\"{}\"", s.escape_debug()),
-        Value::Number(n) => n.to_string(),
+        Value::Number(n) => n.as_str().to_owned(),
         other => other.type_name().to_string(),
     }
 }
 
 fn text(n: &Node) -> Option<String> {
     match &n.value {
-        Value::String(s) if !s.trim().is_empty() => Some(s.to_string()),
+        Value::String(s) if !s.trim().is_empty() => Some(s.as_str().to_owned()),
         _ => None,
     }
 }
@@ -195,7 +195,7 @@ fn value(p: &Param, n: &Node) -> Option<ParamValue> {
             _ => None,
         },
         ParamType::TextMap => match &n.value {
-            Value::Object(ms) => ms.iter().map(|m| Some((m.key.to_string(), text(&m.value)?))).collect::<Option<_>>().map(ParamValue::TextMap),
+            Value::Object(ms) => ms.iter().map(|m| Some((m.key.as_str().to_owned(), text(&m.value)?))).collect::<Option<_>>().map(ParamValue::TextMap),
             _ => None,
         },
         ParamType::Settings => match &n.value {

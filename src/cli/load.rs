@@ -183,7 +183,7 @@ fn follow_extends(manifest_path: &Path, first: Document, place: Place, diags: &m
 fn target_file(layers: &[Document], places: &[Place]) -> Option<TargetFile> {
     let (doc, place) = layers.iter().zip(places).find(|(d, _)| d.root().is_some_and(|r| r.member("target").is_some()))?;
     let reference = match &doc.root()?.member("target")?.value.value {
-        crate::json::Value::String(s) if crate::target::is_path(s) => s.to_string(),
+        crate::json::Value::String(s) if crate::target::is_path(s) => s.as_str().to_owned(),
         _ => return None,
     };
     let Place::File(path) = place else { return None };

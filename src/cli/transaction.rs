@@ -255,11 +255,10 @@ fn apply(folder: &Folder, journal: &Journal) -> Result<(), Diagnostic> {
     let mut open: Option<(&str, OwnedFd)> = None;
     for m in &journal.moves {
         let (parent, name) = split(&m.to);
-        let parent_fd = match open.take() {
-            Some((p, fd)) if p == parent => open.insert((p, fd)),
-            _ => open.insert((parent, folder.open_dir(parent, true).map_err(committed)?)),
-        };
-        let parent_fd = &parent_fd.1;
+        if open.as_ref().is_none_or(|(p, _)| *p != parent) {
+            open = Some((parent, folder.open_dir(parent, true).map_err(committed)?));
+        }
+        let parent_fd = &open.as_ref().expect("opened above").1;
         if let Ok(st) = rfs::statat(parent_fd, name, AtFlags::SYMLINK_NOFOLLOW) {
             // Planned as a file; if something else is there now, leave it and stop (unless
             // the interrupted run moved this file already).

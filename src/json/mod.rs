@@ -182,12 +182,12 @@ impl Node {
             Value::Null => serde_json::Value::Null,
             Value::Bool(b) => serde_json::Value::Bool(*b),
             Value::Number(text) => serde_json::from_str(text).unwrap_or(serde_json::Value::Null),
-            Value::String(s) => serde_json::Value::String(s.to_string()),
+            Value::String(s) => serde_json::Value::String(s.as_str().to_owned()),
             Value::Array(items) => serde_json::Value::Array(items.iter().map(Node::to_json).collect()),
             Value::Object(members) => {
                 let mut map = serde_json::Map::new();
                 for m in members.iter() {
-                    map.entry(m.key.to_string()).or_insert_with(|| m.value.to_json());
+                    map.entry(m.key.as_str().to_owned()).or_insert_with(|| m.value.to_json());
                 }
                 serde_json::Value::Object(map)
             }

@@ -17,11 +17,7 @@ impl Pointer {
         let mut p = String::with_capacity(self.0.len() + 1 + key.len());
         p.push_str(&self.0);
         p.push('/');
-        if key.contains(['~', '/']) {
-            p.push_str(&escape_token(key));
-        } else {
-            p.push_str(key);
-        }
+        push_escaped(&mut p, key);
         Pointer(p)
     }
 
@@ -50,7 +46,24 @@ impl fmt::Display for Pointer {
 }
 
 pub fn escape_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+    let mut escaped = String::with_capacity(token.len());
+    push_escaped(&mut escaped, token);
+    escaped
+}
+
+/// Appends `token` escaped (`~` → `~0`, `/` → `~1`); most tokens have neither.
+fn push_escaped(out: &mut String, token: &str) {
+    if !token.contains(['~', '/']) {
+        out.push_str(token);
+        return;
+    }
+    for c in token.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
 }
 
 pub(super) fn unescape_token(token: &str) -> String {

@@ -51,7 +51,7 @@ impl Parent {
 /// chain before anything is decoded). A non-string `extends` names none; decoding reports it.
 pub fn parent_of(doc: &Document) -> Option<(String, Parent)> {
     match &doc.root()?.member("extends")?.value.value {
-        Value::String(s) if !s.trim().is_empty() => Some((s.to_string(), Parent::parse(s))),
+        Value::String(s) if !s.trim().is_empty() => Some((s.as_str().to_owned(), Parent::parse(s))),
         _ => None,
     }
 }
