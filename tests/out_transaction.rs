@@ -263,6 +263,74 @@ fn a_committed_journal_is_reported_by_check_and_completed_by_the_next_render() {
     assert_same_tree(&tree(&expected_files()), &out, "after completing the journal");
 }
 
+/// What a run killed after its commit point leaves, in the staging layout of 0.2.0: every
+/// file of `api/` staged under `tree/api/` (DIR lacks the folder, so it moves whole) and
+/// `kustomization.yaml` staged to replace an old one. `api_in_place` lists the files of
+/// `api/` an interrupted apply had already moved, file by file, into a folder made meanwhile.
+fn committed_tree_journal(api_in_place: &[&str]) -> (Test, PathBuf) {
+    let t = Test::from_case(CASE);
+    t.expect_args(&args("out", &[]), 0);
+    let out = t.path().join("out");
+    let staged = out.join(".x07-topo-staging/tree");
+    std::fs::create_dir_all(&staged).unwrap();
+    std::fs::rename(out.join("api"), staged.join("api")).unwrap();
+    let mut api: Vec<String> = std::fs::read_dir(staged.join("api")).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    api.sort();
+    assert!(api.len() >= 2, "the case has several files in api/: {api:?}");
+    if !api_in_place.is_empty() {
+        std::fs::create_dir(out.join("api")).unwrap();
+        for name in api_in_place {
+            std::fs::rename(staged.join("api").join(name), out.join("api").join(name)).unwrap();
+        }
+    }
+    std::fs::rename(out.join("kustomization.yaml"), staged.join("kustomization.yaml")).unwrap();
+    std::fs::write(out.join("kustomization.yaml"), "old\n").unwrap();
+    let mut moves: Vec<String> = api.iter().map(|name| format!("api/{name}")).collect();
+    moves.push("kustomization.yaml".to_string());
+    let journal = serde_json::json!({"schema_version": "x07.topo.journal@0.2.0", "moves": moves, "prunes": []});
+    std::fs::write(out.join(".x07-topo-staging/journal.json"), journal.to_string()).unwrap();
+    (t, out)
+}
+
+#[test]
+fn a_committed_journal_moves_a_folder_dir_lacks_whole_and_is_reported_by_check() {
+    let (t, out) = committed_tree_journal(&[]);
+    let before = tree(&out);
+    let check = t.run_args(&args("out", &["--check", "--format", "json"]));
+    assert_eq!(check.code, 1, "{}", check.transcript());
+    let report = json_report(&check);
+    let moves = report["result"]["pending"]["moves"].as_array().unwrap();
+    assert!(moves.iter().all(|m| m.as_str().unwrap().starts_with("api/") || m == "kustomization.yaml") && moves.len() >= 3, "{report:#}");
+    assert_same_tree(&before, &out, "--check");
+    let done = t.expect_args(&args("out", &[]), 0);
+    assert!(done.stdout.contains("after completing an interrupted render"), "{}", done.transcript());
+    assert!(!out.join(".x07-topo-staging").exists(), "{:?}", list_files(&out));
+    assert_same_tree(&tree(&expected_files()), &out, "after completing the journal");
+    t.expect_args(&args("out", &["--check"]), 0);
+}
+
+#[test]
+fn a_committed_journal_whose_folder_was_partly_moved_moves_the_rest_file_by_file() {
+    let t_files = std::fs::read_dir(expected_files().join("api")).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect::<Vec<_>>();
+    let first = t_files.iter().min().unwrap().clone();
+    let (t, out) = committed_tree_journal(&[first.as_str()]);
+    let done = t.expect_args(&args("out", &[]), 0);
+    assert!(done.stdout.contains("after completing an interrupted render"), "{}", done.transcript());
+    assert!(!out.join(".x07-topo-staging").exists(), "{:?}", list_files(&out));
+    assert_same_tree(&tree(&expected_files()), &out, "after completing the journal");
+}
+
+#[test]
+fn a_committed_journal_whose_folder_was_moved_whole_already_finishes_the_rest() {
+    let (t, out) = committed_tree_journal(&[]);
+    // The interrupted apply moved `api/` whole, then was killed.
+    std::fs::rename(out.join(".x07-topo-staging/tree/api"), out.join("api")).unwrap();
+    let done = t.expect_args(&args("out", &[]), 0);
+    assert!(done.stdout.contains("after completing an interrupted render"), "{}", done.transcript());
+    assert!(!out.join(".x07-topo-staging").exists(), "{:?}", list_files(&out));
+    assert_same_tree(&tree(&expected_files()), &out, "after completing the journal");
+}
+
 #[test]
 fn dir_itself_may_be_a_symlink_to_a_folder() {
     let t = Test::from_case(CASE);

@@ -48,7 +48,8 @@ pub fn kind_of(st: &rfs::Stat) -> Kind {
     }
 }
 
-const DIR_FLAGS: OFlags = OFlags::RDONLY.union(OFlags::DIRECTORY).union(OFlags::NOFOLLOW).union(OFlags::CLOEXEC);
+/// A folder opened for `*at` calls, never through a link.
+pub const DIR_FLAGS: OFlags = OFlags::RDONLY.union(OFlags::DIRECTORY).union(OFlags::NOFOLLOW).union(OFlags::CLOEXEC);
 
 impl Folder {
     /// Opens DIR (following DIR itself if it is a link). `Ok(None)`: DIR does not exist.
@@ -134,7 +135,7 @@ impl Folder {
     }
 
     /// The diagnostic for a part of a path that is not a plain folder.
-    fn refuse_on_the_way(&self, done: &str, parent: &OwnedFd, part: &str) -> Diagnostic {
+    pub fn refuse_on_the_way(&self, done: &str, parent: &OwnedFd, part: &str) -> Diagnostic {
         let kind = rfs::statat(parent, part, AtFlags::SYMLINK_NOFOLLOW).map(|st| kind_of(&st)).unwrap_or(Kind::Special);
         let problem = if kind == Kind::Link { crate::outdir::Problem::Link } else { crate::outdir::Problem::NotAFolder(kind) };
         crate::outdir::Refusal { path: done.to_string(), at: done.to_string(), problem }.diagnostic(&self.shown)

@@ -17,6 +17,7 @@ mod plan;
 mod render;
 mod resolve;
 mod schema;
+mod staging;
 pub mod transaction;
 mod wanted;
 mod workspace;

@@ -153,7 +153,7 @@ pub fn check_folder(folder_key: &str, folder: &str, plan: &plan::Plan, claim: &o
     let (drift, pending) = (compared.drift, compared.pending);
     let human = drift.diffs.concat();
     let changes: Vec<_> = drift.changed.iter().zip(&drift.changes).map(|(path, change)| json!({ "change": change, "subject": "file", "name": path })).collect();
-    let pending_json = pending.as_ref().map(|j| json!({ "moves": j.moves.iter().map(|m| &m.to).collect::<Vec<_>>(), "prunes": j.prunes }));
+    let pending_json = pending.as_ref().map(|j| json!({ "moves": j.moves, "prunes": j.prunes }));
     let result = json!({ folder_key: folder, "stale": drift.changed, "changes": changes, "diff": human, "pending": pending_json });
     let mut failure = Vec::new();
     if let Some(j) = &pending {

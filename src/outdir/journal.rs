@@ -8,41 +8,73 @@ use serde::{Deserialize, Serialize};
 
 /// The journal's file name inside the staging folder.
 pub const FILE: &str = "journal.json";
-pub const SCHEMA: &str = "x07.topo.journal@0.1.0";
+/// The folder inside the staging folder where each file is staged at its own path, so a
+/// folder DIR lacks is moved into place whole.
+pub const TREE: &str = "tree";
+pub const SCHEMA: &str = "x07.topo.journal@0.2.0";
+/// Journals of x07-topo before 0.2.0 staged each file under a number at the staging
+/// folder's top. They are still read, so an upgrade between a killed run and its rerun
+/// completes the run.
+const SCHEMA_NUMBERED: &str = "x07.topo.journal@0.1.0";
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Journal {
-    pub schema_version: String,
-    /// Staged files to rename into place, in order (the inventory last).
-    pub moves: Vec<Move>,
+    /// Paths of staged files to move into place, in order (the inventory last).
+    pub moves: Vec<String>,
     /// Files to prune after every move.
     pub prunes: Vec<String>,
+    /// Where the staged files are.
+    pub staged: Staged,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Staged {
+    /// Each at `tree/<path>` in the staging folder.
+    Tree,
+    /// Each move's file under its own name (a number) at the staging folder's top (0.1.0).
+    Numbered(Vec<String>),
+}
+
+#[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Move {
-    /// The staged file's name in the staging folder.
-    pub staged: String,
-    /// Its path in DIR.
-    pub to: String,
+struct OnDisk {
+    schema_version: String,
+    moves: Vec<String>,
+    prunes: Vec<String>,
 }
 
-/// The staging folder's name for the `i`-th write: a number, so it can never be a path.
-pub fn staged_name(i: usize) -> String {
-    i.to_string()
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OnDiskNumbered {
+    schema_version: String,
+    moves: Vec<NumberedMove>,
+    prunes: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NumberedMove {
+    staged: String,
+    to: String,
 }
 
 impl Journal {
-    /// The journal of `plan`, whose every write was staged under the name `staged` gives it.
-    pub fn of(plan: WritePlan, staged: impl Fn(&str) -> String) -> Self {
-        let moves = plan.writes.into_iter().map(|to| Move { staged: staged(&to), to }).collect();
-        Journal { schema_version: SCHEMA.to_string(), moves, prunes: plan.prunes }
+    /// The journal of `plan`, whose every write was staged at `tree/<path>`.
+    pub fn of(plan: WritePlan) -> Self {
+        Journal { moves: plan.writes, prunes: plan.prunes, staged: Staged::Tree }
+    }
+
+    /// Where the `i`-th move's file is staged, relative to the staging folder.
+    pub fn staged_path(&self, i: usize) -> String {
+        match &self.staged {
+            Staged::Tree => format!("{TREE}/{}", self.moves[i]),
+            Staged::Numbered(names) => names[i].clone(),
+        }
     }
 
     pub fn to_text(&self) -> String {
-        let mut text = serde_json::to_string(self).expect("the journal serialises");
+        let on_disk = OnDisk { schema_version: SCHEMA.to_string(), moves: self.moves.clone(), prunes: self.prunes.clone() };
+        let mut text = serde_json::to_string(&on_disk).expect("the journal serialises");
         text.push('\n');
         text
     }
@@ -50,10 +82,20 @@ impl Journal {
     /// Reads a journal from disk; `None` unless every path in it is plain and inside DIR,
     /// so a damaged or planted journal can never make a rerun write or prune elsewhere.
     pub fn parse(text: &str) -> Option<Journal> {
-        let j: Journal = serde_json::from_str(text).ok()?;
         let plain = |p: &String| is_safe_relative(p) && !is_reserved(p);
-        let staged_ok = |s: &String| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-        (j.schema_version == SCHEMA && j.moves.iter().all(|m| staged_ok(&m.staged) && plain(&m.to)) && j.prunes.iter().all(plain)).then_some(j)
+        let journal = match serde_json::from_str::<OnDisk>(text) {
+            Ok(j) if j.schema_version == SCHEMA => Journal { moves: j.moves, prunes: j.prunes, staged: Staged::Tree },
+            _ => {
+                let j: OnDiskNumbered = serde_json::from_str(text).ok()?;
+                let number = |s: &String| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+                if j.schema_version != SCHEMA_NUMBERED || !j.moves.iter().all(|m| number(&m.staged)) {
+                    return None;
+                }
+                let (names, moves) = j.moves.into_iter().map(|m| (m.staged, m.to)).unzip();
+                Journal { moves, prunes: j.prunes, staged: Staged::Numbered(names) }
+            }
+        };
+        (journal.moves.iter().all(plain) && journal.prunes.iter().all(plain)).then_some(journal)
     }
 }
 
@@ -64,18 +106,29 @@ mod tests {
     #[test]
     fn round_trips_and_refuses_paths_outside_dir() {
         let plan = WritePlan { writes: vec!["a/x.yaml".into(), "x07-topo.inventory.json".into()], prunes: vec!["old.yaml".into()], ..Default::default() };
-        let j = Journal::of(plan, |to| staged_name(to.len()));
-        assert_eq!(j.moves[1], Move { staged: "23".into(), to: "x07-topo.inventory.json".into() });
+        let j = Journal::of(plan);
+        assert_eq!(j.staged_path(0), "tree/a/x.yaml");
         assert_eq!(Journal::parse(&j.to_text()), Some(j.clone()));
         for bad in [
-            r#"{"schema_version":"x07.topo.journal@0.1.0","moves":[],"prunes":["../x"]}"#,
+            r#"{"schema_version":"x07.topo.journal@0.2.0","moves":[],"prunes":["../x"]}"#,
+            r#"{"schema_version":"x07.topo.journal@0.2.0","moves":["a/../../b"],"prunes":[]}"#,
+            r#"{"schema_version":"x07.topo.journal@0.2.0","moves":["/etc/passwd"],"prunes":[]}"#,
+            r#"{"schema_version":"x07.topo.journal@0.2.0","moves":[],"prunes":[".x07-topo.lock"]}"#,
+            r#"{"schema_version":"x07.topo.journal@0.2.0","moves":[".x07-topo-staging/tree/a"],"prunes":[]}"#,
             r#"{"schema_version":"x07.topo.journal@0.1.0","moves":[{"staged":"../0","to":"a"}],"prunes":[]}"#,
             r#"{"schema_version":"x07.topo.journal@0.1.0","moves":[{"staged":"0","to":"/etc/passwd"}],"prunes":[]}"#,
-            r#"{"schema_version":"x07.topo.journal@0.1.0","moves":[],"prunes":[".x07-topo.lock"]}"#,
+            r#"{"schema_version":"x07.topo.journal@0.1.0","moves":["a"],"prunes":[]}"#,
             r#"{"schema_version":"x07.topo.journal@9","moves":[],"prunes":[]}"#,
             "{",
         ] {
             assert_eq!(Journal::parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn a_journal_of_numbered_staged_files_is_still_read() {
+        let text = r#"{"schema_version":"x07.topo.journal@0.1.0","moves":[{"staged":"7","to":"a/x.yaml"}],"prunes":["old.yaml"]}"#;
+        let j = Journal::parse(text).expect("a 0.1.0 journal parses");
+        assert_eq!((j.moves.as_slice(), j.prunes.as_slice(), j.staged_path(0)), (&["a/x.yaml".to_string()][..], &["old.yaml".to_string()][..], "7".to_string()));
     }
 }
