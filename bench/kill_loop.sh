@@ -7,10 +7,14 @@
 # prunes thousands of files.
 # Prints where each kill landed (before the commit point: a staging folder without journal;
 # after it: a journal; elsewhere: rendering in memory or already done) and the totals.
-# Usage: bench/kill_loop.sh [CELLS] [KILLS]   (defaults 10000 and 20)
+# Usage: bench/kill_loop.sh [CELLS] [KILLS] [FROM]   (defaults 10000, 20 and 0)
+# FROM: kills are drawn from FROM% of the window to its end; `commit` instead waits for the
+# journal (the commit point) and kills within a tenth of the window after it, to exercise
+# the completion of committed runs.
 set -euo pipefail
 cells=${1:-10000}
 kills=${2:-20}
+from=${3:-0}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -47,11 +51,19 @@ profile=prod
 for i in $(seq "$kills"); do
   profile=$([ "$profile" = prod ] && echo split || echo prod)
   delay=$(( RANDOM * 32768 + RANDOM ))
-  delay=$(( delay % window ))
+  if [ "$from" = commit ]; then
+    delay=$(( delay % (window / 10 + 1) ))
+  else
+    skip=$(( window * from / 100 ))
+    delay=$(( skip + delay % (window - skip) ))
+  fi
   # The binary itself in the background (not the `render` function: that would fork a
   # subshell, and the kill would hit the subshell, not x07-topo).
   "$bin" render --manifest "$profile/arch/service/index.x07service.json" --profile prod --image ghcr.io/acme/bench:1.0.0 --out out > /dev/null 2>&1 &
   pid=$!
+  if [ "$from" = commit ]; then
+    while [ ! -f out/.x07-topo-staging/journal.json ] && kill -0 "$pid" 2> /dev/null; do :; done
+  fi
   sleep "$(awk -v ms="$delay" 'BEGIN { printf "%.3f", ms / 1000 }')"
   kill -9 "$pid" 2> /dev/null || true
   wait "$pid" 2> /dev/null && rc=0 || rc=$?
@@ -78,7 +90,7 @@ for i in $(seq "$kills"); do
   else
     bad=$((bad + 1)); verdict="MISMATCH"
   fi
-  printf 'kill %2d: %-5s at %5d ms of ~%d ms: %-46s rerun: %s\n' "$i" "$profile" "$delay" "$window" "$where" "$verdict"
+  printf 'kill %2d: %-5s at %5d ms%s of ~%d ms: %-46s rerun: %s\n' "$i" "$profile" "$delay" "$([ "$from" = commit ] && echo ' after the journal')" "$window" "$where" "$verdict"
 done
 
 echo "cells: $cells; files per tree: prod $files_prod, split $files_split; one profile switch: ~${window} ms"
