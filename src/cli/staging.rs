@@ -259,20 +259,22 @@ fn move_whole(staging: BorrowedFd<'_>, from: &str, to: BorrowedFd<'_>, name: &st
 /// The folder `rel` below `base` (`""` is `base`), never through a link; with `create`,
 /// missing folders on the way are made.
 fn open_below(base: BorrowedFd<'_>, rel: &str, create: bool) -> Result<OwnedFd, Errno> {
-    let mut fd = rfs::openat(base, ".", DIR_FLAGS, Mode::empty())?;
+    let mut fd: Option<OwnedFd> = None;
     for part in rel.split('/').filter(|p| !p.is_empty()) {
-        fd = match rfs::openat(&fd, part, DIR_FLAGS, Mode::empty()) {
+        let here = fd.as_ref().map_or(base, |f| f.as_fd());
+        let next = match rfs::openat(here, part, DIR_FLAGS, Mode::empty()) {
             Err(Errno::NOENT) if create => {
-                match rfs::mkdirat(&fd, part, Mode::from_raw_mode(0o777)) {
+                match rfs::mkdirat(here, part, Mode::from_raw_mode(0o777)) {
                     Ok(()) | Err(Errno::EXIST) => {}
                     Err(e) => return Err(e),
                 }
-                rfs::openat(&fd, part, DIR_FLAGS, Mode::empty())?
+                rfs::openat(here, part, DIR_FLAGS, Mode::empty())?
             }
             other => other?,
         };
+        fd = Some(next);
     }
-    Ok(fd)
+    fd.map_or_else(|| rfs::openat(base, ".", DIR_FLAGS, Mode::empty()), Ok)
 }
 
 /// Removes the folder `name` in `parent` and everything below it (gone already: done),
