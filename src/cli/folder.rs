@@ -15,6 +15,14 @@ use std::io::{Read, Write};
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::{Path, PathBuf};
 
+/// What [`Folder::walk`] does at a missing folder on the way.
+pub enum Missing {
+    /// Go on into it: it has been made (or moved there).
+    GoOn,
+    /// Stop there.
+    Stop,
+}
+
 /// An open output folder and how the user named it (for messages).
 pub struct Folder {
     fd: OwnedFd,
@@ -109,7 +117,23 @@ impl Folder {
     /// Opens the folder `rel` below DIR (`""` is DIR) without following links; with `create`,
     /// missing folders on the way are made.
     pub fn open_dir(&self, rel: &str, create: bool) -> Result<OwnedFd, Diagnostic> {
-        let mut fd = self.fd.try_clone().map_err(|e| io_error(&self.shown, "open the folder", Errno::from_io_error(&e).unwrap_or(Errno::IO)))?;
+        let opened = self.walk(rel, |fd, done, part| {
+            if !create {
+                return Err(io_error(&self.show(done), "open the folder", Errno::NOENT));
+            }
+            match rfs::mkdirat(fd, part, Mode::from_raw_mode(0o777)) {
+                Ok(()) | Err(Errno::EXIST) => Ok(Missing::GoOn),
+                Err(e) => Err(io_error(&self.show(done), "create the folder", e)),
+            }
+        })?;
+        Ok(opened.expect("a walk that never stops reaches its folder"))
+    }
+
+    /// Opens the folder `rel` below DIR (`""` is DIR) without following links. Where a folder
+    /// on the way is missing, `missing(parent, path so far, name)` says whether to go on into
+    /// it (it has been made) or to stop there: then the path so far is returned instead.
+    pub fn walk(&self, rel: &str, mut missing: impl FnMut(&OwnedFd, &str, &str) -> Result<Missing, Diagnostic>) -> Result<Result<OwnedFd, String>, Diagnostic> {
+        let mut fd = self.fd.try_clone().map_err(|e| io_error(&self.shown, "open the folder", errno(&e)))?;
         let mut done = String::new();
         for part in rel.split('/').filter(|p| !p.is_empty()) {
             if !done.is_empty() {
@@ -117,13 +141,10 @@ impl Folder {
             }
             done.push_str(part);
             let next = match rfs::openat(&fd, part, DIR_FLAGS, Mode::empty()) {
-                Err(Errno::NOENT) if create => {
-                    match rfs::mkdirat(&fd, part, Mode::from_raw_mode(0o777)) {
-                        Ok(()) | Err(Errno::EXIST) => {}
-                        Err(e) => return Err(io_error(&self.show(&done), "create the folder", e)),
-                    }
-                    rfs::openat(&fd, part, DIR_FLAGS, Mode::empty())
-                }
+                Err(Errno::NOENT) => match missing(&fd, &done, part)? {
+                    Missing::GoOn => rfs::openat(&fd, part, DIR_FLAGS, Mode::empty()),
+                    Missing::Stop => return Ok(Err(done)),
+                },
                 other => other,
             };
             fd = next.map_err(|e| match e {
@@ -131,11 +152,11 @@ impl Folder {
                 e => io_error(&self.show(&done), "open the folder", e),
             })?;
         }
-        Ok(fd)
+        Ok(Ok(fd))
     }
 
     /// The diagnostic for a part of a path that is not a plain folder.
-    pub fn refuse_on_the_way(&self, done: &str, parent: &OwnedFd, part: &str) -> Diagnostic {
+    fn refuse_on_the_way(&self, done: &str, parent: &OwnedFd, part: &str) -> Diagnostic {
         let kind = rfs::statat(parent, part, AtFlags::SYMLINK_NOFOLLOW).map(|st| kind_of(&st)).unwrap_or(Kind::Special);
         let problem = if kind == Kind::Link { crate::outdir::Problem::Link } else { crate::outdir::Problem::NotAFolder(kind) };
         crate::outdir::Refusal { path: done.to_string(), at: done.to_string(), problem }.diagnostic(&self.shown)

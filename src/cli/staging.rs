@@ -8,7 +8,7 @@
 // A Diagnostic is the shell's error type; boxing it buys nothing on I/O paths.
 #![allow(clippy::result_large_err)]
 
-use super::folder::{io_error, kind_of, split, Folder, DIR_FLAGS};
+use super::folder::{io_error, kind_of, split, Folder, Missing, DIR_FLAGS};
 use crate::diagnostics::Diagnostic;
 use crate::outdir::journal::{self, Journal, Staged, TREE};
 use crate::outdir::{Entry, Kind, Problem, Refusal, STAGING};
@@ -209,38 +209,21 @@ fn reach(folder: &Folder, staging: &OwnedFd, journal: &Journal, parent: &str) ->
     if !matches!(journal.staged, Staged::Tree) {
         return folder.open_dir(parent, true).map(Reached::Folder).map_err(committed);
     }
-    let mut fd = folder.open_dir("", false).map_err(committed)?;
-    let mut done = String::new();
-    for part in parent.split('/').filter(|p| !p.is_empty()) {
-        if !done.is_empty() {
-            done.push('/');
-        }
-        done.push_str(part);
-        let next = match rfs::openat(&fd, part, DIR_FLAGS, Mode::empty()) {
-            Err(Errno::NOENT) => {
-                match move_whole(staging.as_fd(), &format!("{TREE}/{done}"), fd.as_fd(), part) {
-                    // Gone from the staging folder: the interrupted run moved it.
-                    Ok(()) | Err(Errno::NOENT) => return Ok(Reached::MovedWhole(done)),
-                    Err(Errno::EXIST | Errno::NOTEMPTY) => {} // made meanwhile: go in
-                    // No rename without replacing here: make the folder, move file by file.
-                    Err(Errno::INVAL | Errno::NOSYS | Errno::OPNOTSUPP) => match rfs::mkdirat(&fd, part, Mode::from_raw_mode(0o777)) {
-                        Ok(()) | Err(Errno::EXIST) => {}
-                        Err(e) => return Err(committed(io_error(&folder.show(&done), "create the folder", e))),
-                    },
-                    Err(e) => return Err(committed(io_error(&folder.show(&done), "move the staged folder into place", e))),
-                }
-                rfs::openat(&fd, part, DIR_FLAGS, Mode::empty())
-            }
-            other => other,
-        };
-        fd = next.map_err(|e| {
-            committed(match e {
-                Errno::LOOP | Errno::NOTDIR => folder.refuse_on_the_way(&done, &fd, part),
-                e => io_error(&folder.show(&done), "open the folder", e),
-            })
-        })?;
-    }
-    Ok(Reached::Folder(fd))
+    let opened = folder.walk(parent, |fd, done, part| match move_whole(staging.as_fd(), &format!("{TREE}/{done}"), fd.as_fd(), part) {
+        // Gone from the staging folder: the interrupted run moved it.
+        Ok(()) | Err(Errno::NOENT) => Ok(Missing::Stop),
+        Err(Errno::EXIST | Errno::NOTEMPTY) => Ok(Missing::GoOn), // made meanwhile
+        // No rename without replacing here: make the folder, move file by file.
+        Err(Errno::INVAL | Errno::NOSYS | Errno::OPNOTSUPP) => match rfs::mkdirat(fd, part, Mode::from_raw_mode(0o777)) {
+            Ok(()) | Err(Errno::EXIST) => Ok(Missing::GoOn),
+            Err(e) => Err(io_error(&folder.show(done), "create the folder", e)),
+        },
+        Err(e) => Err(io_error(&folder.show(done), "move the staged folder into place", e)),
+    });
+    Ok(match opened.map_err(committed)? {
+        Ok(fd) => Reached::Folder(fd),
+        Err(moved) => Reached::MovedWhole(moved),
+    })
 }
 
 /// Renames the folder `from` (below `staging`) to `name` in `to`, unless something is there.
