@@ -115,16 +115,22 @@ pub fn run(args: &Render) -> i32 {
         Out::Dir(dir) => dir,
     };
     // Each file goes to the folder's staging as it is made: the render holds one at a time.
+    // The artifact list is only printed in the JSON report (at 100k cells it is 170k objects).
+    let json_report = args.report.format == Format::Json;
     let mut listed = Vec::new();
     let each_file = |sink: &mut transaction::Sink<'_>| {
-        let seen = |a: &emit::Artifact| listed.push(json!({"path": a.path, "deployable": a.deployable, "kind": a.kind, "name": a.name}));
+        let seen = |a: &emit::Artifact| {
+            if json_report {
+                listed.push(json!({"path": a.path, "deployable": a.deployable, "kind": a.kind, "name": a.name}));
+            }
+        };
         folder_files(&plan, seen, |path, text| sink.add(path, text.as_bytes())).map_err(|d| vec![d])
     };
     match transaction::prepare(Path::new(out), out, &claim, each_file).and_then(transaction::Prepared::commit) {
         Ok(summary) => {
             let resumed = if summary.resumed { " after completing an interrupted render" } else { "" };
             let human = format!("wrote {} files to {out} ({} changed){resumed}\n", summary.files.len(), summary.changed);
-            let result = json!({ "out": out, "artifacts": listed, "files": summary.files, "changed": summary.changed, "resumed": summary.resumed });
+            let result = if json_report { json!({ "out": out, "artifacts": listed, "files": summary.files, "changed": summary.changed, "resumed": summary.resumed }) } else { serde_json::Value::Null };
             output::print(&args.report, Outcome::new(diags, result, human).with_lints(lints))
         }
         Err(mut errors) => {
