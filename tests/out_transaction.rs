@@ -292,6 +292,15 @@ fn committed_tree_journal(api_in_place: &[&str]) -> (Test, PathBuf) {
     (t, out)
 }
 
+/// The next render completes the interrupted one: DIR holds exactly the render, and no
+/// staging folder is left.
+fn assert_rerun_completes_the_journal(t: &Test, out: &Path) {
+    let done = t.expect_args(&args("out", &[]), 0);
+    assert!(done.stdout.contains("after completing an interrupted render"), "{}", done.transcript());
+    assert!(!out.join(".x07-topo-staging").exists(), "{:?}", list_files(out));
+    assert_same_tree(&tree(&expected_files()), out, "after completing the journal");
+}
+
 #[test]
 fn a_committed_journal_moves_a_folder_dir_lacks_whole_and_is_reported_by_check() {
     let (t, out) = committed_tree_journal(&[]);
@@ -302,10 +311,7 @@ fn a_committed_journal_moves_a_folder_dir_lacks_whole_and_is_reported_by_check()
     let moves = report["result"]["pending"]["moves"].as_array().unwrap();
     assert!(moves.iter().all(|m| m.as_str().unwrap().starts_with("api/") || m == "kustomization.yaml") && moves.len() >= 3, "{report:#}");
     assert_same_tree(&before, &out, "--check");
-    let done = t.expect_args(&args("out", &[]), 0);
-    assert!(done.stdout.contains("after completing an interrupted render"), "{}", done.transcript());
-    assert!(!out.join(".x07-topo-staging").exists(), "{:?}", list_files(&out));
-    assert_same_tree(&tree(&expected_files()), &out, "after completing the journal");
+    assert_rerun_completes_the_journal(&t, &out);
     t.expect_args(&args("out", &["--check"]), 0);
 }
 
@@ -314,10 +320,7 @@ fn a_committed_journal_whose_folder_was_partly_moved_moves_the_rest_file_by_file
     let t_files = std::fs::read_dir(expected_files().join("api")).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect::<Vec<_>>();
     let first = t_files.iter().min().unwrap().clone();
     let (t, out) = committed_tree_journal(&[first.as_str()]);
-    let done = t.expect_args(&args("out", &[]), 0);
-    assert!(done.stdout.contains("after completing an interrupted render"), "{}", done.transcript());
-    assert!(!out.join(".x07-topo-staging").exists(), "{:?}", list_files(&out));
-    assert_same_tree(&tree(&expected_files()), &out, "after completing the journal");
+    assert_rerun_completes_the_journal(&t, &out);
 }
 
 #[test]
@@ -325,10 +328,7 @@ fn a_committed_journal_whose_folder_was_moved_whole_already_finishes_the_rest() 
     let (t, out) = committed_tree_journal(&[]);
     // The interrupted apply moved `api/` whole, then was killed.
     std::fs::rename(out.join(".x07-topo-staging/tree/api"), out.join("api")).unwrap();
-    let done = t.expect_args(&args("out", &[]), 0);
-    assert!(done.stdout.contains("after completing an interrupted render"), "{}", done.transcript());
-    assert!(!out.join(".x07-topo-staging").exists(), "{:?}", list_files(&out));
-    assert_same_tree(&tree(&expected_files()), &out, "after completing the journal");
+    assert_rerun_completes_the_journal(&t, &out);
 }
 
 #[test]

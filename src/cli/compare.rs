@@ -5,7 +5,7 @@
 #![allow(clippy::result_large_err)]
 
 use super::folder::Folder;
-use super::transaction::pending_journal;
+use super::staging::pending_journal;
 use super::wanted::Wanted;
 use crate::diagnostics::Diagnostic;
 use crate::outdir::{self, Claim, Entry, Journal, INVENTORY};

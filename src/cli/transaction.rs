@@ -167,11 +167,6 @@ impl Drop for Prepared {
     }
 }
 
-/// The journal of an interrupted, committed render, if any.
-pub(super) fn pending_journal(folder: &Folder) -> Result<Option<Journal>, Diagnostic> {
-    staging::pending_journal(folder)
-}
-
 /// Completes a committed run (its journal is there) or throws away an uncommitted one.
 /// Returns whether a committed run was completed.
 fn recover(folder: &Folder) -> Result<bool, Diagnostic> {

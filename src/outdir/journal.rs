@@ -5,6 +5,7 @@
 
 use super::{is_reserved, is_safe_relative, WritePlan};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// The journal's file name inside the staging folder.
 pub const FILE: &str = "journal.json";
@@ -35,12 +36,14 @@ pub enum Staged {
     Numbered(Vec<String>),
 }
 
+/// The journal as written (borrowing the paths: a render from scratch lists every file) and
+/// as read (owning them).
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct OnDisk {
-    schema_version: String,
-    moves: Vec<String>,
-    prunes: Vec<String>,
+struct OnDisk<'a> {
+    schema_version: Cow<'a, str>,
+    moves: Cow<'a, [String]>,
+    prunes: Cow<'a, [String]>,
 }
 
 #[derive(Deserialize)]
@@ -73,7 +76,7 @@ impl Journal {
     }
 
     pub fn to_text(&self) -> String {
-        let on_disk = OnDisk { schema_version: SCHEMA.to_string(), moves: self.moves.clone(), prunes: self.prunes.clone() };
+        let on_disk = OnDisk { schema_version: SCHEMA.into(), moves: Cow::Borrowed(&self.moves), prunes: Cow::Borrowed(&self.prunes) };
         let mut text = serde_json::to_string(&on_disk).expect("the journal serialises");
         text.push('\n');
         text
@@ -84,7 +87,7 @@ impl Journal {
     pub fn parse(text: &str) -> Option<Journal> {
         let plain = |p: &String| is_safe_relative(p) && !is_reserved(p);
         let journal = match serde_json::from_str::<OnDisk>(text) {
-            Ok(j) if j.schema_version == SCHEMA => Journal { moves: j.moves, prunes: j.prunes, staged: Staged::Tree },
+            Ok(j) if j.schema_version == SCHEMA => Journal { moves: j.moves.into_owned(), prunes: j.prunes.into_owned(), staged: Staged::Tree },
             _ => {
                 let j: OnDiskNumbered = serde_json::from_str(text).ok()?;
                 let number = |s: &String| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
