@@ -144,7 +144,7 @@ code_table! {
 
     // Lowering: cells to deployables.
     SINGLETON_SHARES_DEPLOYABLE = "XT301" "singleton-shares-deployable" Conflict Error "(retired) a singleton-orchestrator cell shared a deployable with a replicated cell: it runs under leader election there now";
-    AUTOSCALING_CONFLICT    = "XT302" "autoscaling-conflict"    Conflict     Error "cells of one deployable ask for different scaling";
+    AUTOSCALING_CONFLICT    = "XT302" "autoscaling-conflict"    Conflict     Error "(retired) cells of one deployable asked for different scaling: co-located scaling merges now (widest bounds, every cell's metrics)";
     DUPLICATE_PORT          = "XT303" "duplicate-port"          Conflict     Error "two cells of one deployable listen on the same port";
     NOTHING_TO_RUN          = "XT304" "nothing-to-run"          InvalidInput Warning "a deployable of only embedded-kernel cells starts nothing";
     RUNTIME_CLASS_UNSUPPORTED = "XT305" "runtime-class-unsupported" Unsupported Error "the target cannot run a cell's runtime class";
@@ -153,7 +153,7 @@ code_table! {
     CPU_TARGET_WITHOUT_REQUEST = "XT308" "cpu-target-without-request" InvalidInput Error "cpu autoscaling without a cpu request";
     SCALER_UNAVAILABLE      = "XT309" "scaler-unavailable"      Unsupported  Warning "no scaler on the target can honour target_inflight";
     IMAGE_UNKNOWN_DEPLOYABLE = "XT310" "image-unknown-deployable" NotFound   Error "--image names a deployable that does not exist";
-    ROLLOUT_CONFLICT        = "XT311" "rollout-conflict"        Conflict     Warning "cells of one deployable ask for different rollouts; the first cell's is used";
+    ROLLOUT_CONFLICT        = "XT311" "rollout-conflict"        Conflict     Warning "the rollouts of one deployable's cells have no single most conservative merge over its replica range";
     SCALE_TO_ZERO_UNSUPPORTED = "XT312" "scale-to-zero-unsupported" Unsupported Error "min_replicas 0 needs a scaler that can scale to zero";
     TARGET_NOT_RENDERED     = "XT313" "target-not-rendered"     Unsupported  Error "(retired) this version cannot render the profile's target kind yet: every kind renders now";
     REQUIRED_OUTPUT_MISSING = "XT317" "required-output-missing" NotFound     Error "a required output of a binding has no source";
