@@ -154,13 +154,14 @@ code_table! {
     SCALER_UNAVAILABLE      = "XT309" "scaler-unavailable"      Unsupported  Warning "no scaler on the target can honour target_inflight";
     IMAGE_UNKNOWN_DEPLOYABLE = "XT310" "image-unknown-deployable" NotFound   Error "--image names a deployable that does not exist";
     ROLLOUT_CONFLICT        = "XT311" "rollout-conflict"        Conflict     Warning "the rollouts of one deployable's cells have no single most conservative merge over its replica range";
-    SCALE_TO_ZERO_UNSUPPORTED = "XT312" "scale-to-zero-unsupported" Unsupported Error "min_replicas 0 needs a scaler that can scale to zero";
+    SCALE_TO_ZERO_UNSUPPORTED = "XT312" "scale-to-zero-unsupported" Unsupported Error "(retired) min_replicas 0 needed a scaler that can scale to zero: the deployable now runs one replica, with XT330";
     TARGET_NOT_RENDERED     = "XT313" "target-not-rendered"     Unsupported  Error "(retired) this version cannot render the profile's target kind yet: every kind renders now";
     REQUIRED_OUTPUT_MISSING = "XT317" "required-output-missing" NotFound     Error "a required output of a binding has no source";
     PARTITIONS_BELOW_MAX_REPLICAS = "XT318" "partitions-below-max-replicas" InvalidInput Warning "an autoscaling maximum above the partitions of a consumed topic leaves consumers idle";
     STRIMZI_NO_TOPIC        = "XT319" "strimzi-no-topic"        NotFound     Error "a strimzi binding with no topic to declare";
     BINDING_OBJECT_CONFLICT = "XT320" "binding-object-conflict" Conflict     Error "two bindings declare one object (a KafkaTopic, a KafkaUser) differently";
     SCALER_AUTH_UNAVAILABLE = "XT321" "scaler-auth-unavailable" Unsupported  Warning "a KEDA kafka trigger cannot authenticate as the cells of its binding do";
+    SCALE_TO_ZERO_APPROXIMATED = "XT330" "scale-to-zero-approximated" Unsupported Warning "min_replicas 0 on a deployable no scaler of the target can scale to zero: it runs at least one replica";
 
     // Hosted descriptor and the X07 platform contract documents.
     BINDING_NOT_MATERIALISABLE = "XT601" "binding-not-materialisable" Unsupported Error "the hosted platform manages no resource of a binding's kind and the profile gives no secret reference or config";

@@ -165,7 +165,7 @@ fn deployable(cx: &mut Ctx<'_>, key: &str, members: &[&Cell], options: &LowerOpt
         }
         s => s,
     };
-    check_scaling(cx, key, &scaling, &processes);
+    let scaling = check_scaling(cx, key, scaling, &processes);
     let rollout = rollout(cx, key, &processes, &scaling);
 
     let coordination = coordination(cx, key, &processes, &scaling);
@@ -315,12 +315,15 @@ fn check_ports(cx: &mut Ctx<'_>, key: &str, processes: &[&PlannedCell]) {
     }
 }
 
-fn check_scaling(cx: &mut Ctx<'_>, key: &str, scaling: &Scaling, processes: &[&PlannedCell]) {
-    let Scaling::Autoscaled(a) = scaling else { return };
+/// The target's checks of a deployable's autoscaling. Scale to zero that no scaler of the
+/// target can do runs one replica instead (XT330): every cell still gets at least what it
+/// asked for, so it is no error, and every placement lowers (SPEC §3.1).
+fn check_scaling(cx: &mut Ctx<'_>, key: &str, mut scaling: Scaling, processes: &[&PlannedCell]) -> Scaling {
+    let Scaling::Autoscaled(a) = &mut scaling else { return scaling };
     let keda = cx.profile.target.k8s.as_ref().is_some_and(|k| k.keda);
     let has_event = processes.iter().any(|c| c.event.is_some());
     if cx.profile.target_kind != TargetKind::K8s {
-        return;
+        return scaling;
     }
     // A cell's cpu target measures its own container; a pod-wide one (a profile group's
     // `autoscaling`) every container of the pod. Each measured container needs a request.
@@ -337,14 +340,18 @@ fn check_scaling(cx: &mut Ctx<'_>, key: &str, scaling: &Scaling, processes: &[&P
     }
     let keda_scales = keda && has_event;
     if a.min_replicas == 0 && !keda_scales {
-        let c = processes.first().map_or(key, |c| c.key.as_str()).to_string();
+        let c = processes.iter().find(|c| c.key == a.min_from).or(processes.first()).map_or(key, |c| c.key.as_str()).to_string();
+        let at: &[&str] = if a.min_from.starts_with("profile ") { &[] } else { &["runtime", "autoscaling", "min_replicas"] };
         cx.at_cell(
-            &codes::SCALE_TO_ZERO_UNSUPPORTED,
+            &codes::SCALE_TO_ZERO_APPROXIMATED,
             &c,
-            &["runtime", "autoscaling", "min_replicas"],
-            format!("deployable `{key}` asks for min_replicas 0, which a HorizontalPodAutoscaler cannot do"),
-            "use min_replicas 1, or a target with KEDA for event cells".to_string(),
+            at,
+            format!("deployable `{key}` asks for min_replicas 0 (from {}), which no scaler of target `{}` can do; it runs at least 1 replica", a.min_from, cx.profile.target.name),
+            "use a target with KEDA (`k8s.keda: true`) for event cells, or min_replicas 1".to_string(),
         );
+        a.min_replicas = 1;
+        a.min_from = "no scale to zero on the target".to_string();
+        a.max_replicas = a.max_replicas.max(1);
     }
     if let Some(m) = a.metrics_of(MetricKind::Inflight).next().filter(|_| !keda_scales) {
         let c = m.cell.clone().or_else(|| processes.first().map(|c| c.key.clone())).unwrap_or_else(|| key.to_string());
@@ -357,6 +364,7 @@ fn check_scaling(cx: &mut Ctx<'_>, key: &str, scaling: &Scaling, processes: &[&P
             if has_event { "use a target with `k8s.keda: true`, or scale on cpu".to_string() } else { "scale on target_cpu_utilization, or accept the annotation".to_string() },
         );
     }
+    scaling
 }
 
 fn rollout(cx: &mut Ctx<'_>, key: &str, processes: &[&PlannedCell], scaling: &Scaling) -> Option<Rollout> {
