@@ -103,6 +103,10 @@ pub fn lower(manifest: &Manifest, manifest_doc: &Document, profile: &Profile, op
         target: profile.target.clone(),
         target_name: profile.target.name.clone(),
         namespace,
+        routed: Routed {
+            http: deployables.iter().flat_map(|d| d.processes()).filter(|c| c.ingress == IngressKind::Http && c.port.is_some()).count(),
+            serving: deployables.iter().flat_map(|d| d.processes()).filter(|c| c.ingress.serves() && c.port.is_some()).count(),
+        },
         deployables,
         binding_index: BTreeMap::new(),
         cell_index: BTreeMap::new(),
@@ -168,7 +172,7 @@ fn deployable(cx: &mut Ctx<'_>, key: &str, members: &[&Cell], options: &LowerOpt
     let scaling = check_scaling(cx, key, scaling, &processes);
     let rollout = rollout(cx, key, &processes, &scaling);
 
-    let coordination = coordination(cx, key, &processes, &scaling);
+    let coordination = coordination(cx, &processes, &scaling);
     let (image, image_source) = image(key, profile, options);
     if image.is_none() && options.require_images && cells.iter().any(|c| c.role != CellRole::Embedded) {
         let pointer = Pointer::root().key("images");
@@ -402,22 +406,24 @@ fn rollout(cx: &mut Ctx<'_>, key: &str, processes: &[&PlannedCell], scaling: &Sc
     merged.rollout
 }
 
-fn coordination(cx: &Ctx<'_>, key: &str, processes: &[&PlannedCell], scaling: &Scaling) -> Vec<Coordination> {
-    let base = format!("{}-{key}", cx.manifest.service_id);
-    let hosts = |kind: LeaseKind| processes.iter().any(|c| kind.used_by(c.scale_class));
+fn coordination(cx: &Ctx<'_>, processes: &[&PlannedCell], scaling: &Scaling) -> Vec<Coordination> {
+    let service = &cx.manifest.service_id;
     let mut out = Vec::new();
-    if hosts(LeaseKind::LeaderElection) {
-        out.push(Coordination { kind: LeaseKind::LeaderElection, leases: vec![crate::checks::names::object_name(&[&base, "leader"], 63)] });
-    }
-    if hosts(LeaseKind::WorkLeases) {
-        // One work lease per replica the deployable can reach.
-        let pool = match scaling {
-            Scaling::Fixed { replicas, .. } => *replicas,
-            Scaling::Autoscaled(a) => a.max_replicas,
+    for c in processes {
+        if LeaseKind::LeaderElection.used_by(c.scale_class) {
+            let leases = vec![crate::checks::names::object_name(&[service, &c.key, "leader"], 63)];
+            out.push(Coordination { kind: LeaseKind::LeaderElection, cell: c.key.clone(), leases });
         }
-        .max(1);
-        let leases = (0..pool).map(|i| crate::checks::names::object_name(&[&base, "lease", &i.to_string()], 63)).collect();
-        out.push(Coordination { kind: LeaseKind::WorkLeases, leases });
+        if LeaseKind::WorkLeases.used_by(c.scale_class) {
+            // One work lease per replica the deployable can reach.
+            let pool = match scaling {
+                Scaling::Fixed { replicas, .. } => *replicas,
+                Scaling::Autoscaled(a) => a.max_replicas,
+            }
+            .max(1);
+            let leases = (0..pool).map(|i| crate::checks::names::object_name(&[service, &c.key, "lease", &i.to_string()], 63)).collect();
+            out.push(Coordination { kind: LeaseKind::WorkLeases, cell: c.key.clone(), leases });
+        }
     }
     out
 }
@@ -451,13 +457,13 @@ fn annotate_parity(cx: &Ctx<'_>, d: &mut Deployable) {
         Scaling::Autoscaled(a) => a.source.clone(),
     };
     let canary = d.rollout.as_ref().is_some_and(|r| r.strategy == RolloutStrategy::CanaryLite);
-    let leader_note = leader_election_note(cx, d);
+    let leader_notes: BTreeMap<String, String> = d.processes().filter_map(|c| Some((c.key.clone(), leader_election_note(cx, d, &c.key)?))).collect();
     for c in &mut d.cells {
         match c.role {
             CellRole::Embedded => c.parity.push("embedded kernel: runs inside the deployable's host cells, starts no process".to_string()),
             CellRole::Job => {}
             CellRole::Process => {
-                if let (Some(note), ScaleClass::SingletonOrchestrator) = (&leader_note, c.scale_class) {
+                if let Some(note) = leader_notes.get(&c.key) {
                     c.parity.push(note.clone());
                 }
                 if let Some(a) = &c.autoscaling {
@@ -483,12 +489,12 @@ fn annotate_parity(cx: &Ctx<'_>, d: &mut Deployable) {
 
 /// How a singleton-orchestrator shares a deployable with other long-running cells (SPEC §3):
 /// every replica runs it, the lease picks the one that acts. wasmCloud has no leases (XT5xx says so).
-fn leader_election_note(cx: &Ctx<'_>, d: &Deployable) -> Option<String> {
+fn leader_election_note(cx: &Ctx<'_>, d: &Deployable, cell: &str) -> Option<String> {
     if cx.profile.target_kind == TargetKind::Wasmcloud {
         return None;
     }
-    let lease = d.leases_of(LeaseKind::LeaderElection)?.first()?;
-    let shared = d.processes().any(|c| c.scale_class != ScaleClass::SingletonOrchestrator);
+    let lease = d.leases_of(LeaseKind::LeaderElection, cell)?.first()?;
+    let shared = d.processes().any(|c| c.key != cell);
     let raised = match &d.scaling {
         Scaling::Autoscaled(a) if a.min_from == scaling::LEADER_ELECTION => d
             .processes()

@@ -36,6 +36,10 @@ pub struct Plan {
     pub deployables: Vec<Deployable>,
     /// In manifest order.
     pub bindings: Vec<PlannedBinding>,
+    /// How many http processes, and how many http and mcp processes, the service has (in
+    /// every deployable): one is routed at `/`, several at `/<cell-key>`, whatever the
+    /// placement (SPEC §3.1).
+    pub routed: Routed,
     /// Binding name → position in `bindings` (the first of a name), built with the Plan.
     #[serde(skip)]
     binding_index: BTreeMap<String, usize>,
@@ -44,7 +48,23 @@ pub struct Plan {
     cell_index: BTreeMap<String, usize>,
 }
 
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Routed {
+    pub http: usize,
+    pub serving: usize,
+}
+
 impl Plan {
+    /// The path a route to cell `key` takes: `/` when it is the only one of `count`, else
+    /// `/<cell-key>`. It does not depend on which deployable hosts the cell.
+    pub fn route_path(&self, key: &str, count: usize) -> String {
+        if count == 1 {
+            "/".to_string()
+        } else {
+            format!("/{}", crate::checks::names::sanitize_dns1123(key))
+        }
+    }
+
     pub fn binding(&self, name: &str) -> Option<&PlannedBinding> {
         self.binding_index.get(name).map(|&i| &self.bindings[i])
     }
@@ -68,9 +88,9 @@ pub struct Deployable {
     pub scaling: Scaling,
     /// The rollout of the long-running cells.
     pub rollout: Option<Rollout>,
-    /// The leases its cells coordinate through: a leader lease when it hosts a
-    /// singleton-orchestrator, a pool of work leases when it hosts a leased-worker (both when
-    /// it hosts both), in that order.
+    /// The leases its cells coordinate through, in cell order: a leader lease
+    /// `<service>-<cell>-leader` per singleton-orchestrator, a pool of work leases
+    /// `<service>-<cell>-lease-<i>` per leased-worker.
     pub coordination: Vec<Coordination>,
 }
 
@@ -80,9 +100,9 @@ impl Deployable {
         self.coordination.iter().flat_map(|c| &c.leases)
     }
 
-    /// The leases of one kind, if the deployable has them.
-    pub fn leases_of(&self, kind: LeaseKind) -> Option<&[String]> {
-        self.coordination.iter().find(|c| c.kind == kind).map(|c| c.leases.as_slice())
+    /// The leases of one kind that cell `cell` takes part in, if it has them.
+    pub fn leases_of(&self, kind: LeaseKind, cell: &str) -> Option<&[String]> {
+        self.coordination.iter().find(|c| c.kind == kind && c.cell == cell).map(|c| c.leases.as_slice())
     }
 
     /// Cells that run as processes of the deployable (one container each).
@@ -122,10 +142,13 @@ pub enum LeaseKind {
     WorkLeases,
 }
 
-/// One kind of lease and its names.
+/// One cell's leases: named after the cell, so moving the cell between deployables never
+/// gives two leaders during a rollout (SPEC §3.1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Coordination {
     pub kind: LeaseKind,
+    /// The cell that takes part.
+    pub cell: String,
     /// One name for leader election; one per reachable replica for work leases.
     pub leases: Vec<String>,
 }

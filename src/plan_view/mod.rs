@@ -116,7 +116,7 @@ pub struct Exposure {
     /// `http` or `mcp`.
     pub protocol: String,
     pub port: u16,
-    /// The Kubernetes Service in front of it.
+    /// The Kubernetes Service in front of it: `<service_id>-<cell_key>`, whatever the placement.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
     /// `host/path` of the Ingress or HTTPRoute rules that reach it.
@@ -272,11 +272,18 @@ fn scaling(target_kind: TargetKind, s: &Scaling, objects: &[ObjectRef]) -> Scali
 }
 
 fn cell(c: &PlannedCell, artifacts: &[&Artifact]) -> CellView {
+    // The cell's own Service and routes carry its cell-key label (SPEC §3.1).
+    let label = crate::emit::k8s::names::label_value(&c.key);
+    let own: Vec<&Artifact> = artifacts
+        .iter()
+        .copied()
+        .filter(|a| matches!(a.kind.as_str(), "Service" | "Ingress" | "HTTPRoute") && a.value.pointer("/metadata/labels/x07.io~1cell-key").and_then(|v| v.as_str()) == Some(label.as_str()))
+        .collect();
     let exposure = c.port.filter(|_| c.role == CellRole::Process).map(|port| Exposure {
         protocol: if c.ingress == IngressKind::Mcp { "mcp" } else { "http" }.to_string(),
         port,
-        service: artifacts.iter().find(|a| a.kind == "Service").map(|a| a.name.clone()),
-        routes: routes_to(port, artifacts),
+        service: own.iter().find(|a| a.kind == "Service").map(|a| a.name.clone()),
+        routes: routes_to(port, &own),
     });
     CellView {
         key: c.key.clone(),

@@ -30,7 +30,7 @@ pub fn render(v: &PlanView) -> String {
                 .iter()
                 .map(|c| {
                     let kind = if c.kind == crate::plan::LeaseKind::LeaderElection { "leader election" } else { "work leases" };
-                    format!("{kind}: {}", c.leases.join(" "))
+                    format!("{} {kind}: {}", c.cell, c.leases.join(" "))
                 })
                 .collect();
             out.push_str(&labelled(2, "leases", LABEL, &kinds.join("; ")));

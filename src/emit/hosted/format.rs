@@ -230,6 +230,8 @@ impl From<crate::plan::MetricKind> for HostedMetricKind {
 #[serde(deny_unknown_fields)]
 pub struct Coordination {
     pub kind: CoordinationKind,
+    /// The cell that takes part (leases are named after it, whatever the placement).
+    pub cell: String,
     /// Lease names: one for leader election, one per reachable replica for work leases.
     pub leases: Vec<String>,
 }

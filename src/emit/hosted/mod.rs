@@ -7,7 +7,6 @@ mod format;
 pub use format::*;
 
 use super::{json_text, Artifact};
-use crate::checks::names;
 use crate::diagnostics::{codes, Diagnostic};
 use crate::plan::{self, CellRole, Deployable, Plan, PlannedBinding, PlannedCell};
 use crate::target::{HostedSettings, Resources};
@@ -63,7 +62,7 @@ pub fn descriptor(plan: &Plan) -> (HostedDeployment, Vec<Diagnostic>) {
         environment: plan.environment.clone(),
         placement: plan.placement,
         platform: Platform { name: settings.platform.clone(), target: plan.target_name.clone() },
-        deployables: plan.deployables.iter().filter(|d| d.runs_anything()).map(deployable).collect(),
+        deployables: plan.deployables.iter().filter(|d| d.runs_anything()).map(|d| deployable(plan, d)).collect(),
         bindings,
     };
     (descriptor, diags)
@@ -98,9 +97,10 @@ fn not_materialisable(plan: &Plan, b: &PlannedBinding) -> Diagnostic {
     )
 }
 
-fn deployable(d: &Deployable) -> HostedDeployable {
+fn deployable(plan: &Plan, d: &Deployable) -> HostedDeployable {
     let serving: Vec<&PlannedCell> = d.processes().filter(|c| c.ingress.serves() && c.port.is_some()).collect();
-    let path = |cell: &str| if serving.len() == 1 { "/".to_string() } else { format!("/{}", names::sanitize_dns1123(cell)) };
+    // One serving cell in the whole service is at `/`, several at `/<cell-key>`, whatever the placement.
+    let path = |cell: &str| plan.route_path(cell, plan.routed.serving);
     let cells = d
         .cells
         .iter()
@@ -164,6 +164,7 @@ fn deployable(d: &Deployable) -> HostedDeployable {
                     plan::LeaseKind::LeaderElection => CoordinationKind::LeaderElection,
                     plan::LeaseKind::WorkLeases => CoordinationKind::WorkLeases,
                 },
+                cell: c.cell.clone(),
                 leases: c.leases.clone(),
             })
             .collect(),

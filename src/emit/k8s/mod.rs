@@ -1,7 +1,7 @@
 //! Kubernetes emitter (SPEC §4): Plan → Kubernetes objects, in install order.
 
 mod keda;
-mod names;
+pub mod names;
 mod objects;
 mod pod;
 
@@ -138,7 +138,7 @@ pub fn objects_of(plan: &Plan, d: &Deployable) -> Vec<Object> {
     out.extend(objects::config_map(plan, d, &names));
     let autoscaler = objects::autoscaler(plan, d);
     if d.processes().next().is_some() {
-        out.extend(objects::service(plan, d, &names));
+        out.extend(objects::services(plan, d, &names));
         out.push(pod::workload(plan, d, &names, &autoscaler));
         out.extend(objects::scaling(plan, d, &names, &autoscaler));
         out.extend(objects::pdb(plan, d, &names));

@@ -60,6 +60,21 @@ impl Names {
         object_name(&[&self.base, suffix], MAX_OBJECT_NAME)
     }
 
+    /// `<service_id>-<cell_key>`: the Service (and route) of an http or mcp cell, the same
+    /// whichever deployable hosts the cell (SPEC §3.1). A DNS-1035 label.
+    pub fn cell_service(&self, cell: &PlannedCell) -> String {
+        dns1035(&object_name(&[&self.service_id, &cell.key], MAX_OBJECT_NAME))
+    }
+
+    /// The selector of a cell's Service: the service's pods that serve that cell.
+    pub fn cell_selector(&self, cell: &PlannedCell) -> BTreeMap<String, String> {
+        let mut l = BTreeMap::new();
+        l.insert("app.kubernetes.io/name".to_string(), label_value(&self.service_id));
+        l.insert(ROLE_LABEL.to_string(), "process".to_string());
+        l.insert(serves_label(cell), "true".to_string());
+        l
+    }
+
     pub fn cron_job(&self, cell: &PlannedCell) -> String {
         object_name(&[&self.service_id, &cell.key], MAX_CRONJOB_NAME)
     }
@@ -114,6 +129,19 @@ fn dns1035(name: &str) -> String {
     } else {
         name.to_string()
     }
+}
+
+/// Whether a cell gets its own Service: an http or mcp process with a port.
+pub fn has_service(cell: &PlannedCell) -> bool {
+    cell.role == crate::plan::CellRole::Process && cell.ingress.serves() && cell.port.is_some()
+}
+
+/// The pod label that says a pod serves cell `cell`: `cell.x07.io/<container name>: "true"`.
+/// The name part is the cell's container name (a DNS-1123 label of at most 63 characters,
+/// unique per cell: XT120), so the key is a valid qualified label name; one label per cell,
+/// because a pod of a co-located deployable serves several cells.
+pub fn serves_label(cell: &PlannedCell) -> String {
+    format!("cell.x07.io/{}", container(cell))
 }
 
 /// The container name of a cell.

@@ -103,25 +103,35 @@ pub fn config_map(plan: &Plan, d: &Deployable, names: &Names) -> Option<Object> 
     Some(Object { kind: "ConfigMap", name, value: to_value(&cm) })
 }
 
-/// A ClusterIP Service for the http and mcp cells.
-pub fn service(_plan: &Plan, d: &Deployable, names: &Names) -> Option<Object> {
-    let ports: Vec<ServicePort> = d
-        .processes()
+/// A ClusterIP Service `<service_id>-<cell_key>` for each http and mcp cell, selecting the
+/// service's pods that serve the cell (their `cell.x07.io/<cell>` label), so its name and
+/// selector stay the same whichever deployable hosts the cell (SPEC §3.1).
+pub fn services(_plan: &Plan, d: &Deployable, names: &Names) -> Vec<Object> {
+    d.processes()
+        .filter(|c| super::names::has_service(c))
         .filter_map(|c| {
             let port = c.port?;
-            let name = format!("{}-{port}", if c.ingress == IngressKind::Mcp { "mcp" } else { "http" });
-            Some(ServicePort { name: Some(name.clone()), port: port.into(), target_port: Some(IntOrString::String(name)), protocol: Some("TCP".to_string()), ..Default::default() })
+            let port_name = format!("{}-{port}", if c.ingress == IngressKind::Mcp { "mcp" } else { "http" });
+            let name = names.cell_service(c);
+            let svc = Service {
+                metadata: meta(names, &name, names.cell_labels(c)),
+                spec: Some(ServiceSpec {
+                    type_: Some("ClusterIP".to_string()),
+                    selector: Some(names.cell_selector(c)),
+                    ports: Some(vec![ServicePort {
+                        name: Some(port_name.clone()),
+                        port: port.into(),
+                        target_port: Some(IntOrString::String(port_name)),
+                        protocol: Some("TCP".to_string()),
+                        ..Default::default()
+                    }]),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            };
+            Some(Object { kind: "Service", name, value: to_value(&svc) })
         })
-        .collect();
-    if ports.is_empty() {
-        return None;
-    }
-    let svc = Service {
-        metadata: meta(names, &names.base, names.labels()),
-        spec: Some(ServiceSpec { type_: Some("ClusterIP".to_string()), selector: Some(names.selector()), ports: Some(ports), ..Default::default() }),
-        ..Default::default()
-    };
-    Some(Object { kind: "Service", name: names.base.clone(), value: to_value(&svc) })
+        .collect()
 }
 
 /// The autoscaler's objects: an HPA, or a KEDA ScaledObject with the TriggerAuthentications
@@ -196,65 +206,52 @@ pub fn pdb(_plan: &Plan, d: &Deployable, names: &Names) -> Option<Object> {
     Some(Object { kind: "PodDisruptionBudget", name: names.base.clone(), value: to_value(&pdb) })
 }
 
-/// Ingress or Gateway API HTTPRoute for the http cells, when the target configures one.
+/// An Ingress or Gateway API HTTPRoute `<service_id>-<cell_key>` for each http cell, when
+/// the target configures one, routing to the cell's own Service. One http cell in the whole
+/// service is routed at `/`, several at `/<cell-key>`: the same whatever the placement.
 pub fn exposure(plan: &Plan, d: &Deployable, names: &Names) -> Vec<Object> {
     let Some(k8s) = &plan.target.k8s else { return Vec::new() };
-    let http: Vec<(String, u16)> = d.processes().filter(|c| c.ingress == IngressKind::Http).filter_map(|c| Some((c.key.clone(), c.port?))).collect();
-    if http.is_empty() {
-        return Vec::new();
-    }
-    // One http cell serves the deployable's root; several are told apart by their cell key.
-    let path = |cell: &str| if http.len() == 1 { "/".to_string() } else { format!("/{}", crate::checks::names::sanitize_dns1123(cell)) };
     let mut out = Vec::new();
-    if let Some(ing) = &k8s.ingress {
-        let paths = http
-            .iter()
-            .map(|(cell, port)| HTTPIngressPath {
-                path: Some(path(cell)),
+    for c in d.processes().filter(|c| c.ingress == IngressKind::Http && super::names::has_service(c)) {
+        let Some(port) = c.port else { continue };
+        let name = names.cell_service(c);
+        let path = plan.route_path(&c.key, plan.routed.http);
+        if let Some(ing) = &k8s.ingress {
+            let paths = vec![HTTPIngressPath {
+                path: Some(path.clone()),
                 path_type: "Prefix".to_string(),
                 backend: IngressBackend {
-                    service: Some(IngressServiceBackend { name: names.base.clone(), port: Some(ServiceBackendPort { name: Some(format!("http-{port}")), number: None }) }),
+                    service: Some(IngressServiceBackend { name: name.clone(), port: Some(ServiceBackendPort { name: Some(format!("http-{port}")), number: None }) }),
                     ..Default::default()
                 },
-            })
-            .collect();
-        let ingress = Ingress {
-            metadata: meta(names, &names.base, names.labels()),
-            spec: Some(IngressSpec {
-                ingress_class_name: Some(ing.class_name.clone()),
-                rules: Some(vec![IngressRule { host: Some(ing.host.clone()), http: Some(HTTPIngressRuleValue { paths }) }]),
-                tls: ing.tls_secret.as_ref().map(|s| vec![IngressTLS { hosts: Some(vec![ing.host.clone()]), secret_name: Some(s.clone()) }]),
+            }];
+            let ingress = Ingress {
+                metadata: meta(names, &name, names.cell_labels(c)),
+                spec: Some(IngressSpec {
+                    ingress_class_name: Some(ing.class_name.clone()),
+                    rules: Some(vec![IngressRule { host: Some(ing.host.clone()), http: Some(HTTPIngressRuleValue { paths }) }]),
+                    tls: ing.tls_secret.as_ref().map(|s| vec![IngressTLS { hosts: Some(vec![ing.host.clone()]), secret_name: Some(s.clone()) }]),
+                    ..Default::default()
+                }),
                 ..Default::default()
-            }),
-            ..Default::default()
-        };
-        out.push(Object { kind: "Ingress", name: names.base.clone(), value: to_value(&ingress) });
-    }
-    if let Some(gw) = &k8s.gateway {
-        let rules: Vec<_> = http
-            .iter()
-            .map(|(cell, port)| {
-                json!({
-                    "matches": [{ "path": { "type": "PathPrefix", "value": path(cell) } }],
-                    "backendRefs": [{ "name": names.base, "port": port }],
-                })
-            })
-            .collect();
-        let mut parent = json!({ "name": gw.name });
-        if let Some(ns) = &gw.namespace {
-            parent["namespace"] = json!(ns);
+            };
+            out.push(Object { kind: "Ingress", name: name.clone(), value: to_value(&ingress) });
         }
-        let mut spec = json!({ "parentRefs": [parent], "rules": rules });
-        if !gw.hostnames.is_empty() {
-            spec["hostnames"] = json!(gw.hostnames);
+        if let Some(gw) = &k8s.gateway {
+            let mut parent = json!({ "name": gw.name });
+            if let Some(ns) = &gw.namespace {
+                parent["namespace"] = json!(ns);
+            }
+            let rules = json!([{ "matches": [{ "path": { "type": "PathPrefix", "value": path } }], "backendRefs": [{ "name": name, "port": port }] }]);
+            let mut spec = json!({ "parentRefs": [parent], "rules": rules });
+            if !gw.hostnames.is_empty() {
+                spec["hostnames"] = json!(gw.hostnames);
+            }
+            let mut metadata = names.metadata_json(&name);
+            metadata["labels"] = json!(names.cell_labels(c));
+            let value = json!({ "apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute", "metadata": metadata, "spec": spec });
+            out.push(Object { kind: "HTTPRoute", name, value });
         }
-        let value = json!({
-            "apiVersion": "gateway.networking.k8s.io/v1",
-            "kind": "HTTPRoute",
-            "metadata": names.metadata_json(&names.base),
-            "spec": spec,
-        });
-        out.push(Object { kind: "HTTPRoute", name: names.base.clone(), value });
     }
     out
 }

@@ -75,6 +75,10 @@ fn deployment(plan: &Plan, d: &Deployable, names: &Names, autoscaler: &Autoscale
         labels.extend(names.cell_labels(only));
         pod_labels.extend(names.cell_labels(only));
     }
+    // Each cell's Service selects the pods that serve it, whichever deployable they are.
+    for c in cells.iter().filter(|c| super::names::has_service(c)) {
+        pod_labels.insert(super::names::serves_label(c), "true".to_string());
+    }
     let mut annotations = BTreeMap::new();
     let replicas = match (&d.scaling, autoscaler) {
         (_, Autoscaler::Hpa(_) | Autoscaler::Keda(_)) => None,
@@ -346,7 +350,7 @@ fn environment(plan: &Plan, d: &Deployable, c: &PlannedCell, names: &Names) -> (
     // Only the cell whose scale class uses the lease gets its env: the other cells of a shared
     // deployable serve in every replica.
     if c.schedule.is_none() {
-        for lease in d.coordination.iter().filter(|l| l.kind.used_by(c.scale_class)) {
+        for lease in d.coordination.iter().filter(|l| l.cell == c.key) {
             match lease.kind {
                 LeaseKind::LeaderElection => {
                     env.push(plain("X07_LEADER_ELECTION_ENABLED", "true"));
