@@ -147,6 +147,8 @@ code_table! {
     ANNOTATIONS_TOO_LARGE   = "XT273" "annotations-too-large"   InvalidInput Error "annotations larger than the 256 KiB Kubernetes allows on one object";
     IDENTITY_ON_CELL        = "XT274" "identity-on-cell"        InvalidInput Error "pod labels, annotations or ServiceAccount annotations given for a cell: they belong to its deployable's group";
     INVALID_EGRESS          = "XT275" "invalid-egress"          InvalidInput Error "a binding entry's `egress` that is not a list of IPv4 or IPv6 CIDRs";
+    UNSAFE_PARAM            = "XT250" "unsafe-param"            InvalidInput Error "a provider param spliced into a URL, a host or a database identifier is not a plain label or identifier: it could add a query, a host or a path";
+    RESERVED_PARAM          = "XT251" "reserved-param"          InvalidInput Error "a provider param names a database or role the operator refuses";
 
     // Lowering: cells to deployables.
     SINGLETON_SHARES_DEPLOYABLE = "XT301" "singleton-shares-deployable" Conflict Error "(retired) a singleton-orchestrator cell shared a deployable with a replicated cell: it runs under leader election there now";
