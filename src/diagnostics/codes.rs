@@ -85,6 +85,10 @@ code_table! {
     WORKSPACE_GLOB_EMPTY = "XT023" "workspace-glob-empty" NotFound    Warning "a workspace services glob matches no folder holding a service manifest";
     WORKSPACE_DUPLICATE_SERVICE = "XT024" "workspace-duplicate-service" Conflict Error "two workspace services have the same service_id";
     WORKSPACE_OUT_COLLISION = "XT025" "workspace-out-collision" Conflict Error "two service × profile pairs of a workspace map to one output folder";
+    READ_OUTSIDE_REPOSITORY = "XT013" "read-outside-repository" InvalidInput Error "an input names a file outside the repository (the workspace folder, or the manifest's project folder)";
+    INPUT_NOT_REGULAR   = "XT014" "input-not-regular"    InvalidInput Error "an input names a device, FIFO or socket; only regular files are read";
+    INPUT_TOO_LARGE     = "XT015" "input-too-large"      InvalidInput Error "an input file is larger than 64 MB";
+    WORKSPACE_UNSAFE_NAME = "XT026" "workspace-unsafe-name" InvalidInput Error "a service_id or profile id the workspace's out layout would make a path that leaves its place";
 
     // The service manifest.
     DUPLICATE_CELL_KEY      = "XT101" "duplicate-cell-key"      Conflict     Error "two cells have the same cell_key";
@@ -113,6 +117,7 @@ code_table! {
     UNUSED_BINDING          = "XT124" "unused-binding"          InvalidInput Warning "a declared binding that no cell uses";
     CANARY_PERCENT_UNUSED   = "XT125" "canary-percent-unused"   InvalidInput Warning "canary_percent without the canary-lite strategy has no effect";
     SERVICE_ID_NOT_WORKLOAD_ID = "XT126" "service-id-not-workload-id" InvalidInput Warning "service_id is outside upstream's workload-id pattern, which x07-wasm enforces";
+    UNSAFE_PROFILE_ID       = "XT127" "unsafe-profile-id"       InvalidInput Error "a topology profile id outside the safe pattern ^[A-Za-z0-9][A-Za-z0-9._-]*$ (no `/`, `..` or absolute path)";
 
     // Topology profiles and target descriptions.
     PROFILE_NOT_FOUND       = "XT201" "profile-not-found"       NotFound     Error "neither a profile file nor a manifest entry has this id";
@@ -138,6 +143,7 @@ code_table! {
     PROVIDER_MEMBER_UNUSED  = "XT237" "provider-member-unused"  InvalidInput Error "a binding entry member the chosen provider does not read";
     RESERVED_ENV_NAME       = "XT238" "reserved-env-name"       Conflict     Error "a profile env entry sets an X07_* variable the compiler owns";
     SECRET_AS_CONFIG        = "XT239" "secret-as-config"        InvalidInput Error "a credential given as plain binding config";
+    EXTENDS_TOO_DEEP        = "XT240" "extends-too-deep"        InvalidInput Error "a chain of extends longer than 32 profiles";
     UNKNOWN_LINT            = "XT211" "unknown-lint"            NotFound     Error "a profile's lints name a code the diagnostic table does not have";
     LINT_NOT_A_WARNING      = "XT212" "lint-not-a-warning"      InvalidInput Error "a profile's lints name an error code; only warnings can be allowed or denied";
     LINT_CONFLICT           = "XT213" "lint-conflict"           Conflict     Error "a profile's lints both allow and deny the same code";
