@@ -8,7 +8,7 @@
 #      pre-commit installs a `language: python` hook repository (`pip install .`), which
 #      must pull that wheel, not compile; then tests/gitops.rs runs every hook's entry (and
 #      the Argo CD plugin) with X07_TOPO_BIN_DIR pointing at that install.
-#   3. The release archive of the host: release/archive.sh packs the built binary,
+#   3. The release archive of the host: release/archive.sh packs the wheel's binary,
 #      release/install.sh installs it checksum verified; a tampered archive installs nothing.
 #   4. The release workflow and action.yml: the GitHub schemas (check-jsonschema) and zizmor,
 #      each shown to fail on a broken copy.
@@ -75,8 +75,9 @@ X07_TOPO_BIN_DIR="$work/venv-pre-commit/bin" cargo test --locked --quiet --test 
 took
 
 # ------------------------------------------------------------------- 3. the release archive
-part "archive: release/archive.sh for $host, release/install.sh (checksum verified)"
-bash release/archive.sh "$target_dir/debug/x07-topo" "$host" "$work/release"
+part "archive: the wheel's binary packed by release/archive.sh for $host, release/install.sh (checksum verified)"
+python3 release/wheel_binary.py "$wheel" "$work/x07-topo"
+bash release/archive.sh "$work/x07-topo" "$host" "$work/release"
 (cd "$work/release" && sha256sum --check ./*.sha256)
 sh release/install.sh --base-url "$work/release" --target "$host" --to "$work/installed"
 [[ $("$work/installed/x07-topo" --version | head -n1) == "x07-topo $version" ]]

@@ -179,7 +179,7 @@ fn action_on_the_example_writes_sarif_and_fails_only_on_stale_output() {
 
     // Nothing committed yet: check passes, render --check finds every file missing: exit 1,
     // one annotation per file, and the SARIF (no results) is still written and named.
-    let run = run_action(&release, &repo, &inputs);
+    let run = run_action(release, &repo, &inputs);
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
     assert_eq!(sarif(&repo)["runs"][0]["results"], serde_json::json!([]));
     assert_eq!(run.outputs.get("sarif_file").map(PathBuf::from), Some(repo.join("x07-topo.sarif").canonicalize().unwrap()));
@@ -191,7 +191,7 @@ fn action_on_the_example_writes_sarif_and_fails_only_on_stale_output() {
 
     // Rendered and committed: exit 0.
     render(&repo, &["render", "--profile", "prod", "--image", "ghcr.io/acme/orders:1.4.2", "--out", "deploy/prod"]);
-    let run = run_action(&release, &repo, &inputs);
+    let run = run_action(release, &repo, &inputs);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     assert_eq!(run.outputs.get("exit_code").map(String::as_str), Some("0"));
     assert!(!run.stdout.contains("::error"), "{}", run.stdout);
@@ -199,7 +199,7 @@ fn action_on_the_example_writes_sarif_and_fails_only_on_stale_output() {
     // A hand edit: exit 1, the annotation names that file.
     let file = repo.join("deploy/prod/frontdoor/deployment-orders-frontdoor.yaml");
     std::fs::write(&file, std::fs::read_to_string(&file).unwrap().replacen("x07-topo", "kubectl", 1)).unwrap();
-    let run = run_action(&release, &repo, &inputs);
+    let run = run_action(release, &repo, &inputs);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stdout.contains("::error file=deploy/prod/frontdoor/deployment-orders-frontdoor.yaml,"), "{}", run.stdout);
     assert!(!run.stdout.contains("::error file=deploy/prod/kustomization.yaml"), "only the edited file is stale: {}", run.stdout);
@@ -207,7 +207,7 @@ fn action_on_the_example_writes_sarif_and_fails_only_on_stale_output() {
     // A broken manifest: exit 1, and the SARIF carries the error for code scanning.
     let manifest = repo.join("arch/service/index.x07service.json");
     std::fs::write(&manifest, std::fs::read_to_string(&manifest).unwrap().replacen("\"cells\"", "\"celsl\"", 1)).unwrap();
-    let run = run_action(&release, &repo, &[("render_check", "false")]);
+    let run = run_action(release, &repo, &[("render_check", "false")]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let results = sarif(&repo)["runs"][0]["results"].as_array().cloned().unwrap();
     assert!(!results.is_empty() && results.iter().all(|r| r["ruleId"].as_str().is_some_and(|id| id.starts_with("XT"))), "{results:?}");
@@ -224,7 +224,7 @@ fn action_install_is_checksum_verified_and_usage_errors_exit_2() {
     let (_dir, repo) = scratch("examples/orders", &[]);
 
     // A pinned checksum that does not match: nothing installed, nothing checked, exit 2.
-    let run = run_action(&release, &repo, &[("sha256", &"0".repeat(64))]);
+    let run = run_action(release, &repo, &[("sha256", &"0".repeat(64))]);
     assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
     assert!(run.stderr.contains("checksum mismatch"), "{}", run.stderr);
     assert!(!repo.join("x07-topo.sarif").exists());
@@ -233,7 +233,7 @@ fn action_install_is_checksum_verified_and_usage_errors_exit_2() {
     // The right pinned checksum installs.
     let sums = std::fs::read_dir(&release.dir).unwrap().map(|e| e.unwrap().path()).find(|p| p.extension().is_some_and(|e| e == "sha256")).unwrap();
     let sum = std::fs::read_to_string(sums).unwrap().split_whitespace().next().unwrap().to_string();
-    let run = run_action(&release, &repo, &[("sha256", &sum), ("render_check", "false")]);
+    let run = run_action(release, &repo, &[("sha256", &sum), ("render_check", "false")]);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
 
     // A tampered archive fails its .sha256 file even without a pinned checksum.
@@ -241,15 +241,15 @@ fn action_install_is_checksum_verified_and_usage_errors_exit_2() {
     let mut bytes = std::fs::read(&archive).unwrap();
     bytes.push(0);
     std::fs::write(&archive, bytes).unwrap();
-    let run = run_action(&release, &repo, &[]);
+    let run = run_action(release, &repo, &[]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("checksum mismatch"), "{}", run.stderr);
 
     // Usage: manifest and workspace together; profiles with a workspace.
-    let run = run_action(&release, &repo, &[("manifest", "a.json"), ("workspace", "x07-topo.workspace.json")]);
+    let run = run_action(release, &repo, &[("manifest", "a.json"), ("workspace", "x07-topo.workspace.json")]);
     assert_eq!(run.code, 2);
     assert!(run.stdout.contains("::error title=x07-topo action::give manifest (one service) or workspace, not both"), "{}", run.stdout);
-    let run = run_action(&release, &repo, &[("workspace", "x07-topo.workspace.json"), ("profiles", "prod")]);
+    let run = run_action(release, &repo, &[("workspace", "x07-topo.workspace.json"), ("profiles", "prod")]);
     assert_eq!(run.code, 2);
 }
 
@@ -261,11 +261,11 @@ fn action_on_a_workspace_checks_every_service() {
     let release = release();
     let (_dir, repo) = scratch("golden/render-workspace-shop", &["expected", "args", "README", "written"]);
     let inputs = [("workspace", "x07-topo.workspace.json"), ("images_file", "images.json")];
-    let run = run_action(&release, &repo, &inputs);
+    let run = run_action(release, &repo, &inputs);
     assert_eq!(run.code, 1, "nothing committed yet: {}\n{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("::error file=deploy/dev/catalog/"), "{}", run.stdout);
     sarif(&repo);
     render(&repo, &["render", "--workspace", "--images", "images.json"]);
-    let run = run_action(&release, &repo, &inputs);
+    let run = run_action(release, &repo, &inputs);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
 }
