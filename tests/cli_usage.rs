@@ -19,7 +19,7 @@ fn codes(report: &Value) -> Vec<&str> {
 fn ok_is_false_whenever_drift_makes_the_exit_code_1() {
     let t = Test::from_case(CASE);
     t.expect_args(&["render", "--profile", "prod", "--out", "out"], 0);
-    std::fs::write(t.path().join("out/frontdoor/service-orders-frontdoor.yaml"), "edited\n").unwrap();
+    std::fs::write(t.path().join("out/frontdoor/service-orders-api.yaml"), "edited\n").unwrap();
     for args in [
         &["render", "--profile", "prod", "--out", "out", "--check", "--format", "json"][..],
         &["diff", "--profile", "prod", "--against", "out", "--format", "json"],
@@ -27,7 +27,7 @@ fn ok_is_false_whenever_drift_makes_the_exit_code_1() {
         let out = t.expect_args(args, 1);
         let report = json_report(&out);
         assert_eq!(report["ok"], false, "{args:?}: drift exits 1, so ok must be false:\n{}", out.stdout);
-        assert_eq!(report["result"]["stale"], serde_json::json!(["frontdoor/service-orders-frontdoor.yaml"]));
+        assert_eq!(report["result"]["stale"], serde_json::json!(["frontdoor/service-orders-api.yaml"]));
     }
     // The human run says why it failed, on stderr.
     let human = t.expect_args(&["render", "--profile", "prod", "--out", "out", "--check"], 1);

@@ -47,7 +47,7 @@ fn fresh_output_passes_check_and_against_without_writing() {
 #[test]
 fn a_hand_edited_file_fails_both_with_a_diff_naming_it() {
     let t = rendered();
-    let path = "frontdoor/service-orders-frontdoor.yaml";
+    let path = "frontdoor/service-orders-api.yaml";
     let file = t.path().join("out").join(path);
     let edited = std::fs::read_to_string(&file).unwrap().replace("type: ClusterIP", "type: NodePort");
     assert!(edited.contains("NodePort"), "the fixture changed shape; pick another edit");
