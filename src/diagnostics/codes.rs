@@ -143,6 +143,7 @@ code_table! {
     LINT_CONFLICT           = "XT213" "lint-conflict"           Conflict     Error "a profile's lints both allow and deny the same code";
     UNSAFE_PARAM            = "XT250" "unsafe-param"            InvalidInput Error "a provider param spliced into a URL, a host or a database identifier is not a plain label or identifier: it could add a query, a host or a path";
     RESERVED_PARAM          = "XT251" "reserved-param"          InvalidInput Error "a provider param names a database or role the operator refuses";
+    VOLUME_PATH_TAKEN       = "XT252" "volume-path-taken"       InvalidInput Error "a sqlite PATH whose folder is the root or /tmp, or that names a folder";
 
     // Lowering: cells to deployables.
     SINGLETON_SHARES_DEPLOYABLE = "XT301" "singleton-shares-deployable" Conflict Error "(retired) a singleton-orchestrator cell shared a deployable with a replicated cell: it runs under leader election there now";
@@ -163,6 +164,9 @@ code_table! {
     STRIMZI_NO_TOPIC        = "XT319" "strimzi-no-topic"        NotFound     Error "a strimzi binding with no topic to declare";
     BINDING_OBJECT_CONFLICT = "XT320" "binding-object-conflict" Conflict     Error "two bindings declare one object (a KafkaTopic, a KafkaUser) differently";
     SCALER_AUTH_UNAVAILABLE = "XT321" "scaler-auth-unavailable" Unsupported  Warning "a KEDA kafka trigger cannot authenticate as the cells of its binding do";
+    SQLITE_SCALED           = "XT350" "sqlite-scaled"           Conflict     Error "a deployable that mounts a sqlite volume may run more than one replica";
+    BROKER_ADMIN_CREDENTIALS = "XT402" "broker-admin-credentials" InvalidInput Warning "an amqp binding reads the RabbitMQ cluster's administrator credentials (no `user` of its own)";
+    VOLUME_EPHEMERAL        = "XT401" "volume-ephemeral"        InvalidInput Warning "a sqlite volume without a size is an emptyDir: the data does not survive a restart";
 
     // Hosted descriptor and the X07 platform contract documents.
     BINDING_NOT_MATERIALISABLE = "XT601" "binding-not-materialisable" Unsupported Error "the hosted platform manages no resource of a binding's kind and the profile gives no secret reference or config";

@@ -4,6 +4,7 @@
 mod bindings;
 mod lower;
 mod scaling;
+mod single_writer;
 mod wasmcloud;
 
 pub use lower::{lower, ImageOverride, LowerOptions};
@@ -240,6 +241,15 @@ pub struct PlannedBinding {
     /// Kubernetes: why a KEDA trigger on the binding cannot authenticate (warned in lowering).
     #[serde(skip)]
     pub scaler_auth_gap: Option<String>,
+    /// Kubernetes: the volume the cells that list it mount (sqlite).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub volume: Option<BindingVolume>,
+    /// Kubernetes: annotations on the pods of the cells that list it (an injected sidecar).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pod_annotations: Vec<(String, String)>,
+    /// Kubernetes: where the provider's in-cluster endpoint runs (pod labels and ports).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub endpoints: Vec<crate::bindings::endpoints::Endpoint>,
     /// The Secret (or secret reference) holding its credentials.
     pub secret: String,
     /// Whether the profile named the secret or its keys (else `secret` is the default name).
@@ -261,4 +271,4 @@ pub struct PlannedBinding {
     pub notes: Option<String>,
 }
 
-pub use crate::bindings::{BindingObject, Output, ResolvedBy, ScalerAuth, Source};
+pub use crate::bindings::{BindingObject, BindingVolume, Output, ResolvedBy, ScalerAuth, Source};
