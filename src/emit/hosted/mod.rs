@@ -196,6 +196,8 @@ mod tests {
             volume: None,
             pod_annotations: Vec::new(),
             endpoints: Vec::new(),
+            endpoint: None,
+            egress: Vec::new(),
             secret: "db-primary".to_string(),
             secret_from_profile: false,
             env_prefix: "X07_BINDING_DB_PRIMARY_".to_string(),
