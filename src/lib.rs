@@ -34,4 +34,5 @@ pub mod report;
 pub mod source;
 pub mod suggest;
 pub mod target;
+pub mod transition;
 pub mod workspace;

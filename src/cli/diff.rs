@@ -12,6 +12,7 @@ use crate::emit;
 use crate::outdir;
 use crate::plan::ImageOverride;
 use crate::plan_view::{diff, PlanView};
+use crate::transition;
 use crate::profile::Profile;
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
@@ -63,14 +64,29 @@ pub fn compare(loaded: &Loaded, images: &[ImageOverride], with_artifacts: bool, 
     // is dropped once it is viewed, so at most one is held.
     let mut own = Vec::new();
     let mut views = Vec::new();
+    let mut facts = Vec::new();
     for (p, imgs) in loaded.profiles.iter().zip(&images) {
-        views.push(plan::lower(loaded, p, imgs, false, namespace, &mut own).map(|plan| PlanView::of(&plan)));
+        views.push(plan::lower(loaded, p, imgs, false, namespace, &mut own).map(|plan| {
+            facts.push(object_facts(&plan));
+            PlanView::of(&plan)
+        }));
     }
     diags.append(&mut own);
     let [Some(view_a), Some(view_b)] = <[Option<PlanView>; 2]>::try_from(views).ok()? else { return None };
     let changes = diff::diff(&view_a, &view_b);
     let mut human = diff::render(&view_a, &view_b, &changes);
     let mut result = json!({ "from": view_a.profile, "to": view_b.profile, "changes": changes });
+    // What applying B over a running A would do to each object (SPEC §3.2): a what-if, so the
+    // classes are reported but change no exit code.
+    if let [fa, fb] = facts.as_slice() {
+        let transitions = transition::classify(fa, fb);
+        human.push_str(&transitions_text(&view_a.profile, &view_b.profile, &transitions));
+        if let Some(list) = result["changes"].as_array_mut() {
+            list.extend(transitions.iter().map(|t| {
+                json!({ "change": "changed", "subject": "object", "class": t.class, "kind": t.kind, "name": t.name, "field": t.field, "reason": t.reason, "hint": t.hint })
+            }));
+        }
+    }
     if with_artifacts {
         let rendered: Vec<Option<BTreeMap<String, String>>> = loaded.profiles.iter().zip(&images).map(|(p, imgs)| rendered_files(loaded, p, imgs, namespace, diags)).collect();
         let mut rendered = rendered.into_iter();
@@ -87,6 +103,45 @@ pub fn compare(loaded: &Loaded, images: &[ImageOverride], with_artifacts: bool, 
 /// `--image KEY=REF` names a deployable of one placement (`api` exists only split by cell),
 /// so each profile gets the overrides for its own deployables; an override that names a
 /// deployable of neither goes to both, which reports it (XT310).
+/// The facts of every Kubernetes object a plan renders (other targets: none).
+fn object_facts(plan: &crate::plan::Plan) -> Vec<transition::Facts> {
+    if plan.target_kind != crate::manifest::TargetKind::K8s {
+        return Vec::new();
+    }
+    let mut out: Vec<transition::Facts> = emit::k8s::binding_artifacts(plan).iter().filter_map(|a| transition::Facts::of(&a.value)).collect();
+    for d in &plan.deployables {
+        out.extend(emit::k8s::objects_of(plan, d).iter().filter_map(|o| transition::Facts::of(&o.value)));
+    }
+    out
+}
+
+/// The transitions, grouped by class, as "if A were deployed and B applied". Plain in-place
+/// updates (labels, scaling, settings) are counted, not listed.
+fn transitions_text(a: &str, b: &str, transitions: &[transition::Transition]) -> String {
+    if transitions.is_empty() {
+        return format!("\nif {a} were deployed and {b} applied: no Kubernetes object changes\n");
+    }
+    let plain = |t: &transition::Transition| t.class == transition::Class::InPlace && t.reason == "updated in place";
+    let mut out = format!("\nif {a} were deployed and {b} applied ({} object change(s)):\n", transitions.len());
+    let mut class = None;
+    for t in transitions.iter().filter(|t| !plain(t)) {
+        if class != Some(t.class) {
+            class = Some(t.class);
+            out.push_str(&format!("  {}:\n", t.class.as_str()));
+        }
+        let field = if t.field.is_empty() { String::new() } else { format!(" {}", t.field) };
+        out.push_str(&format!("    {} {}{field}: {}\n", t.kind, crate::escape::line(&t.name), t.reason));
+        if let Some(h) = &t.hint {
+            out.push_str(&format!("      hint: {h}\n"));
+        }
+    }
+    let updated = transitions.iter().filter(|t| plain(t)).count();
+    if updated > 0 {
+        out.push_str(&format!("  ({updated} more object(s) updated in place: labels, scaling, settings)\n"));
+    }
+    out
+}
+
 fn images_per_profile(loaded: &Loaded, images: &[ImageOverride]) -> Vec<Vec<ImageOverride>> {
     if images.iter().all(|o| o.deployable.is_none()) {
         // Nothing names a deployable: no need to lower the profiles to learn theirs.

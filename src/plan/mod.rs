@@ -2,6 +2,7 @@
 //! manifest and one resolved profile; every emitter reads only the Plan.
 
 mod bindings;
+pub mod footprint;
 mod lower;
 mod rollout;
 pub mod scaling;

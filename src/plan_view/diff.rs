@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct Change {
     /// `added`, `removed`, `moved` or `changed`.
     pub change: &'static str,
-    /// `profile`, `deployable`, `cell` or `binding`.
+    /// `profile`, `service`, `deployable`, `cell` or `binding`.
     pub subject: &'static str,
     pub name: String,
     /// What changed (`deployable`, `scaling`, `replicas`, `exposure`, ...).
@@ -77,6 +77,11 @@ pub fn diff(a: &PlanView, b: &PlanView) -> Vec<Change> {
             let (ft, tt) = (plain(&from), plain(&to));
             out.push(Change::new("changed", "profile", field).field(field, (from, ft), (to, tt)));
         }
+    }
+    // What running it costs: pods and requested cpu and memory at minimum and maximum scale.
+    if a.footprint != b.footprint {
+        let t = |f: &crate::plan::footprint::FootprintView| crate::plan::footprint::text(f);
+        out.push(Change::new("changed", "service", &a.service_id).field("footprint", (val(&a.footprint), t(&a.footprint)), (val(&b.footprint), t(&b.footprint))));
     }
     let keys = |v: &PlanView| v.deployables.iter().map(|d| d.key.clone()).collect::<BTreeSet<_>>();
     let (a_keys, b_keys) = (keys(a), keys(b));

@@ -32,6 +32,9 @@ pub struct PlanView {
     /// The Kubernetes namespace of every object (k8s targets only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
+    /// Pods and requested cpu and memory at minimum and at maximum scale, for the whole
+    /// service (the sum of its deployables').
+    pub footprint: crate::plan::footprint::FootprintView,
     /// Sorted by key.
     pub deployables: Vec<DeployableView>,
     /// In manifest order.
@@ -54,6 +57,8 @@ pub struct DeployableView {
     pub key: String,
     /// False for a deployable of only embedded-kernel cells: it emits nothing.
     pub runs: bool,
+    /// Its pods and requested cpu and memory at minimum and at maximum scale.
+    pub footprint: crate::plan::footprint::FootprintView,
     pub image: Option<String>,
     pub image_source: Option<String>,
     /// How its long-running cells scale; `None` when it has none (only jobs or kernels).
@@ -191,6 +196,7 @@ impl PlanView {
             target: plan.target_name.clone(),
             environment: plan.environment.clone(),
             namespace: plan.namespace.clone().filter(|_| writes_kubernetes_objects(plan)),
+            footprint: crate::plan::footprint::of_plan(plan).view(),
             deployables,
             bindings: bindings.collect(),
             service_objects: emit::service_artifacts(plan).iter().map(object_ref).collect(),
@@ -218,6 +224,7 @@ fn deployable(target_kind: TargetKind, d: &Deployable, artifacts: &[Artifact]) -
     DeployableView {
         key: d.key.clone(),
         runs: d.runs_anything(),
+        footprint: crate::plan::footprint::of_deployable(d).view(),
         image: d.image.clone(),
         image_source: d.image_source.clone(),
         scaling: d.processes().next().map(|_| scaling(target_kind, &d.scaling, &objects)),

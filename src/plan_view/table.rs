@@ -17,9 +17,13 @@ pub fn render(v: &PlanView) -> String {
         v.environment,
         v.namespace.as_ref().map(|n| format!(", namespace {n}")).unwrap_or_default()
     );
+    out.push_str(&labelled(0, "footprint", LABEL, &crate::plan::footprint::text(&v.footprint)));
     for d in &v.deployables {
         out.push_str(&format!("\ndeployable {}\n", d.key));
         out.push_str(&labelled(2, "image", LABEL, &text::image(d)));
+        if d.runs {
+            out.push_str(&labelled(2, "footprint", LABEL, &crate::plan::footprint::text(&d.footprint)));
+        }
         if d.scaling.is_some() {
             out.push_str(&labelled(2, "scaling", LABEL, &text::scaling(d.scaling.as_ref())));
             out.push_str(&labelled(2, "rollout", LABEL, &text::rollout(d.rollout.as_ref())));
