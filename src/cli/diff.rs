@@ -67,8 +67,9 @@ pub fn compare(loaded: &Loaded, images: &[ImageOverride], with_artifacts: bool, 
     let mut facts = Vec::new();
     for (p, imgs) in loaded.profiles.iter().zip(&images) {
         views.push(plan::lower(loaded, p, imgs, false, namespace, &mut own).map(|plan| {
-            facts.push(object_facts(&plan));
-            PlanView::of(&plan)
+            let (view, object_facts) = PlanView::with_facts(&plan);
+            facts.push(object_facts);
+            view
         }));
     }
     diags.append(&mut own);
@@ -103,18 +104,6 @@ pub fn compare(loaded: &Loaded, images: &[ImageOverride], with_artifacts: bool, 
 /// `--image KEY=REF` names a deployable of one placement (`api` exists only split by cell),
 /// so each profile gets the overrides for its own deployables; an override that names a
 /// deployable of neither goes to both, which reports it (XT310).
-/// The facts of every Kubernetes object a plan renders (other targets: none).
-fn object_facts(plan: &crate::plan::Plan) -> Vec<transition::Facts> {
-    if plan.target_kind != crate::manifest::TargetKind::K8s {
-        return Vec::new();
-    }
-    let mut out: Vec<transition::Facts> = emit::k8s::binding_artifacts(plan).iter().filter_map(|a| transition::Facts::of(&a.value)).collect();
-    for d in &plan.deployables {
-        out.extend(emit::k8s::objects_of(plan, d).iter().filter_map(|o| transition::Facts::of(&o.value)));
-    }
-    out
-}
-
 /// The transitions, grouped by class, as "if A were deployed and B applied". Plain in-place
 /// updates (labels, scaling, settings) are counted, not listed.
 fn transitions_text(a: &str, b: &str, transitions: &[transition::Transition]) -> String {

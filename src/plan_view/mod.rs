@@ -153,6 +153,16 @@ pub struct BindingView {
 impl PlanView {
     /// The view of a Plan, with the objects its target's emitter makes of it.
     pub fn of(plan: &Plan) -> PlanView {
+        Self::build(plan, false).0
+    }
+
+    /// The view, and the transition facts of every Kubernetes object (SPEC §3.2), taken from
+    /// the objects the view is made of, so `diff` emits each object once.
+    pub fn with_facts(plan: &Plan) -> (PlanView, Vec<crate::transition::Facts>) {
+        Self::build(plan, plan.target_kind == TargetKind::K8s)
+    }
+
+    fn build(plan: &Plan, want_facts: bool) -> (PlanView, Vec<crate::transition::Facts>) {
         let objects_unavailable = emit::diagnostics(plan).iter().find(|d| d.is_error()).map(|d| d.message.clone());
         // One deployable's artifacts at a time, so the view never holds the whole output.
         // Objects without their text: the view needs their kinds, names and a few fields.
@@ -161,13 +171,16 @@ impl PlanView {
         let views = crate::parallel::map_collect(&plan.deployables, |d| {
             let objects = emitter.objects(d);
             let config_map = objects.iter().find(|a| a.kind == "ConfigMap").map(|a| a.name.clone());
-            (deployable(plan.target_kind, d, &objects), config_map)
+            let facts: Vec<crate::transition::Facts> = if want_facts { objects.iter().filter_map(|a| crate::transition::Facts::of(&a.value)).collect() } else { Vec::new() };
+            (deployable(plan.target_kind, d, &objects), config_map, facts)
         });
+        let mut facts = Vec::new();
         let deployables: Vec<DeployableView> = plan
             .deployables
             .iter()
             .zip(views)
-            .map(|(d, (view, config_map))| {
+            .map(|(d, (view, config_map, own_facts))| {
+                facts.extend(own_facts);
                 if let Some(name) = config_map {
                     config_maps.insert(&d.key, name);
                 }
@@ -182,13 +195,17 @@ impl PlanView {
             resolved_by: b.resolved_by.clone(),
             materialisation: materialise::of(plan, b, &config_maps),
         });
+        let service_artifacts = emit::service_artifacts(plan);
+        if want_facts {
+            facts.extend(service_artifacts.iter().filter_map(|a| crate::transition::Facts::of(&a.value)));
+        }
         let mut cell_index = BTreeMap::new();
         for (i, d) in deployables.iter().enumerate() {
             for (j, c) in d.cells.iter().enumerate() {
                 cell_index.entry(c.key.clone()).or_insert((i, j));
             }
         }
-        PlanView {
+        let view = PlanView {
             service_id: plan.service_id.clone(),
             profile: plan.profile.clone(),
             target_kind: plan.target_kind,
@@ -199,11 +216,12 @@ impl PlanView {
             footprint: crate::plan::footprint::of_plan(plan).view(),
             deployables,
             bindings: bindings.collect(),
-            service_objects: emit::service_artifacts(plan).iter().map(object_ref).collect(),
+            service_objects: service_artifacts.iter().map(object_ref).collect(),
             objects_unavailable,
             network: crate::network::policies_enabled(plan).then(|| network::report(plan).deployables),
             cell_index,
-        }
+        };
+        (view, facts)
     }
 
     /// The deployable a cell runs in, and the cell.

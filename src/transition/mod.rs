@@ -67,16 +67,20 @@ pub struct Facts {
     immutables: Vec<(&'static str, Value)>,
     /// Hash of the pod template (`spec.template`, a CronJob's `spec.jobTemplate`).
     template: Option<[u8; 32]>,
-    /// Hash of everything else.
-    rest: [u8; 32],
+    /// Hash of the whole object (with an equal template, a different whole is another change).
+    whole: [u8; 32],
     /// Cells whose processes it runs (Deployment, Rollout) or that it serves (Service, CronJob).
     cells: Vec<String>,
     /// Why deleting it deletes data, if it does.
     data: Option<&'static str>,
 }
 
+/// SHA-256 of a value's JSON, streamed into the hasher (no copy of the text).
 fn hash(v: &Value) -> [u8; 32] {
-    Sha256::digest(serde_json::to_vec(v).unwrap_or_default()).into()
+    let mut h = Sha256::new();
+    // Writing into a hasher cannot fail; a value that does not serialise hashes as empty.
+    let _ = serde_json::to_writer(&mut h, v);
+    h.finalize().into()
 }
 
 impl Facts {
@@ -89,14 +93,7 @@ impl Facts {
             "CronJob" => Some("/spec/jobTemplate"),
             _ => None,
         };
-        let mut rest = value.clone();
-        let template = template_at.and_then(|p| {
-            let t = value.pointer(p).map(hash);
-            if let Some(spec) = rest.get_mut("spec").and_then(Value::as_object_mut) {
-                spec.remove(p.rsplit('/').next().unwrap_or_default());
-            }
-            t
-        });
+        let template = template_at.and_then(|p| value.pointer(p)).map(hash);
         let immutables = immutable::RULES
             .iter()
             .filter(|r| r.kind == kind)
@@ -116,7 +113,7 @@ impl Facts {
             cells.extend(value.pointer("/metadata/labels/x07.io~1cell-key").and_then(Value::as_str).map(str::to_string));
         }
         let data = immutable::DATA_BEARING.iter().find(|d| d.kind == kind && (d.applies)(value)).map(|d| d.why);
-        Some(Facts { kind, name, immutables, template, rest: hash(&rest), cells, data })
+        Some(Facts { kind, name, immutables, template, whole: hash(value), cells, data })
     }
 }
 
@@ -162,7 +159,7 @@ pub fn classify(deployed: &[Facts], applied: &[Facts]) -> Vec<Transition> {
             out.push(t(Class::InPlace, a, "/spec/jobTemplate", "the job template changes: runs from now on use it".to_string(), None));
         } else if a.template != b.template {
             out.push(t(Class::Rollout, a, "/spec/template", "the pod template changes: pods are replaced by a rolling update".to_string(), None));
-        } else if a.rest != b.rest {
+        } else if a.whole != b.whole {
             out.push(t(Class::InPlace, a, "", "updated in place".to_string(), None));
         }
     }
