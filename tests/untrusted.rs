@@ -66,11 +66,15 @@ fn codes(out: &Output) -> Vec<String> {
 /// Runs `args` (with `--format json`), expecting exit `code`, diagnostic `want` among the
 /// report's, and the parent folder unchanged outside `allowed`; returns the output.
 fn refused(t: &Test, args: &[&str], want: &str, allowed: Option<&str>) -> Output {
+    refused_with(t, args, 1, want, allowed)
+}
+
+fn refused_with(t: &Test, args: &[&str], code: i32, want: &str, allowed: Option<&str>) -> Output {
     let before = tree(t.path());
     let mut full = args.to_vec();
     full.extend(["--format", "json"]);
     let out = t.run_args(&full);
-    assert_eq!(out.code, 1, "{args:?}\n{}", out.transcript());
+    assert_eq!(out.code, code, "{args:?}\n{}", out.transcript());
     assert!(codes(&out).iter().any(|c| c == want), "{want} expected:\n{}", out.transcript());
     let changed = changed_outside(&before, t.path(), allowed);
     assert!(changed.is_empty(), "{args:?} changed {changed:?} outside {allowed:?}:\n{}", out.transcript());
@@ -259,4 +263,81 @@ fn a_linked_service_folder_is_found_by_glob_as_by_name_and_read_only_inside() {
     refused(&t, &["check", "--workspace"], "XT013", None);
     edit_json(&repo.join("x07-topo.workspace.json"), |w| w["services"] = serde_json::json!(["services/orders", "services/payments"]));
     refused(&t, &["check", "--workspace"], "XT013", None);
+}
+
+#[test]
+fn defect3_a_file_the_inventory_does_not_own_is_a_conflict_not_overwritten() {
+    let t = repository(CHAIN);
+    let repo = t.path().join("repo");
+    std::fs::create_dir_all(repo.join("deploy/prod")).unwrap();
+    std::fs::write(repo.join("deploy/prod/kustomization.yaml"), "resources: [frontdoor]\npatches:\n- path: mine.yaml\n").unwrap();
+    std::fs::write(repo.join("deploy/prod/binding.requirements.json"), "{\"mine\": true}\n").unwrap();
+    let render = ["render", "--profile", "prod", "--out", "deploy/prod"];
+    let out = refused_with(&t, &render, 2, "XT916", None);
+    for file in ["deploy/prod/kustomization.yaml", "deploy/prod/binding.requirements.json"] {
+        assert!(out.stdout.contains(file), "{file} should be named:\n{}", out.stdout);
+    }
+    // `--check` and `diff --against` agree that the folder is not this render's to write.
+    refused_with(&t, &["render", "--profile", "prod", "--check", "--out", "deploy/prod"], 2, "XT916", None);
+    // A workspace's profile folder: a hand-written kustomization is not replaced either.
+    let t = repository(SHOP);
+    let repo = t.path().join("repo");
+    std::fs::create_dir_all(repo.join("deploy/prod")).unwrap();
+    std::fs::write(repo.join("deploy/prod/kustomization.yaml"), "resources: [orders]\npatches:\n- path: mine.yaml\n").unwrap();
+    refused_with(&t, &["render", "--workspace", "--images", "images.json"], 2, "XT916", None);
+    // Files that already hold exactly what the render writes are taken on, not refused.
+    let t = repository(CHAIN);
+    t.expect_args(&["render", "--profile", "prod", "--out", "a"], 0);
+    let repo = t.path().join("repo");
+    copy_tree(&repo.join("a"), &repo.join("b"), &["x07-topo.inventory.json"]);
+    let before = tree(t.path());
+    t.expect_args(&["render", "--profile", "prod", "--out", "b"], 0);
+    assert!(changed_outside(&before, t.path(), Some("repo/b")).is_empty());
+    assert!(repo.join("b/x07-topo.inventory.json").is_file());
+}
+
+/// A repository rendered into its own root (`--out .`), with a git folder and `files` planted.
+fn rendered_into_root() -> (Test, std::path::PathBuf) {
+    let t = repository(CHAIN);
+    let repo = t.path().join("repo");
+    for (file, text) in [(".git/HEAD", "ref: refs/heads/main\n"), (".git/config", "[core]\n\trepositoryformatversion = 0\n")] {
+        std::fs::create_dir_all(repo.join(file).parent().unwrap()).unwrap();
+        std::fs::write(repo.join(file), text).unwrap();
+    }
+    t.expect_args(&["render", "--profile", "prod", "--out", "."], 0);
+    (t, repo)
+}
+
+#[test]
+fn defect9_a_planted_journal_or_a_tampered_inventory_deletes_nothing() {
+    let render = ["render", "--profile", "prod", "--out", "."];
+    let journal = |prunes: &[&str], moves: &[&str]| serde_json::json!({"schema_version": "x07.topo.journal@0.2.0", "moves": moves, "prunes": prunes}).to_string();
+    for (prunes, moves) in [
+        (&[".git/HEAD", ".git/config", "arch/service/index.x07service.json"][..], &[][..]),
+        (&["arch/service/index.x07service.json"][..], &[][..]),
+        (&["notes.yaml"][..], &[][..]),
+        (&[][..], &["arch/topology/prod.json"][..]),
+    ] {
+        let (t, repo) = rendered_into_root();
+        std::fs::write(repo.join("notes.yaml"), "mine\n").unwrap();
+        std::fs::create_dir_all(repo.join(".x07-topo-staging/tree/arch/topology")).unwrap();
+        std::fs::write(repo.join(".x07-topo-staging/tree/arch/topology/prod.json"), "{}\n").unwrap();
+        std::fs::write(repo.join(".x07-topo-staging/journal.json"), journal(prunes, moves)).unwrap();
+        let out = refused_with(&t, &render, 2, "XT917", None);
+        assert!(out.stdout.contains(".x07-topo-staging/journal.json"), "{}", out.stdout);
+        refused_with(&t, &["render", "--profile", "prod", "--check", "--out", "."], 2, "XT917", None);
+        // A damaged journal is refused too, not thrown away silently.
+        std::fs::write(repo.join(".x07-topo-staging/journal.json"), "{\"schema_version\": \"x07.topo.journal@0.2.0\"").unwrap();
+        refused_with(&t, &render, 2, "XT917", None);
+    }
+    // An inventory with extra entries: refused, whatever it lists.
+    for extra in [".git/config", "arch/service/index.x07service.json", "README.md"] {
+        let (t, repo) = rendered_into_root();
+        edit_json(&repo.join("x07-topo.inventory.json"), |i| i["files"].as_array_mut().unwrap().push(extra.into()));
+        let out = refused_with(&t, &render, 2, "XT917", None);
+        assert!(out.stdout.contains(extra), "{}", out.stdout);
+    }
+    // A render's staging folder ignores itself in git.
+    let (_t, repo) = rendered_into_root();
+    assert!(!repo.join(".x07-topo-staging").exists(), "a finished render leaves no staging folder");
 }

@@ -198,6 +198,8 @@ code_table! {
     OUT_LOCKED              = "XT913" "out-locked"              Conflict     Error "another x07-topo run holds the output folder's lock";
     OUT_NOT_A_FOLDER        = "XT914" "out-not-a-folder"        InvalidInput Error "--out or --against names something that is not a folder";
     OUT_FOREIGN_OWNER       = "XT915" "out-foreign-owner"       Conflict     Error "the output folder's inventory names another service, profile or target kind as its owner";
+    OUT_UNOWNED_FILE        = "XT916" "out-unowned-file"        Conflict     Error "a file x07-topo would write is already in the output folder and its inventory does not own it";
+    OUT_UNTRUSTED_RECORD    = "XT917" "out-untrusted-record"    Conflict     Error "the output folder's inventory or journal is damaged, or lists what x07-topo never writes or owns; it is refused, not obeyed";
     INVALID_NAMESPACE       = "XT960" "invalid-namespace"       InvalidInput Error "--namespace is not a DNS-1123 label";
     WORKSPACE_MISSING_FOLDER = "XT961" "workspace-missing-folder" NotFound  Error "a workspace names a service folder that does not hold a service manifest";
     IMAGE_UNKNOWN_SERVICE   = "XT962" "image-unknown-service"   NotFound     Error "a workspace image names a service the workspace does not have";
