@@ -341,3 +341,71 @@ fn defect9_a_planted_journal_or_a_tampered_inventory_deletes_nothing() {
     let (_t, repo) = rendered_into_root();
     assert!(!repo.join(".x07-topo-staging").exists(), "a finished render leaves no staging folder");
 }
+
+#[test]
+fn defect8_two_bindings_cannot_give_one_container_the_same_variable() {
+    let t = repository(CHAIN);
+    let repo = t.path().join("repo");
+    edit_json(&repo.join("arch/service/index.x07service.json"), |m| {
+        m["resource_bindings"].as_array_mut().unwrap().push(serde_json::json!({"name": "db", "kind": "secret"}));
+        for c in m["cells"].as_array_mut().unwrap() {
+            if c["binding_refs"].as_array().is_some_and(|r| r.iter().any(|b| b == "db.primary")) {
+                c["binding_refs"].as_array_mut().unwrap().push("db".into());
+            }
+        }
+    });
+    edit_json(&repo.join("arch/topology/prod.json"), |p| p["bindings"] = serde_json::json!({"db": {"secret": "legacy-db", "keys": {"PRIMARY_DSN": "dsn"}}}));
+    let out = refused(&t, &["check", "--profile", "prod", "--deny-warnings"], "XT241", None);
+    assert!(out.stdout.contains("X07_BINDING_DB_PRIMARY_DSN"), "{}", out.stdout);
+    refused(&t, &["render", "--profile", "prod", "--out", "deploy"], "XT241", None);
+}
+
+#[test]
+fn defect11_a_profile_env_entry_cannot_repeat_a_variable_the_compiler_sets() {
+    for name in ["OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES", "OTEL_EXPORTER_OTLP_ENDPOINT", "X07_WORKLOAD_CELL_KEY"] {
+        let t = repository(CHAIN);
+        edit_json(&t.path().join("repo/arch/topology/prod.json"), |p| p["groups"]["frontdoor"]["env"] = serde_json::json!({ name: "mine" }));
+        let out = refused(&t, &["render", "--profile", "prod", "--out", "deploy"], "XT238", None);
+        assert!(out.stdout.contains(name), "{}", out.stdout);
+    }
+}
+
+/// Two copies of a strimzi service (`payments`, `payments-b`: their own KafkaUsers) in a workspace.
+fn two_services_one_topic() -> Test {
+    let t = Test::new().file("sibling/keep.txt", "not x07-topo's\n").cwd("repo");
+    let repo = t.path().join("repo");
+    for (folder, id, suffix) in [("a", "payments", ""), ("b", "payments-b", "-b")] {
+        let dir = repo.join("services").join(folder);
+        copy_tree(&repo_root().join("golden/render-bindings-shared-topic-k8s"), &dir, SKIP);
+        edit_json(&dir.join("arch/service/index.x07service.json"), |m| m["service_id"] = id.into());
+        edit_json(&dir.join("arch/topology/prod.json"), |p| {
+            for b in ["msg.orders", "msg.audit"] {
+                let user = p["bindings"][b]["params"]["user"].as_str().unwrap().to_string();
+                p["bindings"][b]["params"]["user"] = format!("{user}{suffix}").into();
+            }
+        });
+    }
+    let ws = serde_json::json!({"schema_version": "x07.topo.workspace@0.1.0", "services": ["services/*"], "profiles": ["prod"]});
+    std::fs::write(repo.join("x07-topo.workspace.json"), ws.to_string()).unwrap();
+    t
+}
+
+#[test]
+fn defect10_two_workspace_services_cannot_both_emit_one_kafka_topic() {
+    let t = two_services_one_topic();
+    let out = refused(&t, &["check", "--workspace"], "XT027", None);
+    assert!(out.stdout.contains("`payments`") && out.stdout.contains("`payments-b`") && out.stdout.contains("KafkaTopic"), "{}", out.stdout);
+    refused(&t, &["render", "--workspace"], "XT027", None);
+    // One profile says which service owns the topics: the other emits none, and it renders.
+    edit_json(&t.path().join("repo/services/b/arch/topology/prod.json"), |p| {
+        for b in ["msg.orders", "msg.audit"] {
+            p["bindings"][b]["params"]["topics_owned_by"] = "payments".into();
+        }
+    });
+    let before = tree(t.path());
+    let out = t.run_args(&["render", "--workspace", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    assert!(changed_outside(&before, t.path(), Some("repo/deploy")).is_empty());
+    let topics = |service: &str| support::list_files(&t.path().join("repo/deploy/prod").join(service)).into_iter().filter(|f| f.contains("kafkatopic")).count();
+    assert!(topics("payments") > 0 && topics("payments-b") == 0, "a: {}, b: {}", topics("payments"), topics("payments-b"));
+}
