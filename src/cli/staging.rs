@@ -101,6 +101,9 @@ pub fn open(folder: &Folder) -> Result<Option<OwnedFd>, Diagnostic> {
     }
 }
 
+/// An inventory's owner and files, as the journal check reads them.
+type Listing = (Option<Owner>, BTreeSet<String>);
+
 /// The journal of an interrupted, committed render, if any, once it is trusted: a journal
 /// that does not parse, or that would do what the render it belongs to could not have
 /// planned (`Journal::check`), is refused with XT917, never carried out.
@@ -114,7 +117,7 @@ pub fn pending_journal(folder: &Folder) -> Result<Option<Journal>, Diagnostic> {
         Entry::File(bytes) => std::str::from_utf8(&bytes).ok().and_then(Journal::parse).ok_or_else(|| untrusted("it is not a journal x07-topo wrote (damaged, or a path in it leaves the folder)".to_string()))?,
         _ => return Ok(None),
     };
-    let inventory = |path: &str| -> Result<Option<(Option<Owner>, BTreeSet<String>)>, Diagnostic> {
+    let inventory = |path: &str| -> Result<Option<Listing>, Diagnostic> {
         match folder.entry(path)? {
             Entry::File(bytes) => {
                 let text = std::str::from_utf8(&bytes).map_err(|_| untrusted(format!("the inventory `{path}` is not UTF-8 text")))?;

@@ -168,8 +168,11 @@ pub fn pairs<'a>(opened: &'a Opened, diags: &mut Vec<Diagnostic>) -> Vec<Pair<'a
     pairs
 }
 
+/// A binding object as a cluster knows it: (namespace, kind, name).
+pub type ObjectId = (Option<String>, String, String);
+
 /// The objects a pair's bindings emit (bindings some cell uses): (namespace, kind, name).
-pub fn binding_objects(plan: &crate::plan::Plan) -> Vec<(Option<String>, String, String)> {
+pub fn binding_objects(plan: &crate::plan::Plan) -> Vec<ObjectId> {
     plan.bindings.iter().filter(|b| !b.used_by.is_empty()).flat_map(|b| b.objects.iter().map(|o| (plan.namespace.clone(), o.kind.clone(), o.name.clone()))).collect()
 }
 
@@ -178,7 +181,7 @@ pub fn binding_objects(plan: &crate::plan::Plan) -> Vec<(Option<String>, String,
 /// Applications would fight over one topic. An error naming both, unless a profile says which
 /// service owns it (strimzi's `params.topics_owned_by`, which stops the others emitting it).
 /// `declared`: each pair's profile id, service id and topics. Linear: one sorted map.
-pub fn shared_objects(opened: &Opened, declared: &[(&str, &str, Vec<(Option<String>, String, String)>)], diags: &mut Vec<Diagnostic>) {
+pub fn shared_objects(opened: &Opened, declared: &[(&str, &str, Vec<ObjectId>)], diags: &mut Vec<Diagnostic>) {
     let mut owners: BTreeMap<(&str, Option<&str>, &str, &str), Vec<&str>> = BTreeMap::new();
     for (profile, service, objects) in declared {
         for (namespace, kind, name) in objects {

@@ -77,7 +77,7 @@ pub fn run(args: &WorkspaceRender) -> i32 {
 }
 
 /// Renders every pair on up to `jobs` threads; results in pair order.
-type Rendered = (Option<(Vec<emit::Artifact>, outdir::Owner)>, Vec<Diagnostic>, Vec<(Option<String>, String, String)>);
+type Rendered = (Option<(Vec<emit::Artifact>, outdir::Owner)>, Vec<Diagnostic>, Vec<super::ObjectId>);
 
 fn render_all(pairs: &[Pair<'_>], images: &BTreeMap<String, Vec<ImageOverride>>, namespace: Option<&str>, jobs: usize) -> Vec<Rendered> {
     let one = |pair: &Pair<'_>| {
