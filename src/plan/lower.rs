@@ -94,6 +94,8 @@ pub fn lower(manifest: &Manifest, manifest_doc: &Document, profile: &Profile, op
     for (cell, message, hint) in bindings::variable_collisions(&deployables, &bindings) {
         cx.at_cell(&codes::ENV_VARIABLE_COLLISION, &cell, &["binding_refs"], message, hint);
     }
+    let mut deployables = deployables;
+    super::single_writer::enforce(manifest, manifest_doc, profile, &mut deployables, &bindings, &mut cx.diags);
     let mut plan = Plan {
         service_id: manifest.service_id.clone(),
         display_name: manifest.display_name.clone(),
