@@ -5,6 +5,7 @@ mod bindings;
 mod lower;
 mod scaling;
 mod wasmcloud;
+pub mod wasmcloud_links;
 
 pub use lower::{lower, ImageOverride, LowerOptions};
 
