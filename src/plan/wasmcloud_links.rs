@@ -205,17 +205,22 @@ pub fn resolve(provider_name: &str, provider: &Provider, b: &PlannedBinding, sty
             continue;
         }
         let ours = contract.profile_name(key);
-        let member = if spec.secret == SecretUse::No { "config" } else { "keys" };
         let why = if spec.secret == SecretUse::No {
-            format!("`{provider_name}` reads `{key}` only from link config, so no secret can give it")
+            format!("`{provider_name}` reads `{key}` only from link config, so the secrets backend cannot give it")
         } else {
-            format!("the profile's entry gives config or keys but not this one (with no entry, it would come from the secrets backend as `{}`)", style.reference(key.clone(), &b.secret, key).key)
+            "the profile's entry gives config or keys, but not this one".to_string()
+        };
+        let name = &b.name;
+        let hint = match spec.secret {
+            SecretUse::No => format!("set `bindings.{name}.config.{ours}` in the profile"),
+            SecretUse::May => format!("set `bindings.{name}.config.{ours}`, or `bindings.{name}.keys.{ours}` (a field of the entry's `secret`), in the profile; or name only a `secret` (no `keys`) to read `{}` from the secrets backend", style.reference(key.clone(), &b.secret, key).key),
+            SecretUse::Must => format!("set `bindings.{name}.keys.{ours}` (a field of the entry's `secret`) in the profile; or name only a `secret` (no `keys`) to read `{}` from the secrets backend", style.reference(key.clone(), &b.secret, key).key),
         };
         problems.push(Problem {
             code: &codes::WASMCLOUD_REQUIRED_KEY_MISSING,
             member: None,
-            message: format!("binding `{}`: capability provider `{provider_name}` requires `{key}`, and nothing gives it: {why}", b.name),
-            hint: format!("set `bindings.{}.{member}.{ours}` in the profile{}", b.name, if member == "keys" { " (a field of the entry's `secret`)" } else { "" }),
+            message: format!("binding `{name}`: capability provider `{provider_name}` requires `{key}`, and nothing gives it: {why}"),
+            hint,
         });
     }
     (out, problems)
