@@ -126,6 +126,52 @@ pub fn check_aliases(d: &mut Decoder<'_>, at: &Pointer, keys: &BTreeMap<String, 
     }
 }
 
+/// The Markdown table of a catalog's provider contracts, as `docs/wasmcloud-providers.md`
+/// holds it for the default wasmCloud target.
+pub fn markdown_table(providers: &BTreeMap<String, super::Provider>) -> String {
+    let mut out = String::from(
+        "# wasmCloud capability providers: what each release reads\n\n\
+         Generated from the default catalog (`targets/wasmcloud-default.json`; the test\n\
+         `providers_table_is_current` keeps it in step, `UPDATE_GOLDEN=1 cargo test` rewrites it).\n\
+         Each key is the provider's own, in its exact case; a profile key matches it in any case (or\n\
+         through the catalog's `config_keys`) and is renamed to it. Link side `target`: the\n\
+         component→provider link (the provider reads it in `receive_link_config_as_target`);\n\
+         `source`: the provider→component link (`receive_link_config_as_source`). Secret `may`:\n\
+         read from the link's secrets first, then its config; `must`: x07-topo passes it only as a\n\
+         secret; `no`: config only. With no profile entry, every required key the provider can read\n\
+         from secrets is a secret reference to `<secret>-<KEY>` in the secrets backend (see\n\
+         docs/decisions.md, wasmCloud).\n\n\
+         | provider | image | key | link side | required | secret | source |\n\
+         | --- | --- | --- | --- | --- | --- | --- |\n",
+    );
+    for (name, p) in providers {
+        let source = p.source.as_deref().unwrap_or("(not cited)");
+        for (key, spec) in &p.keys {
+            let renamed: Vec<&str> = p.config_keys.iter().filter(|(_, k)| *k == key).map(|(a, _)| a.as_str()).collect();
+            let key = if renamed.is_empty() { format!("`{key}`") } else { format!("`{key}` (profile: {})", renamed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")) };
+            out.push_str(&format!(
+                "| {name} | `{}` | {key} | {} | {} | {} | {source} |\n",
+                p.image,
+                spec.link,
+                if spec.required { "yes" } else { "no" },
+                spec.secret
+            ));
+        }
+        if let Some(h) = &p.handler {
+            let group = match (&h.consumer_group_key, &h.queue_separator) {
+                (Some(k), _) => format!("the consumer group as `{k}`"),
+                (None, Some(sep)) => format!("the queue group inside it as `<subject>{}<queue>`", sep.replace('|', "\\|")),
+                (None, None) => "no consumer group".to_string(),
+            };
+            out.push_str(&format!(
+                "| {name} | `{}` | event cells: the topic as `{}`, {group} | (as the key) | from the manifest | no | {source} |\n",
+                p.image, h.topic_key
+            ));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,5 +192,22 @@ mod tests {
         assert_eq!(k.resolve("alias_"), None);
         assert_eq!(k.resolve("brokers"), None);
         assert_eq!(k.profile_name("hosts"), "BOOTSTRAP_SERVERS");
+    }
+
+    /// docs/wasmcloud-providers.md is the default catalog's contracts, generated.
+    #[test]
+    fn providers_table_is_current() {
+        let (file, text) = crate::target::builtin("wasmcloud-default").unwrap();
+        let (doc, diags) = crate::document::Document::parse(file, text.as_bytes());
+        assert!(diags.is_empty());
+        let mut d = crate::decode::Decoder::new(&doc);
+        let target = crate::target::decode(&mut d).unwrap();
+        assert!(d.diags.is_empty(), "{:?}", d.diags);
+        let table = markdown_table(&target.wasmcloud.unwrap().catalog.providers);
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/wasmcloud-providers.md");
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            std::fs::write(path, &table).unwrap();
+        }
+        assert_eq!(std::fs::read_to_string(path).unwrap_or_default(), table, "docs/wasmcloud-providers.md is stale: UPDATE_GOLDEN=1 cargo test");
     }
 }
