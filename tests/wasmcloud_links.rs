@@ -50,7 +50,7 @@ fn has(report: &Value, code: &str, text: &str) -> bool {
     report["diagnostics"].as_array().unwrap().iter().any(|d| d["code"] == code && (d["message"].as_str().unwrap().contains(text) || d["hint"].as_str().unwrap().contains(text)))
 }
 
-/// 1. messaging-kafka 0.6.1 reads `hosts`, `topic` and `consumer_group` only as the target of
+/// Finding 1: messaging-kafka 0.6.1 reads `hosts`, `topic` and `consumer_group` only as the target of
 /// the component's link (`receive_link_config_as_target`, crates/provider-messaging-kafka/src/lib.rs).
 #[test]
 fn kafka_topic_and_group_are_on_the_consumer_link_and_the_handler_link_has_no_config() {
@@ -66,7 +66,7 @@ fn kafka_topic_and_group_are_on_the_consumer_link_and_the_handler_link_has_no_co
     assert!(handler[0].get("source").is_none(), "the handler link carries config messaging-kafka never reads: {:#}", handler[0]);
 }
 
-/// 2. blobstore-s3 0.12.1 reads `config_json` (StorageConfig::from_link_config), never
+/// Finding 2: blobstore-s3 0.12.1 reads `config_json` (StorageConfig::from_link_config), never
 /// `bucket`/`region`/`access_key_id`; the bucket name is the component's own config.
 #[test]
 fn s3_gets_one_config_json_secret_and_the_bucket_stays_in_the_components_config() {
@@ -83,7 +83,7 @@ fn s3_gets_one_config_json_secret_and_the_bucket_stays_in_the_components_config(
     assert!(has(&r, "XT507", "`ACCESS_KEY`") && has(&r, "XT508", "`config_json`"), "{:?}", codes(&r));
 }
 
-/// 3. Keys are renamed case-insensitively to the provider's exact key (sqldb-postgres reads
+/// Finding 3: Keys are renamed case-insensitively to the provider's exact key (sqldb-postgres reads
 /// `POSTGRES_*` in exact case, src/config.rs); contract variables are upper case.
 #[test]
 fn lower_case_keys_are_renamed_to_the_providers_exact_case() {
@@ -105,7 +105,7 @@ fn lower_case_keys_are_renamed_to_the_providers_exact_case() {
     assert!(x07.as_object().unwrap().keys().all(|k| !k.starts_with("X07_BINDING_") || k == &k.to_ascii_uppercase()), "{x07:#}");
 }
 
-/// 4. The nats-kv backend looks up `key` (and `version`) and never reads `field`
+/// Finding 4: The nats-kv backend looks up `key` (and `version`) and never reads `field`
 /// (wasmCloud v1.9.2 crates/secrets-nats-kv/src/api.rs, `get`): one backend key per value.
 #[test]
 fn nats_kv_secrets_have_no_field_and_one_backend_key_per_value() {
@@ -120,7 +120,7 @@ fn nats_kv_secrets_have_no_field_and_one_backend_key_per_value() {
     assert_eq!(component(web, "storefront")["properties"]["secrets"], json!([{"name": "X07_BINDING_SECRET_STRIPE_API_KEY", "properties": {"key": "stripe-live-api-key", "policy": "x07-secrets"}}]));
 }
 
-/// 5. wadm stores each secret reference as `SECRET_<app>-<name>` (crates/wadm/src/scaler/convert.rs):
+/// Finding 5: wadm stores each secret reference as `SECRET_<app>-<name>` (crates/wadm/src/scaler/convert.rs):
 /// two references of one name to different secrets in one application overwrite each other.
 #[test]
 fn two_secret_references_of_one_name_in_one_application_are_an_error() {
@@ -134,7 +134,7 @@ fn two_secret_references_of_one_name_in_one_application_are_an_error() {
     assert_eq!(code, 0, "{:?}", codes(&r));
 }
 
-/// 6. messaging-nats 0.27.0 takes a queue group only as `subscriptions: "subject|queue"`
+/// Finding 6: messaging-nats 0.27.0 takes a queue group only as `subscriptions: "subject|queue"`
 /// (crates/core/src/messaging.rs, ConnectionConfig::from_map; split in src/lib.rs).
 #[test]
 fn nats_queue_groups_are_subject_bar_queue_subscriptions_on_the_handler_link() {
@@ -148,7 +148,7 @@ fn nats_queue_groups_are_subject_bar_queue_subscriptions_on_the_handler_link() {
     assert!(!text.contains("queue_group"), "messaging-nats never reads queue_group");
 }
 
-/// 7. A required key nothing gives is an error naming the key and the profile member:
+/// Finding 7: A required key nothing gives is an error naming the key and the profile member:
 /// sqldb-postgres logs "failed to find required keys" and creates no pool without all five.
 #[test]
 fn a_required_key_nothing_gives_is_an_error_naming_the_profile_member() {
@@ -171,7 +171,7 @@ fn a_required_key_nothing_gives_is_an_error_naming_the_profile_member() {
     assert_eq!(pg, ["bazaar-db-orders-POSTGRES_DATABASE", "bazaar-db-orders-POSTGRES_HOST", "bazaar-db-orders-POSTGRES_PASSWORD", "bazaar-db-orders-POSTGRES_PORT", "bazaar-db-orders-POSTGRES_USERNAME"]);
 }
 
-/// 9. keyvalue-redis (0.28.2 and 0.30.0, src/lib.rs) finds a `URL` secret but reads only
+/// Finding 9: keyvalue-redis (0.28.2 and 0.30.0, src/lib.rs) finds a `URL` secret but reads only
 /// config (warned); sqldb-postgres reads `POSTGRES_POOL_SIZE` (accepted, see test 3).
 #[test]
 fn a_redis_url_given_as_a_secret_is_warned_about() {

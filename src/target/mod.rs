@@ -6,6 +6,7 @@ mod contract;
 mod decode;
 mod wasmcloud;
 
+pub use contract::markdown_table as providers_markdown_table;
 pub use decode::{decode, dns_label as decode_dns_label, resources as decode_resources};
 pub use wasmcloud::{
     apply_override as apply_catalog_override, decode_override as decode_catalog_override, Catalog, CatalogOverride, KeySpec, Keys, LinkDirection, LinkSide, MessageHandler,
