@@ -7,8 +7,8 @@ mod extends;
 mod resolve;
 
 pub use decode::{binding_config as decode_binding_config, decode};
-pub use extends::{parent_of, preset, unknown_preset_argument, ChainBreak, Parent, PRESETS, PRESET_PREFIX};
-pub use resolve::{resolve, ProfileSpec, TargetFile};
+pub use extends::{parent_of, preset, unknown_preset_argument, ChainBreak, Parent, MAX_EXTENDS, PRESETS, PRESET_PREFIX};
+pub use resolve::{resolve, ProfileSpec, TargetFile, Unread};
 
 use crate::document::Document;
 use crate::json::Pointer;

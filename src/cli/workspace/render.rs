@@ -32,7 +32,7 @@ pub fn run(args: &WorkspaceRender) -> i32 {
         return output::print(&args.report, Outcome::diagnostics(diags));
     };
     let lints = super::lints(&opened);
-    let images = super::service_images(&args.images, args.images_file.as_deref(), &opened.services, &mut diags);
+    let images = super::service_images(&args.images, args.images_file.as_deref(), &opened.repository, &opened.services, &mut diags);
     let pairs = super::pairs(&opened, &mut diags);
     if diagnostics::has_errors(&diags) {
         return output::print(&args.report, Outcome::diagnostics(diags).with_lints(lints));

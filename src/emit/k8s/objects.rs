@@ -5,9 +5,10 @@ use super::names::Names;
 use super::pod::{config_map_key, int_or_percent, meta};
 use super::{to_value, Object};
 use crate::manifest::IngressKind;
-use crate::plan::{Autoscale, Deployable, Plan, Scaling};
+use crate::plan::{Autoscale, Deployable, MetricKind, Plan, Scaling};
 use k8s_openapi::api::autoscaling::v2::{
-    CrossVersionObjectReference, HorizontalPodAutoscaler, HorizontalPodAutoscalerSpec, MetricSpec, MetricTarget, ResourceMetricSource,
+    ContainerResourceMetricSource, CrossVersionObjectReference, HorizontalPodAutoscaler, HorizontalPodAutoscalerSpec, MetricSpec, MetricTarget,
+    ResourceMetricSource,
 };
 use k8s_openapi::api::coordination::v1::{Lease, LeaseSpec};
 use k8s_openapi::api::core::v1::{ConfigMap, Service, ServicePort, ServiceSpec, ServiceAccount};
@@ -33,7 +34,7 @@ pub fn autoscaler(plan: &Plan, d: &Deployable) -> Autoscaler {
     let Scaling::Autoscaled(a) = &d.scaling else { return Autoscaler::None };
     if d.keda_scaled(&plan.target) {
         Autoscaler::Keda(a.clone())
-    } else if a.target_cpu_utilization.is_some() {
+    } else if a.smallest(MetricKind::Cpu).is_some() {
         Autoscaler::Hpa(a.clone())
     } else {
         Autoscaler::None
@@ -138,16 +139,7 @@ pub fn scaling(plan: &Plan, d: &Deployable, names: &Names, autoscaler: &Autoscal
                     },
                     min_replicas: Some(a.min_replicas as i32),
                     max_replicas: a.max_replicas as i32,
-                    metrics: a.target_cpu_utilization.map(|cpu| {
-                        vec![MetricSpec {
-                            type_: "Resource".to_string(),
-                            resource: Some(ResourceMetricSource {
-                                name: "cpu".to_string(),
-                                target: MetricTarget { type_: "Utilization".to_string(), average_utilization: Some(cpu.into()), ..Default::default() },
-                            }),
-                            ..Default::default()
-                        }]
-                    }),
+                    metrics: Some(hpa_metrics(d, a)),
                     ..Default::default()
                 }),
                 ..Default::default()
@@ -156,6 +148,34 @@ pub fn scaling(plan: &Plan, d: &Deployable, names: &Names, autoscaler: &Autoscal
         }
         Autoscaler::Keda(a) => super::keda::objects(plan, d, names, a),
     }
+}
+
+/// One cpu metric per cell that asks for one, measuring that cell's own container
+/// (`ContainerResource`); a pod-wide target (a profile group's) is a `Resource` metric.
+/// The HPA acts on the largest recommendation of them.
+fn hpa_metrics(d: &Deployable, a: &Autoscale) -> Vec<MetricSpec> {
+    let target = |t: u32| MetricTarget { type_: "Utilization".to_string(), average_utilization: Some(t as i32), ..Default::default() };
+    a.metrics_of(MetricKind::Cpu)
+        .filter_map(|m| match &m.cell {
+            None => Some(MetricSpec {
+                type_: "Resource".to_string(),
+                resource: Some(ResourceMetricSource { name: "cpu".to_string(), target: target(m.target) }),
+                ..Default::default()
+            }),
+            Some(cell) => {
+                let c = d.processes().find(|c| &c.key == cell)?;
+                Some(MetricSpec {
+                    type_: "ContainerResource".to_string(),
+                    container_resource: Some(ContainerResourceMetricSource {
+                        container: super::names::container(c),
+                        name: "cpu".to_string(),
+                        target: target(m.target),
+                    }),
+                    ..Default::default()
+                })
+            }
+        })
+        .collect()
 }
 
 /// A PodDisruptionBudget when at least two replicas always run.

@@ -80,8 +80,15 @@ fn deployment(plan: &Plan, d: &Deployable, names: &Names, autoscaler: &Autoscale
         (_, Autoscaler::Hpa(_) | Autoscaler::Keda(_)) => None,
         (Scaling::Fixed { replicas, .. }, Autoscaler::None) => Some(*replicas as i32),
         (Scaling::Autoscaled(a), Autoscaler::None) => {
-            if let Some(t) = a.target_inflight {
-                annotations.insert("x07.io/autoscaling-target-inflight".to_string(), t.to_string());
+            // One target: its number; several: `cell=N` each (`*` for the pod's).
+            let inflight: Vec<_> = a.metrics_of(crate::plan::MetricKind::Inflight).collect();
+            let value = match inflight.as_slice() {
+                [] => None,
+                [one] => Some(one.target.to_string()),
+                many => Some(many.iter().map(|m| format!("{}={}", m.cell.as_deref().unwrap_or("*"), m.target)).collect::<Vec<_>>().join(",")),
+            };
+            if let Some(v) = value {
+                annotations.insert("x07.io/autoscaling-target-inflight".to_string(), v);
             }
             annotations.insert("x07.io/autoscaling-max-replicas".to_string(), a.max_replicas.to_string());
             Some(a.min_replicas.max(1) as i32)
