@@ -282,7 +282,7 @@ pub fn check(manifest: &Manifest, doc: &Document, profile: &Profile, deployables
                                     "application `{}-{}`: binding `{}` asks for secret `{}` from `{}`, and binding `{other}` for `{}` from `{}`; wadm stores both as `SECRET_<app>-{id}`, so one overwrites the other",
                                     manifest.service_id, d.key, b.name, r.name, describe(&r), first.name, describe(first)
                                 ),
-                                hint: format!("render the bindings in different deployables (`regroup` in the profile), or give `{other}` and `{}` the same secret", b.name),
+                                hint: format!("wadm gives one application one value per secret name: put the cells using `{other}` and `{}` in different deployables (the profile's `regroup` or placement), or give both the same secret", b.name),
                             };
                             if seen.insert((b.name.clone(), p.code.id, p.message.clone())) {
                                 diags.push(diagnostic(manifest, doc, profile, &b.name, p));
