@@ -147,6 +147,12 @@ code_table! {
     UNKNOWN_LINT            = "XT211" "unknown-lint"            NotFound     Error "a profile's lints name a code the diagnostic table does not have";
     LINT_NOT_A_WARNING      = "XT212" "lint-not-a-warning"      InvalidInput Error "a profile's lints name an error code; only warnings can be allowed or denied";
     LINT_CONFLICT           = "XT213" "lint-conflict"           Conflict     Error "a profile's lints both allow and deny the same code";
+    INVALID_METADATA_KEY    = "XT270" "invalid-metadata-key"    InvalidInput Error "a pod label, pod annotation or ServiceAccount annotation key that is not a Kubernetes qualified name";
+    INVALID_LABEL_VALUE     = "XT271" "invalid-label-value"     InvalidInput Error "a pod label value Kubernetes rejects";
+    RESERVED_METADATA_KEY   = "XT272" "reserved-metadata-key"   Conflict     Error "a profile sets a label or annotation the compiler owns (its labels, selectors and annotations)";
+    ANNOTATIONS_TOO_LARGE   = "XT273" "annotations-too-large"   InvalidInput Error "annotations larger than the 256 KiB Kubernetes allows on one object";
+    IDENTITY_ON_CELL        = "XT274" "identity-on-cell"        InvalidInput Error "pod labels, annotations or ServiceAccount annotations given for a cell: they belong to its deployable's group";
+    INVALID_EGRESS          = "XT275" "invalid-egress"          InvalidInput Error "a binding entry's `egress` that is not a list of IPv4 or IPv6 CIDRs";
     UNSAFE_PARAM            = "XT250" "unsafe-param"            InvalidInput Error "a provider param spliced into a URL, a host or a database identifier is not a plain label or identifier: it could add a query, a host or a path";
     RESERVED_PARAM          = "XT251" "reserved-param"          InvalidInput Error "a provider param names a database or role the operator refuses";
 
@@ -170,6 +176,9 @@ code_table! {
     BINDING_OBJECT_CONFLICT = "XT320" "binding-object-conflict" Conflict     Error "two bindings declare one object (a KafkaTopic, a KafkaUser) differently";
     SCALER_AUTH_UNAVAILABLE = "XT321" "scaler-auth-unavailable" Unsupported  Warning "a KEDA kafka trigger cannot authenticate as the cells of its binding do";
     SCALE_TO_ZERO_APPROXIMATED = "XT330" "scale-to-zero-approximated" Unsupported Warning "min_replicas 0 on a deployable no scaler of the target can scale to zero: it runs at least one replica";
+
+    // Kubernetes: trust boundaries (SPEC §4.2).
+    LIMIT_BELOW_REQUEST     = "XT421" "limit-below-request"     InvalidInput Error "a container's cpu or memory limit is below its request, which Kubernetes refuses";
 
     // Hosted descriptor and the X07 platform contract documents.
     BINDING_NOT_MATERIALISABLE = "XT601" "binding-not-materialisable" Unsupported Error "the hosted platform manages no resource of a binding's kind and the profile gives no secret reference or config";

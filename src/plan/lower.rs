@@ -180,7 +180,14 @@ fn deployable(cx: &mut Ctx<'_>, key: &str, members: &[&Cell], options: &LowerOpt
             format!("pass --image {key}=REF (or --image REF for every deployable), or set images.groups.{key} or images.default in profile `{}`", profile.id),
         );
     }
-    let mut d = Deployable { key: key.to_string(), image, image_source, cells, scaling, rollout, coordination };
+    let identity = group
+        .map(|g| Identity {
+            service_account_annotations: g.service_account.as_ref().and_then(|s| s.annotations.clone()).unwrap_or_default(),
+            pod_labels: g.labels.clone().unwrap_or_default(),
+            pod_annotations: g.annotations.clone().unwrap_or_default(),
+        })
+        .unwrap_or_default();
+    let mut d = Deployable { key: key.to_string(), image, image_source, cells, scaling, rollout, coordination, identity };
     annotate_parity(cx, &mut d);
     d
 }
@@ -208,9 +215,15 @@ fn planned_cell(cx: &mut Ctx<'_>, cell: &Cell, group: Option<&Overrides>) -> Pla
         own.and_then(|o| o.port).or(group.and_then(|g| g.port)).or(probe_port).unwrap_or_else(|| default_port(profile))
     });
     let target_resources = profile.target.k8s.as_ref().map(|k| k.default_resources.clone()).unwrap_or_default();
-    let resources = target_resources
+    let mut resources = target_resources
         .overlay(group.and_then(|g| g.resources.as_ref()).unwrap_or(&Default::default()))
         .overlay(own.and_then(|o| o.resources.as_ref()).unwrap_or(&Default::default()));
+    if profile.target_kind == TargetKind::K8s && resources.memory_limit.is_none() {
+        // A memory limit equal to the request: a leaking cell is stopped at what it asked
+        // for instead of taking its node's memory. No cpu limit by default (docs/decisions.md).
+        resources.memory_limit = resources.memory.clone();
+    }
+    check_limits(cx, &cell.cell_key, group.is_some_and(|g| g.resources.is_some()), own.is_some_and(|o| o.resources.is_some()), &resources);
     // The group's map is shared unless the cell adds its own variables.
     let env = match (group.and_then(|g| g.env.as_ref()), own.and_then(|o| o.env.as_ref())) {
         (Some(g), Some(o)) => std::sync::Arc::new(g.iter().chain(o.iter()).map(|(k, v)| (k.clone(), v.clone())).collect()),
@@ -251,6 +264,29 @@ fn planned_cell(cx: &mut Ctx<'_>, cell: &Cell, group: Option<&Overrides>) -> Pla
         resources,
         env,
         parity: Vec::new(),
+    }
+}
+
+/// A limit below its request is refused by the API server: report it where the profile sets it.
+fn check_limits(cx: &mut Ctx<'_>, cell: &str, in_group: bool, in_cell: bool, r: &crate::target::Resources) {
+    use crate::checks::quantity::parse_quantity;
+    for (what, request, limit) in [("cpu", &r.cpu, &r.cpu_limit), ("memory", &r.memory, &r.memory_limit)] {
+        let (Some(request), Some(limit)) = (request.as_deref(), limit.as_deref()) else { continue };
+        let (Ok(rq), Ok(lq)) = (parse_quantity(request), parse_quantity(limit)) else { continue };
+        if lq.value >= rq.value {
+            continue;
+        }
+        let group = cx.profile.deployable_of(cx.manifest.cell(cell).expect("lowered cells are the manifest's")).to_string();
+        let member = format!("{what}_limit");
+        let pointer = if in_cell {
+            Pointer::root().key("cells").key(cell).key("resources")
+        } else if in_group {
+            Pointer::root().key("groups").key(&group).key("resources")
+        } else {
+            Pointer::root()
+        };
+        let hint = format!("raise `{member}` to at least {request}, or lower `{what}` (in `groups.{group}.resources` or `cells.{cell}.resources` of profile `{}`)", cx.profile.id);
+        cx.at_profile(&codes::LIMIT_BELOW_REQUEST, pointer, format!("cell `{cell}`: {what} limit {limit} is below its request {request}"), hint);
     }
 }
 

@@ -73,6 +73,28 @@ pub struct Deployable {
     /// singleton-orchestrator, a pool of work leases when it hosts a leased-worker (both when
     /// it hosts both), in that order.
     pub coordination: Vec<Coordination>,
+    /// What the profile's group adds to its pods and ServiceAccount (SPEC §4.2).
+    #[serde(skip_serializing_if = "Identity::is_empty")]
+    pub identity: Identity,
+}
+
+/// A deployable's additions to its identity from the profile's group: ServiceAccount
+/// annotations (cloud workload identity) and pod-template labels and annotations, checked
+/// when the profile was decoded (none is a key the compiler owns).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Identity {
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub service_account_annotations: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub pod_labels: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub pod_annotations: BTreeMap<String, String>,
+}
+
+impl Identity {
+    pub fn is_empty(&self) -> bool {
+        self.service_account_annotations.is_empty() && self.pod_labels.is_empty() && self.pod_annotations.is_empty()
+    }
 }
 
 impl Deployable {

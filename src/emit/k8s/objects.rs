@@ -41,14 +41,25 @@ pub fn autoscaler(plan: &Plan, d: &Deployable) -> Autoscaler {
     }
 }
 
-/// ServiceAccount, Role, RoleBinding and Leases for leader election or work leases.
+/// The deployable's own ServiceAccount (SPEC §4.2: every deployable its identity; its token
+/// mounted only where leases need it), and for leader election or work leases the Role,
+/// RoleBinding and Leases.
 pub fn access(plan: &Plan, d: &Deployable, names: &Names) -> Vec<Object> {
-    if d.coordination.is_empty() || d.processes().next().is_none() {
+    if !d.runs_anything() {
         return Vec::new();
     }
     let _ = plan;
+    let leases = holds_leases(d);
+    let mut sa_meta = meta(names, &names.base, names.labels());
+    if !d.identity.service_account_annotations.is_empty() {
+        sa_meta.annotations = Some(d.identity.service_account_annotations.clone());
+    }
+    let sa = ServiceAccount { metadata: sa_meta, automount_service_account_token: Some(leases), ..Default::default() };
+    let sa = Object { kind: "ServiceAccount", name: names.base.clone(), value: to_value(&sa) };
+    if !leases {
+        return vec![sa];
+    }
     let role_name = names.with("leases");
-    let sa = ServiceAccount { metadata: meta(names, &names.base, names.labels()), automount_service_account_token: Some(true), ..Default::default() };
     let role = Role {
         metadata: meta(names, &role_name, names.labels()),
         rules: Some(vec![PolicyRule {
@@ -72,7 +83,7 @@ pub fn access(plan: &Plan, d: &Deployable, names: &Names) -> Vec<Object> {
         }]),
     };
     let mut out = vec![
-        Object { kind: "ServiceAccount", name: names.base.clone(), value: to_value(&sa) },
+        sa,
         Object { kind: "Role", name: role_name.clone(), value: to_value(&role) },
         Object { kind: "RoleBinding", name: role_name, value: to_value(&binding) },
     ];
@@ -81,6 +92,11 @@ pub fn access(plan: &Plan, d: &Deployable, names: &Names) -> Vec<Object> {
         out.push(Object { kind: "Lease", name: lease.clone(), value: to_value(&l) });
     }
     out
+}
+
+/// Whether the deployable's long-running pods take part in leases (and so talk to the API server).
+pub fn holds_leases(d: &Deployable) -> bool {
+    !d.coordination.is_empty() && d.processes().next().is_some()
 }
 
 /// The non-secret binding settings of the deployable's cells, as one ConfigMap.
