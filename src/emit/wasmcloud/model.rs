@@ -5,7 +5,7 @@
 use crate::checks::names::{object_name, sanitize_dns1123};
 use crate::manifest::{BindingKind, IngressKind, RuntimeClass};
 use crate::plan::{CellRole, Deployable, Plan, PlannedCell, Scaling};
-use crate::target::{Catalog, LinkDirection, Provider, WasmcloudSettings};
+use crate::target::{Catalog, LinkDirection, Provider, WasmcloudSettings, WasmcloudVariant};
 use std::collections::BTreeMap;
 
 /// wadm application names: `^[-\w]+$`; we keep DNS-1123 so they also name Kubernetes objects.
@@ -34,7 +34,7 @@ pub struct Component {
 }
 
 pub use crate::plan::wasmcloud_links::SecretRef;
-use crate::plan::wasmcloud_links::{component_secrets, resolve, SecretStyle};
+use crate::plan::wasmcloud_links::{component_secrets, resolve, LinkKeys, SecretStyle, Side};
 
 /// A link between a component and a provider, over one WIT package.
 pub struct Link {
@@ -131,8 +131,11 @@ fn component(plan: &Plan, settings: &WasmcloudSettings, c: &PlannedCell) -> Comp
             continue;
         }; // otlp: reported
         let event = c.event.as_ref().filter(|e| e.binding_ref == b.name);
-        // Problems were reported when the Plan was made (wasmcloud_links::check).
-        let (keys, _) = resolve(name, provider, b, style, event);
+        let keys = match settings.variant {
+            // Problems were reported when the Plan was made (wasmcloud_links::check).
+            WasmcloudVariant::Wadm => resolve(name, provider, b, style, event).0,
+            WasmcloudVariant::WorkloadDeployment => host_interface_keys(b, provider, event),
+        };
         let link = |config, secrets| Link {
             binding: Some(b.name.clone()),
             secrets,
@@ -160,6 +163,27 @@ fn component(plan: &Plan, settings: &WasmcloudSettings, c: &PlannedCell) -> Comp
         incoming,
         outgoing,
     }
+}
+
+/// wasmCloud 2.x: the host provides the interfaces, so the 1.x provider contracts do not
+/// apply (docs/decisions.md). The binding's config goes to its interface (renamed where the
+/// catalog renames), its `keys` as references to its Kubernetes Secret, and an event cell's
+/// topic and group to its handler interface.
+fn host_interface_keys(b: &crate::plan::PlannedBinding, provider: &Provider, event: Option<&crate::plan::PlannedEvent>) -> LinkKeys {
+    let config: BTreeMap<String, String> = b.config.iter().map(|(k, v)| (provider.config_key(k), v.clone())).collect();
+    let secrets: Vec<SecretRef> = b.keys.iter().map(|(suffix, field)| SecretStyle::Field.reference(provider.config_key(suffix), &b.secret, field)).collect();
+    let mut source = Side { config: config.clone(), secrets: secrets.clone() };
+    if let (Some(e), Some(h)) = (event, provider.handler.as_ref()) {
+        let topic = match &h.queue_separator {
+            Some(sep) => format!("{}{sep}{}", e.topic, e.consumer_group),
+            None => e.topic.clone(),
+        };
+        source.config.insert(h.topic_key.clone(), topic);
+        if let Some(k) = &h.consumer_group_key {
+            source.config.insert(k.clone(), e.consumer_group.clone());
+        }
+    }
+    LinkKeys { target: Side { config, secrets }, source }
 }
 
 /// The link that calls a component that is not an event consumer: http and mcp through the
