@@ -78,6 +78,25 @@ pub fn profiles(manifest_path: &Path, manifest: &Manifest, args: &[String], diag
     let wanted: Vec<String> = if args.is_empty() { manifest.profiles().iter().map(|p| p.id.clone()).collect() } else { args.to_vec() };
     let mut out = Vec::new();
     for arg in wanted {
+        // An id the manifest declares is that entry, whatever it looks like (`dev.json`,
+        // `preset:local`, `dev/eu`): its file is `arch/topology/ID.json` when the id can be
+        // a file name, else the entry alone is used.
+        if manifest.profile(&arg).is_some() {
+            let file = is_file_name(&arg).then(|| topology_dir(manifest_path).join(format!("{arg}.json")));
+            match file {
+                Some(path) if path.exists() => match read(&path, Input::Profile) {
+                    Err(d) => diags.push(d),
+                    Ok(bytes) => {
+                        let (doc, mut parse) = Document::parse(&display(&path), bytes);
+                        diags.append(&mut parse);
+                        out.push(file_source(manifest_path, doc, Place::File(path), Some(arg), None, diags));
+                    }
+                },
+                Some(path) => out.push(ProfileSource::Entry { id: arg, looked_for: display(&path) }),
+                None => out.push(ProfileSource::Entry { id: arg.clone(), looked_for: format!("(none: `{arg}` cannot be a file name)") }),
+            }
+            continue;
+        }
         if let Some(name) = arg.strip_prefix(profile::PRESET_PREFIX) {
             match profile::preset(name) {
                 None => diags.push(profile::unknown_preset_argument(name)),
@@ -110,6 +129,11 @@ pub fn profiles(manifest_path: &Path, manifest: &Manifest, args: &[String], diag
         }
     }
     out
+}
+
+/// Whether a profile id can name a file `ID.json` in `arch/topology/` (one plain path component).
+fn is_file_name(id: &str) -> bool {
+    !id.is_empty() && id != "." && id != ".." && !id.contains(['/', '\\', '\0'])
 }
 
 /// Where a profile layer was read from: what the relative paths in it are relative to, and

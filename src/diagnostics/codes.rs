@@ -82,6 +82,7 @@ code_table! {
     SCHEMA_VERSION      = "XT010" "schema-version"       Unsupported  Error "the document declares a schema version this tool does not read";
     BLANK_STRING        = "XT011" "blank-string"         InvalidInput Error "a string that must say something is empty or only white space";
     OUT_OF_RANGE        = "XT012" "out-of-range"         InvalidInput Error "a number is outside the range its field allows";
+    BYTE_ORDER_MARK     = "XT020" "byte-order-mark"      InvalidInput Error "the file starts with a UTF-8 byte-order mark, which upstream's readers refuse";
     WORKSPACE_GLOB_EMPTY = "XT023" "workspace-glob-empty" NotFound    Warning "a workspace services glob matches no folder holding a service manifest";
     WORKSPACE_DUPLICATE_SERVICE = "XT024" "workspace-duplicate-service" Conflict Error "two workspace services have the same service_id";
     WORKSPACE_OUT_COLLISION = "XT025" "workspace-out-collision" Conflict Error "two service × profile pairs of a workspace map to one output folder";
@@ -113,6 +114,7 @@ code_table! {
     UNUSED_BINDING          = "XT124" "unused-binding"          InvalidInput Warning "a declared binding that no cell uses";
     CANARY_PERCENT_UNUSED   = "XT125" "canary-percent-unused"   InvalidInput Warning "canary_percent without the canary-lite strategy has no effect";
     SERVICE_ID_NOT_WORKLOAD_ID = "XT126" "service-id-not-workload-id" InvalidInput Warning "service_id is outside upstream's workload-id pattern, which x07-wasm enforces";
+    REQUIRED_OMITTED        = "XT140" "required-omitted"        InvalidInput Warning "a resource binding does not state required; omitted means false (optional), as upstream reads it";
 
     // Topology profiles and target descriptions.
     PROFILE_NOT_FOUND       = "XT201" "profile-not-found"       NotFound     Error "neither a profile file nor a manifest entry has this id";
