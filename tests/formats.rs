@@ -48,11 +48,12 @@ fn normalised(source: &[u8]) -> Result<(Value, usize), serde_json::Error> {
     Ok((value, replaced))
 }
 
-/// An optional member written as `null` is absent (SPEC §2.1; upstream's serializer writes them).
+/// An optional member written as `null` is absent (SPEC §2.1; upstream's serializer writes them),
+/// and so is a probe's empty `command` (upstream's default, which its serializer writes).
 fn drop_null_members(value: &mut Value) {
     match value {
         Value::Object(members) => {
-            members.retain(|_, v| !v.is_null());
+            members.retain(|k, v| !v.is_null() && !(k == "command" && v.as_array().is_some_and(Vec::is_empty)));
             members.values_mut().for_each(drop_null_members);
         }
         Value::Array(items) => items.iter_mut().for_each(drop_null_members),
