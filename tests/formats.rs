@@ -53,7 +53,7 @@ fn normalised(source: &[u8]) -> Result<(Value, usize), serde_json::Error> {
 fn drop_null_members(value: &mut Value) {
     match value {
         Value::Object(members) => {
-            members.retain(|k, v| !v.is_null() && !(k == "command" && v.as_array().is_some_and(Vec::is_empty)));
+            members.retain(|k, v| !(v.is_null() || k == "command" && v.as_array().is_some_and(Vec::is_empty)));
             members.values_mut().for_each(drop_null_members);
         }
         Value::Array(items) => items.iter_mut().for_each(drop_null_members),

@@ -64,7 +64,8 @@ fn http_probe_empty_command_changes_no_output_byte() {
 /// `null` (`invalid type: null, expected a sequence`); so does x07-topo, at the member.
 #[test]
 fn null_where_upstream_has_a_default_is_refused() {
-    let cases: [(&str, fn(&mut Value)); 6] = [
+    type Change = fn(&mut Value);
+    let cases: [(&str, Change); 6] = [
         ("/binding_refs", |m| m["cells"][0]["binding_refs"] = Value::Null),
         ("/topology_profiles", |m| m["topology_profiles"] = Value::Null),
         ("/resource_bindings", |m| {
