@@ -2,7 +2,7 @@
 //! of a profile's `params` against them, every problem at its pointer.
 
 use crate::decode::Decoder;
-use crate::diagnostics::codes;
+use crate::diagnostics::{codes, Code};
 use crate::json::{Node, Pointer, Value};
 use crate::suggest::did_you_mean;
 use serde::Serialize;
@@ -24,6 +24,20 @@ pub enum ParamType {
     TextList,
     /// A Go duration as Kubernetes controllers read it: `1h`, `30m`, `1h30m0s`.
     Duration,
+    /// A DNS-1123 label (<= 63): a Service or host name part, spliced into a URL's host.
+    DnsLabel,
+    /// A SQL identifier (letters, digits, `_`, not starting with a digit, <= 63), spliced
+    /// into a DSN's path; `reserved` are names the operator itself refuses.
+    Identifier { reserved: &'static [&'static str] },
+    /// A RabbitMQ virtual host: any printable text (<= 255), percent-encoded when spliced.
+    Vhost,
+    /// A Kubernetes quantity of bytes (`1Gi`, `500M`).
+    Quantity,
+    /// An absolute file path (no `..`, no control characters).
+    AbsolutePath,
+    Bool,
+    /// Any JSON object, passed through.
+    Object,
 }
 
 impl ParamType {
@@ -37,6 +51,14 @@ impl ParamType {
             ParamType::Settings => "an object of strings, numbers or booleans".to_string(),
             ParamType::TextList => "an array of strings".to_string(),
             ParamType::Duration => "a duration such as \"1h\", \"30m\" or \"1h30m0s\"".to_string(),
+            ParamType::DnsLabel => "a DNS label (lower-case letters, digits, `-`; at most 63 characters)".to_string(),
+            ParamType::Identifier { reserved } if reserved.is_empty() => IDENTIFIER.to_string(),
+            ParamType::Identifier { reserved } => format!("{IDENTIFIER}, not {}", reserved.join(", ")),
+            ParamType::Vhost => "a virtual host name (printable text, at most 255 characters; percent-encoded in the URL)".to_string(),
+            ParamType::Quantity => "a Kubernetes quantity such as \"1Gi\"".to_string(),
+            ParamType::AbsolutePath => "an absolute file path without `..`".to_string(),
+            ParamType::Bool => "true or false".to_string(),
+            ParamType::Object => "an object".to_string(),
         }
     }
 
@@ -52,9 +74,24 @@ impl ParamType {
             ParamType::Settings => json!({"type": "object", "additionalProperties": {"type": ["string", "number", "boolean"]}}),
             ParamType::TextList => json!({"type": "array", "items": {"type": "string", "minLength": 1}}),
             ParamType::Duration => json!({"type": "string", "pattern": "^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"}),
+            ParamType::DnsLabel => json!({"type": "string", "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "maxLength": 63}),
+            ParamType::Identifier { reserved } => {
+                let mut s = json!({"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "maxLength": 63});
+                if !reserved.is_empty() {
+                    s["not"] = json!({"enum": reserved});
+                }
+                s
+            }
+            ParamType::Vhost => json!({"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[^\\u0000-\\u001f\\u007f]+$"}),
+            ParamType::Quantity => json!({"type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"}),
+            ParamType::AbsolutePath => json!({"type": "string", "pattern": "^/", "maxLength": 4096}),
+            ParamType::Bool => json!({"type": "boolean"}),
+            ParamType::Object => json!({"type": "object"}),
         }
     }
 }
+
+const IDENTIFIER: &str = "an identifier (letters, digits, `_`, not starting with a digit; at most 63 characters)";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Param {
@@ -74,6 +111,8 @@ pub enum ParamValue {
     TextMap(BTreeMap<String, String>),
     Settings(serde_json::Map<String, serde_json::Value>),
     TextList(Vec<String>),
+    Bool(bool),
+    Object(serde_json::Map<String, serde_json::Value>),
 }
 
 /// Checked params, defaults applied.
@@ -102,6 +141,15 @@ impl ParamValues {
     pub fn settings(&self, name: &str) -> Option<&serde_json::Map<String, serde_json::Value>> {
         match self.0.get(name) {
             Some(ParamValue::Settings(m)) => Some(m),
+            _ => None,
+        }
+    }
+    pub fn flag(&self, name: &str) -> bool {
+        matches!(self.0.get(name), Some(ParamValue::Bool(true)))
+    }
+    pub fn object(&self, name: &str) -> Option<&serde_json::Map<String, serde_json::Value>> {
+        match self.0.get(name) {
+            Some(ParamValue::Object(m)) => Some(m),
             _ => None,
         }
     }
@@ -135,6 +183,11 @@ pub fn check<'d>(d: &mut Decoder<'d>, provider: &str, declared: &[Param], node: 
             ok = false;
             continue;
         };
+        if let Some((code, why, hint)) = text(&m.value).and_then(|s| unsafe_splice(p, &s)) {
+            d.report(code, &here, format!("param `{}` of provider `{provider}` {why}", p.name), hint);
+            ok = false;
+            continue;
+        }
         match value(p, &m.value) {
             Some(v) => {
                 out.insert(p.name.to_string(), v);
@@ -206,6 +259,19 @@ fn value(p: &Param, n: &Node) -> Option<ParamValue> {
             _ => None,
         },
         ParamType::Duration => text(n).filter(|s| is_duration(s)).map(ParamValue::Text),
+        ParamType::DnsLabel => text(n).filter(|s| is_dns_label(s)).map(ParamValue::Text),
+        ParamType::Identifier { reserved } => text(n).filter(|s| is_identifier(s) && !reserved.contains(&s.as_str())).map(ParamValue::Text),
+        ParamType::Vhost => text(n).filter(|s| is_vhost(s)).map(ParamValue::Text),
+        ParamType::Quantity => text(n).filter(|s| crate::checks::quantity::parse_quantity(s).is_ok()).map(ParamValue::Text),
+        ParamType::AbsolutePath => text(n).filter(|s| is_absolute_path(s)).map(ParamValue::Text),
+        ParamType::Bool => match &n.value {
+            Value::Bool(b) => Some(ParamValue::Bool(*b)),
+            _ => None,
+        },
+        ParamType::Object => match n.to_json() {
+            serde_json::Value::Object(map) => Some(ParamValue::Object(map)),
+            _ => None,
+        },
         ParamType::TextList => match &n.value {
             Value::Array(items) => items.iter().map(text).collect::<Option<_>>().map(ParamValue::TextList),
             _ => None,
@@ -230,6 +296,77 @@ pub fn is_duration(s: &str) -> bool {
         rest = &rest[unit.len()..];
     }
     true
+}
+
+/// A DNS-1123 label: one host-name part, never a dot, colon or slash.
+pub fn is_dns_label(s: &str) -> bool {
+    s.len() <= 63 && !s.is_empty() && crate::checks::names::sanitize_dns1123(s) == s
+}
+
+/// An unquoted SQL identifier, at most 63 bytes (PostgreSQL's NAMEDATALEN - 1; MariaDB allows 64).
+pub fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    s.len() <= 63 && chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// A RabbitMQ virtual host name: printable, at most 255 bytes (percent-encoded when spliced).
+pub fn is_vhost(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 255 && !s.chars().any(char::is_control)
+}
+
+/// An absolute path with no `..` or `.` part and no control characters.
+pub fn is_absolute_path(s: &str) -> bool {
+    s.starts_with('/') && s.len() <= 4096 && !s.chars().any(char::is_control) && s.split('/').all(|p| p != ".." && p != ".")
+}
+
+/// Percent-encodes every byte but RFC 3986's unreserved characters, so a value spliced
+/// into a URL path stays one path segment (`/` → `%2F`) and `$(` never reaches the kubelet.
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Why a string param spliced into a URL, a host or an identifier cannot be used as given,
+/// with the code and a hint; `None` when it is what it must be (or not such a param).
+fn unsafe_splice(p: &Param, s: &str) -> Option<(&'static Code, String, String)> {
+    let (what, ok) = match p.ty {
+        ParamType::DnsLabel => ("a host name", is_dns_label(s)),
+        ParamType::Identifier { reserved } => {
+            if reserved.contains(&s) {
+                return Some((
+                    &codes::RESERVED_PARAM,
+                    format!("names `{s}`, which the operator refuses (it reserves {})", reserved.join(", ")),
+                    format!("`{}`: choose another name; {}", p.name, p.description),
+                ));
+            }
+            ("a DSN or database identifier", is_identifier(s))
+        }
+        _ => return None,
+    };
+    if ok {
+        return None;
+    }
+    let bad = s.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-'));
+    let effect = match bad {
+        Some('?') => " (`?` would start a query string: sslmode, host, ...)".to_string(),
+        Some('@') => " (`@` would start a host)".to_string(),
+        Some('/') => " (`/` would start a path)".to_string(),
+        Some('.' | ':') => " (`.` and `:` would name another host or port)".to_string(),
+        Some(c) => format!(" (`{}` is not allowed)", c.escape_debug()),
+        None => String::new(),
+    };
+    Some((
+        &codes::UNSAFE_PARAM,
+        format!("is spliced into {what} and must be {}, but \"{}\" is not{effect}", p.ty.describe(), s.escape_debug()),
+        format!("`{}`: {}; a param can never add a query string, a host or a path", p.name, p.description),
+    ))
 }
 
 /// A DNS-1123 subdomain.
@@ -264,5 +401,31 @@ mod tests {
         for bad in ["", "1", "h", "1d", "1h30", ".5h", "1..5h"] {
             assert!(!is_duration(bad), "{bad}");
         }
+    }
+}
+
+#[cfg(test)]
+mod splice_tests {
+    use super::*;
+
+    #[test]
+    fn spliced_params_are_what_they_are() {
+        assert!(is_identifier("payments") && is_identifier("_ledger_2"));
+        for bad in ["payments?sslmode=disable&host=evil.example.com", "2fa", "a-b", "a/b", "a@b", "", &"x".repeat(64)] {
+            assert!(!is_identifier(bad), "{bad}");
+        }
+        assert!(is_dns_label("events") && !is_dns_label("events.evil.example.com") && !is_dns_label("a:1") && !is_dns_label("A"));
+        let p = Param { name: "database", ty: ParamType::Identifier { reserved: &["postgres"] }, required: false, default: None, description: "" };
+        assert_eq!(unsafe_splice(&p, "postgres").map(|(c, _, _)| c.id), Some("XT251"));
+        assert_eq!(unsafe_splice(&p, "payments?host=x").map(|(c, _, _)| c.id), Some("XT250"));
+        assert!(unsafe_splice(&p, "payments").is_none());
+    }
+
+    #[test]
+    fn vhosts_are_percent_encoded() {
+        assert_eq!(percent_encode("/"), "%2F");
+        assert_eq!(percent_encode("orders"), "orders");
+        assert_eq!(percent_encode("a/b?c#d@e $(X)"), "a%2Fb%3Fc%23d%40e%20%24%28X%29");
+        assert_eq!(percent_encode("é"), "%C3%A9");
     }
 }

@@ -143,6 +143,8 @@ code_table! {
     UNKNOWN_LINT            = "XT211" "unknown-lint"            NotFound     Error "a profile's lints name a code the diagnostic table does not have";
     LINT_NOT_A_WARNING      = "XT212" "lint-not-a-warning"      InvalidInput Error "a profile's lints name an error code; only warnings can be allowed or denied";
     LINT_CONFLICT           = "XT213" "lint-conflict"           Conflict     Error "a profile's lints both allow and deny the same code";
+    UNSAFE_PARAM            = "XT250" "unsafe-param"            InvalidInput Error "a provider param spliced into a URL, a host or a database identifier is not a plain label or identifier: it could add a query, a host or a path";
+    RESERVED_PARAM          = "XT251" "reserved-param"          InvalidInput Error "a provider param names a database or role the operator refuses";
 
     // Lowering: cells to deployables.
     SINGLETON_SHARES_DEPLOYABLE = "XT301" "singleton-shares-deployable" Conflict Error "(retired) a singleton-orchestrator cell shared a deployable with a replicated cell: it runs under leader election there now";

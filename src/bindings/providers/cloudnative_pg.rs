@@ -17,7 +17,7 @@ pub const PROVIDER: ProviderDef = ProviderDef {
         Param { name: "cluster", ty: ParamType::ObjectName, required: true, default: None, description: "the CloudNativePG Cluster's name" },
         Param {
             name: "database",
-            ty: ParamType::Text,
+            ty: ParamType::Identifier { reserved: RESERVED_DATABASES },
             required: false,
             default: None,
             description: "a database to create in the cluster (a Database resource); the DSN then names it",
@@ -33,6 +33,9 @@ pub const PROVIDER: ProviderDef = ProviderDef {
     members: &["config"],
     build,
 };
+
+/// The databases CloudNativePG's Database CRD refuses (its CEL rules on `spec.name`).
+const RESERVED_DATABASES: &[&str] = &["postgres", "template0", "template1"];
 
 /// Output → key of the `<cluster>-app` Secret.
 const APP_SECRET_KEYS: &[(&str, &str)] = &[("DSN", "uri"), ("HOST", "host"), ("PORT", "port"), ("DATABASE", "dbname"), ("USER", "username"), ("PASSWORD", "password")];

@@ -18,7 +18,7 @@ pub const PROVIDER: ProviderDef = ProviderDef {
     summary: "A Strimzi Kafka cluster in the cells' namespace: BOOTSTRAP_SERVERS is `<cluster>-kafka-bootstrap[.<namespace>]:9092`; a KafkaTopic (kafka.strimzi.io/v1) per topic the service's event cells consume through the binding or list in `topics`; with `user`, a KafkaUser (SCRAM-SHA-512; Read/Describe on the consumed topics, Read on their consumer groups, Write/Describe on `topics`) whose Secret gives USERNAME/PASSWORD; a KEDA kafka trigger on the binding then authenticates the same way (a TriggerAuthentication: `password` from that Secret, `username` from the consumer's USERNAME variable, `sasl: scram_sha512` in the trigger).",
     kinds: &[BindingKind::Kafka],
     params: &[
-        Param { name: "cluster", ty: ParamType::ObjectName, required: true, default: None, description: "the Strimzi Kafka cluster's name (its `strimzi.io/cluster` label)" },
+        Param { name: "cluster", ty: ParamType::DnsLabel, required: true, default: None, description: "the Strimzi Kafka cluster's name (its `strimzi.io/cluster` label; part of the bootstrap host name)" },
         Param { name: "user", ty: ParamType::ObjectName, required: false, default: None, description: "a KafkaUser to create for the service; its Secret gives USERNAME and PASSWORD" },
         Param {
             name: "partitions",
