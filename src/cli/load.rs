@@ -236,17 +236,42 @@ impl Loaded {
 /// Reads and checks the manifest and the profiles. `None` when the manifest could not be
 /// read or decoded; every problem is in `diags`.
 pub fn inputs(manifest_path: &Path, profile_args: &[String], diags: &mut Vec<Diagnostic>) -> Option<Loaded> {
-    let bytes = match read(manifest_path, Input::Manifest) {
+    // `--manifest -` reads standard input; profile ids are then looked up as for the
+    // default manifest path, in ./arch/topology/.
+    let from_stdin = manifest_path == Path::new(STDIN);
+    let read = if from_stdin { read_stdin() } else { read(manifest_path, Input::Manifest) };
+    let bytes = match read {
         Ok(bytes) => bytes,
         Err(d) => {
             diags.push(d);
             return None;
         }
     };
-    let mut input = inputs::read_manifest(&display(manifest_path), bytes);
+    let shown = if from_stdin { STDIN_NAME.to_string() } else { display(manifest_path) };
+    let manifest_path = if from_stdin { Path::new(super::args::DEFAULT_MANIFEST) } else { manifest_path };
+    let mut input = inputs::read_manifest(&shown, bytes);
     diags.append(&mut input.diags);
     let manifest = input.manifest.as_ref()?;
     let sources = profiles(manifest_path, manifest, profile_args, diags);
     let profiles = inputs::resolve_profiles(manifest, &sources, diags);
     Some(Loaded { input, profiles })
+}
+
+/// `--manifest -`: the manifest comes from standard input.
+pub const STDIN: &str = "-";
+/// How diagnostics name a manifest read from standard input.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// Standard input, read once per process (`diff --artifacts` loads the manifest once per profile).
+#[allow(clippy::result_large_err)]
+fn read_stdin() -> Result<Vec<u8>, Diagnostic> {
+    use std::io::Read;
+    static BYTES: std::sync::OnceLock<Result<Vec<u8>, String>> = std::sync::OnceLock::new();
+    let read = BYTES.get_or_init(|| {
+        let mut bytes = Vec::new();
+        std::io::stdin().lock().read_to_end(&mut bytes).map(|_| bytes).map_err(|e| io_reason(&e))
+    });
+    read.clone().map_err(|why| {
+        Diagnostic::about_file(&codes::FILE_UNREADABLE, STDIN_NAME, format!("cannot read the manifest from standard input: {why}"), "pipe the manifest in, or name its file with --manifest PATH")
+    })
 }

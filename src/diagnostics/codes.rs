@@ -83,7 +83,9 @@ code_table! {
     BLANK_STRING        = "XT011" "blank-string"         InvalidInput Error "a string that must say something is empty or only white space";
     OUT_OF_RANGE        = "XT012" "out-of-range"         InvalidInput Error "a number is outside the range its field allows";
     BYTE_ORDER_MARK     = "XT020" "byte-order-mark"      InvalidInput Error "the file starts with a UTF-8 byte-order mark, which upstream's readers refuse";
-    WORKSPACE_GLOB_EMPTY = "XT023" "workspace-glob-empty" NotFound    Warning "a workspace services glob matches no folder holding a service manifest";
+    WORKSPACE_GLOB_NOTHING = "XT021" "workspace-glob-matches-nothing" NotFound Error "a workspace services glob matches no folder holding a service manifest (a typo must not pass CI)";
+    WORKSPACE_UNKNOWN_SERVICE = "XT022" "workspace-unknown-service" NotFound Error "--service names a service the workspace does not have";
+    WORKSPACE_GLOB_EMPTY = "XT023" "workspace-glob-empty" NotFound    Warning "(retired) a workspace services glob matched no folder: a warning then, error XT021 now";
     WORKSPACE_DUPLICATE_SERVICE = "XT024" "workspace-duplicate-service" Conflict Error "two workspace services have the same service_id";
     WORKSPACE_OUT_COLLISION = "XT025" "workspace-out-collision" Conflict Error "two service × profile pairs of a workspace map to one output folder";
 
