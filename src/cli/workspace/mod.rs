@@ -23,6 +23,9 @@ use std::path::{Path, PathBuf};
 
 const MANIFEST: &str = crate::cli::args::DEFAULT_MANIFEST;
 
+/// Each service_id with the profiles whose output `kubectl apply -k` can take.
+pub type Appliable = Vec<(String, Vec<String>)>;
+
 /// A workspace whose file decoded, with the services it names.
 pub struct Opened {
     pub ws: Workspace,
@@ -33,7 +36,7 @@ pub struct Opened {
     pub services: Vec<Service>,
     /// Every service of the workspace whose inputs loaded (chosen or not): the ids of each
     /// profile whose output kubectl can apply, for the profile folders' kustomizations.
-    pub appliable: Vec<(String, Vec<String>)>,
+    pub appliable: Appliable,
     /// Service folders whose manifest could not be read or decoded (their id is unknown).
     pub unreadable: usize,
 }
@@ -86,7 +89,7 @@ pub fn open(file: &str, profiles: Option<&[String]>, chosen: &[String], diags: &
 }
 
 /// The services' inputs; two folders with one service_id are an error.
-fn services(root: &Path, ws: &Workspace, doc: &Document, profiles: &[String], chosen: &[String], diags: &mut Vec<Diagnostic>) -> (Vec<Service>, Vec<(String, Vec<String>)>, usize) {
+fn services(root: &Path, ws: &Workspace, doc: &Document, profiles: &[String], chosen: &[String], diags: &mut Vec<Diagnostic>) -> (Vec<Service>, Appliable, usize) {
     let mut out = Vec::new();
     let mut appliable = Vec::new();
     let mut unreadable = 0;
