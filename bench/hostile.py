@@ -2,8 +2,16 @@
 
 - env-1m:     a profile whose `groups.<g>.env` map has 1,000,000 keys;
 - dups-100k:  a manifest on one 2.5 MB line with 100,000 duplicate keys;
-- name-100mb: a manifest on one line whose `display_name` is 100 MB;
-- bindings-20k: 10,000 event consumers over 20,000 bindings.
+- name-60mb:  a manifest on one line whose `display_name` is 60 MB (inputs over 64 MB are
+              refused unread: name-100mb shows that);
+- name-100mb: the same with 100 MB: refused at once (XT015);
+- bindings-20k: 10,000 event consumers over 20,000 bindings;
+- glob-backtrack: a workspace whose services glob `*a*a*...*b` meets a 250-character folder
+              name (run with `check --workspace --deny-warnings`: the glob matches nothing);
+- dev-zero:   a profile that extends /dev/zero (outside the repository: refused unread);
+- extends-5000: a chain of 5,000 profiles, each extending the next (refused past 32).
+
+Each of the last four must finish well under a second with exit 1.
 
 Usage: hostile.py ROOT
 """
@@ -48,11 +56,12 @@ repeats = ',"display_name":"Hostile"' * 100_000
 m = m.replace('"display_name":"Hostile"}', '"display_name":"Hostile"' + repeats + "}", 1)
 write(os.path.join(folder, "arch/service/index.x07service.json"), m + "\n")
 
-# A 100 MB display_name, the whole manifest on one line.
-folder = os.path.join(root, "name-100mb")
-m = service(folder)
-m["display_name"] = "n" * 100_000_000
-write(os.path.join(folder, "arch/service/index.x07service.json"), json.dumps(m, separators=(",", ":")) + "\n")
+# A 60 MB and a 100 MB display_name, the whole manifest on one line.
+for size, name in [(60_000_000, "name-60mb"), (100_000_000, "name-100mb")]:
+    folder = os.path.join(root, name)
+    m = service(folder)
+    m["display_name"] = "n" * size
+    write(os.path.join(folder, "arch/service/index.x07service.json"), json.dumps(m, separators=(",", ":")) + "\n")
 
 # 10,000 event consumers over 20,000 bindings: every per-binding check must use an index.
 folder = os.path.join(root, "bindings-20k")
@@ -64,3 +73,25 @@ m["cells"] = [{
     "topology_group": f"g{i}", "runtime": {"event": {"binding_ref": f"kafka.b{2 * i}", "topic": f"topic.{i}", "consumer_group": f"cg-{i}", "ack_mode": "manual"}},
 } for i in range(10_000)]
 write(os.path.join(folder, "arch/service/index.x07service.json"), json.dumps(m, indent=2) + "\n")
+
+# A glob that backtracks exponentially in a naive matcher, against a 250-character folder name.
+folder = os.path.join(root, "glob-backtrack")
+write(os.path.join(folder, "services/orders/arch/service/index.x07service.json"), json.dumps(service(os.path.join(folder, "services/orders")), indent=2) + "\n")
+os.makedirs(os.path.join(folder, "services", "a" * 250), exist_ok=True)
+workspace = {"schema_version": "x07.topo.workspace@0.1.0", "services": ["services/orders", "services/" + "*a" * 16 + "*b"], "out": "deploy/{profile}/{service}"}
+write(os.path.join(folder, "x07-topo.workspace.json"), json.dumps(workspace, indent=2) + "\n")
+
+# A profile that extends a device that never ends.
+folder = os.path.join(root, "dev-zero")
+write(os.path.join(folder, "arch/service/index.x07service.json"), json.dumps(service(folder), indent=2) + "\n")
+os.makedirs(os.path.join(folder, "arch/topology"), exist_ok=True)
+write(os.path.join(folder, "arch/topology/prod.json"), json.dumps({"schema_version": "x07.topology.profile@0.1.0", "id": "prod", "extends": "/dev/zero"}) + "\n")
+
+# 5,000 profiles, each extending the next.
+folder = os.path.join(root, "extends-5000")
+write(os.path.join(folder, "arch/service/index.x07service.json"), json.dumps(service(folder), indent=2) + "\n")
+os.makedirs(os.path.join(folder, "arch/topology"), exist_ok=True)
+write(os.path.join(folder, "arch/topology/prod.json"), json.dumps({"schema_version": "x07.topology.profile@0.1.0", "id": "prod", "extends": "c0"}) + "\n")
+for i in range(5000):
+    parent = {"extends": f"c{i + 1}"} if i < 4999 else {}
+    write(os.path.join(folder, f"arch/topology/c{i}.json"), json.dumps({"schema_version": "x07.topology.profile@0.1.0", "id": f"c{i}", **parent}) + "\n")

@@ -132,8 +132,11 @@ fi
 echo
 echo "Hostile inputs (\`check\`):"
 python3 "$repo/bench/hostile.py" "$work/hostile"
-for case in env-1m dups-100k name-100mb bindings-20k; do
+for case in env-1m dups-100k name-60mb name-100mb bindings-20k dev-zero extends-5000 glob-backtrack; do
   cd "$work/hostile/$case"
-  read -r ht hm hrc < <(measure "$bin" check)
+  case "$case" in
+    glob-backtrack) read -r ht hm hrc < <(measure "$bin" check --workspace --deny-warnings) ;;
+    *) read -r ht hm hrc < <(measure "$bin" check) ;;
+  esac
   echo "- $case: $ht s, $((hm / 1024)) MB, exit $hrc"
 done

@@ -79,7 +79,7 @@ impl Document {
             Err(e) => {
                 let (bytes, at) = (e.as_bytes(), e.utf8_error().valid_up_to());
                 let doc = Document { source: Arc::new(SourceFile::new(name, String::from_utf8_lossy(bytes))), tree: Tree::None };
-                let diag = Diagnostic::at_offset(
+                let mut diag = Diagnostic::at_offset(
                     &codes::NOT_UTF8,
                     &doc,
                     &Pointer::root(),
@@ -87,6 +87,9 @@ impl Document {
                     format!("byte 0x{:02X} at offset {at} is not valid UTF-8", bytes[at]),
                     "save the file as UTF-8 (JSON text must be UTF-8)",
                 );
+                if !looks_like_json(&doc.source.text) {
+                    diag.excerpt = None;
+                }
                 return (doc, vec![diag]);
             }
         };
@@ -120,7 +123,12 @@ impl Document {
                     json::SyntaxErrorKind::Syntax => (&codes::JSON_SYNTAX, "fix the JSON syntax at this position"),
                     json::SyntaxErrorKind::TooDeep => (&codes::NESTING_TOO_DEEP, "no X07 input nests this deep; check how the file was generated"),
                 };
-                let diag = Diagnostic::at_offset(code, &doc, &Pointer::root(), e.offset, e.message, hint);
+                let mut diag = Diagnostic::at_offset(code, &doc, &Pointer::root(), e.offset, e.message, hint);
+                if !looks_like_json(text) {
+                    // Not JSON from its first character: it may be any file (an environment,
+                    // a password file), so no line of it is quoted (SPEC §7.2).
+                    diag.excerpt = None;
+                }
                 (doc, vec![diag])
             }
             Ok(parsed) => {
@@ -144,4 +152,10 @@ impl Document {
             }
         }
     }
+}
+
+/// Whether a text starts as a JSON document does (`{` or `[` after white space): only then
+/// does a diagnostic about it quote its lines.
+fn looks_like_json(text: &str) -> bool {
+    text.trim_start().starts_with(['{', '['])
 }

@@ -62,14 +62,44 @@ pub fn glob_matches(pattern: &str, path: &str) -> bool {
     p.len() == s.len() && p.iter().zip(&s).all(|(p, s)| segment_matches(p.as_bytes(), s.as_bytes()))
 }
 
+/// One segment against one pattern, without backtracking past the last `*`: each `*` is
+/// tried at each position at most once, so the work is O(pattern × name) at worst, never
+/// exponential (SPEC §7.2: bounded work).
 fn segment_matches(p: &[u8], s: &[u8]) -> bool {
-    match (p.first(), s.first()) {
-        (None, None) => true,
-        (Some(b'*'), _) => segment_matches(&p[1..], s) || (!s.is_empty() && segment_matches(p, &s[1..])),
-        (Some(b'?'), Some(_)) => segment_matches(&p[1..], &s[1..]),
-        (Some(a), Some(b)) if a == b => segment_matches(&p[1..], &s[1..]),
-        _ => false,
+    let p: Vec<char> = String::from_utf8_lossy(p).chars().collect();
+    let s: Vec<char> = String::from_utf8_lossy(s).chars().collect();
+    let (mut i, mut j) = (0, 0);
+    // The last `*` seen and the name position it was tried at.
+    let mut star: Option<(usize, usize)> = None;
+    while j < s.len() {
+        match p.get(i) {
+            Some('*') => {
+                star = Some((i, j));
+                i += 1;
+            }
+            Some(&c) if c == '?' || c == s[j] => {
+                i += 1;
+                j += 1;
+            }
+            _ => match star {
+                // Let the last `*` take one more character, and go on from there.
+                Some((si, sj)) => {
+                    star = Some((si, sj + 1));
+                    i = si + 1;
+                    j = sj + 1;
+                }
+                None => return false,
+            },
+        }
     }
+    p[i..].iter().all(|&c| c == '*')
+}
+
+/// Whether a value substituted into the `out` layout stays one plain folder name: not empty,
+/// no `/`, `\` or `:`, not `.` or `..`, not hidden, so no `service_id` or profile id can make a
+/// path leave the workspace or land in another pair's folder.
+pub fn is_safe_segment(value: &str) -> bool {
+    value.starts_with(|c: char| c.is_ascii_alphanumeric()) && value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }
 
 pub fn is_glob(pattern: &str) -> bool {
@@ -117,6 +147,29 @@ mod tests {
         assert!(!glob_matches("svc-?", "svc-ab"));
         assert!(glob_matches("*-api", "orders-api"));
         assert!(!glob_matches("services/*", "other/orders"));
+        assert!(glob_matches("*a*b", "xaxxb"));
+        assert!(!glob_matches("*a*b", "xaxxbc"));
+        assert!(glob_matches("a*", "a"));
+        assert!(glob_matches("a**", "a"));
+        assert!(!glob_matches("?", ""));
+    }
+
+    #[test]
+    fn a_backtracking_glob_is_answered_at_once() {
+        let name = "a".repeat(250);
+        let start = std::time::Instant::now();
+        assert!(!glob_matches("*a*a*a*a*a*a*a*a*a*a*b", &name));
+        assert!(start.elapsed() < std::time::Duration::from_secs(1));
+    }
+
+    #[test]
+    fn safe_segments() {
+        for ok in ["orders", "prod", "a.b_c-d", "0x"] {
+            assert!(is_safe_segment(ok), "{ok}");
+        }
+        for bad in ["", ".", "..", "../x", "a/b", "/abs", ".hidden", "x\\y", "c:x", "-x"] {
+            assert!(!is_safe_segment(bad), "{bad}");
+        }
     }
 
     #[test]

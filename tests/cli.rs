@@ -291,7 +291,7 @@ fn readme_example_renders_with_built_in_defaults_and_no_warnings() {
     assert_eq!(out.stderr, "", "the README example warns");
     let kinds: Vec<&str> = out.stdout.lines().filter_map(|l| l.strip_prefix("kind: ")).collect();
     // Deployables in key order (async, frontdoor), kinds in install order within each.
-    assert_eq!(kinds, ["Deployment", "CronJob", "HorizontalPodAutoscaler", "Service", "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget"]);
+    assert_eq!(kinds, ["ServiceAccount", "Deployment", "CronJob", "HorizontalPodAutoscaler", "ServiceAccount", "Service", "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget"]);
     // Every other command of the README tour on the example is warning-free too.
     for args in [&["check", "--deny-warnings"][..], &["plan", "--profile", "dev", "--deny-warnings"], &["plan", "--profile", "prod-split", "--deny-warnings"]] {
         let mut t = Test::new();

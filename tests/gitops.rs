@@ -173,6 +173,41 @@ fn argocd_plugin_generate_fails_clearly() {
     assert!(out.stdout.is_empty());
 }
 
+#[test]
+fn argocd_plugin_reads_only_files_of_the_checkout() {
+    if !can_run() {
+        return;
+    }
+    let argv = generate_argv(&plugin());
+    let (dir, service) = scratch_example();
+    std::fs::write(dir.path().join("outside.json"), "{}").unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", service.join("linked.json")).unwrap();
+    let canary = "x07-canary-plugin-5e1d";
+    let hostile: &[(&str, &str)] = &[
+        ("ARGOCD_ENV_X07_MANIFEST", "/proc/self/environ"),
+        ("ARGOCD_ENV_X07_MANIFEST", "../outside.json"),
+        ("ARGOCD_ENV_X07_MANIFEST", "linked.json"),
+        ("ARGOCD_ENV_X07_PROFILE", "/etc/passwd"),
+        ("ARGOCD_ENV_X07_PROFILE", "arch/../../outside.json"),
+        ("ARGOCD_ENV_X07_PROFILE", "linked.json"),
+    ];
+    for &(name, value) in hostile {
+        let mut env = vec![("ARGOCD_ENV_X07_PROFILE", "prod"), ("ARGOCD_ENV_X07_IMAGE", "ghcr.io/acme/orders:1.4.2"), ("X07_CANARY", canary)];
+        env.retain(|(k, _)| *k != name);
+        env.push((name, value));
+        let out = run(&argv, &service, &env);
+        assert_eq!(out.code, 2, "{name}={value}: {}", out.stderr);
+        assert!(out.stderr.contains("leaves the checkout") && out.stdout.is_empty(), "{name}={value}: {}", out.stderr);
+        assert!(!out.stderr.contains(canary) && !out.stderr.contains("root:"), "{name}={value} quoted a file: {}", out.stderr);
+    }
+    // Paths inside still work.
+    std::fs::create_dir_all(service.join("arch/topology")).unwrap();
+    std::fs::write(service.join("arch/topology/prod.json"), r#"{"schema_version": "x07.topology.profile@0.1.0", "id": "prod"}"#).unwrap();
+    let env = [("ARGOCD_ENV_X07_PROFILE", "arch/topology/prod.json"), ("ARGOCD_ENV_X07_MANIFEST", "arch/service/index.x07service.json"), ("ARGOCD_ENV_X07_IMAGE", "ghcr.io/acme/orders:1.4.2")];
+    let out = run(&argv, &service, &env);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
+
 // ---------------------------------------------------------------------------------------
 // pre-commit hooks
 // ---------------------------------------------------------------------------------------

@@ -164,23 +164,28 @@ fn manifest_without_profiles_has_the_implicit_default() {
 }
 
 /// A manifest's profile ids are its entries, whatever they look like: `dev.json` is not a
-/// path and `preset:local` is not the built-in preset.
+/// path, and `preset:local` is not the built-in preset (the safe-id rule of issue 22 refuses
+/// it as an id, XT127, and nothing reads `profiles/local.json` for it).
 #[test]
 fn manifest_profile_ids_resolve_as_declared() {
     let mut m = upstream_example();
     m["topology_profiles"] = json!([
         {"id": "dev.json", "target_kind": "k8s", "placement": "single"},
-        {"id": "preset:local", "target_kind": "hosted", "placement": "co-located"}
+        {"id": "local", "target_kind": "hosted", "placement": "co-located"}
     ]);
     let t = with_manifest(&m);
     let out = t.expect_args(&["check"], 0);
-    assert!(out.stdout.contains("profile dev.json: k8s single"), "{}", out.transcript());
-    assert!(out.stdout.contains("profile preset:local: hosted co-located"), "{}", out.transcript());
-    let out = t.expect_args(&["plan", "--profile", "preset:local", "--format", "json"], 0);
+    assert!(out.stdout.contains("profile dev.json: k8s single on k8s-default (manifest entry)"), "{}", out.transcript());
+    let out = t.expect_args(&["plan", "--profile", "dev.json", "--format", "json"], 0);
     let plan = json_report(&out);
-    assert_eq!((&plan["result"]["profile"], &plan["result"]["target_kind"]), (&json!("preset:local"), &json!("hosted")), "{}", out.stdout);
+    assert_eq!((&plan["result"]["profile"], &plan["result"]["target_kind"]), (&json!("dev.json"), &json!("k8s")), "{}", out.stdout);
     // An id with a file of its name uses the file.
     let t = t.file("arch/topology/dev.json.json", "{\"schema_version\": \"x07.topology.profile@0.1.0\", \"id\": \"dev.json\", \"environment\": \"staging\"}\n");
     let out = t.expect_args(&["check"], 0);
     assert!(out.stdout.contains("profile dev.json: k8s single on k8s-default (arch/topology/dev.json.json)"), "{}", out.transcript());
+    // `preset:local` declared by the manifest is its entry, never the built-in preset.
+    m["topology_profiles"] = json!([{"id": "preset:local", "target_kind": "hosted", "placement": "co-located"}]);
+    let t = with_manifest(&m);
+    let out = t.expect_args(&["plan", "--profile", "preset:local", "--format", "json"], 1);
+    assert!(!out.stdout.contains("profiles/local.json") && out.stdout.contains("XT127"), "{}", out.stdout);
 }

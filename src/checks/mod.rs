@@ -3,6 +3,7 @@
 
 pub mod cron;
 pub mod image;
+pub mod metadata;
 pub mod names;
 pub mod quantity;
 pub mod timezone;

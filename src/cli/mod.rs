@@ -51,13 +51,21 @@ pub fn definition(color: bool) -> clap::Command {
 /// Runs the program with the process's arguments; returns the exit code.
 pub fn main() -> i32 {
     let args: Vec<OsString> = std::env::args_os().collect();
-    // Worker threads (1: sequential); the output is the same bytes whatever the number.
-    if let Some(n) = std::env::var("X07_TOPO_THREADS").ok().and_then(|v| v.trim().parse::<usize>().ok()) {
-        crate::parallel::set_threads(n);
-    }
     // Only for the flags that must be known even when clap rejects the line (`--color`,
     // `--format json`); everything else is read from clap's one parse.
     let raw: Vec<String> = args.iter().map(|a| a.to_string_lossy().into_owned()).collect();
+    // Worker threads (1: sequential, 0 or unset: as many as pay); the output is the same bytes
+    // whatever the number. A value that is not a number is a usage error, not ignored.
+    if let Some(value) = std::env::var_os("X07_TOPO_THREADS") {
+        match value.to_str().and_then(|v| v.trim().parse::<usize>().ok()) {
+            Some(n) => crate::parallel::set_threads(n),
+            None => {
+                let message = format!("X07_TOPO_THREADS is `{}`, not a number of worker threads", crate::diagnostics::echo(&crate::escape::line(&value.to_string_lossy())));
+                let e = definition(false).error(clap::error::ErrorKind::InvalidValue, format!("{message}\n\ntip: set it to a whole number (1: sequential, 0: as many as pay), or unset it"));
+                return output::clap_failure(&e, &raw);
+            }
+        }
+    }
     let when = color::requested(&raw);
     let stderr_color = color::decide(when, &color::process_env, std::io::stderr().is_terminal());
     let cli = match definition(stderr_color).try_get_matches_from(&args).and_then(|m| Cli::from_arg_matches(&m)) {

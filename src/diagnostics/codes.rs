@@ -88,6 +88,10 @@ code_table! {
     WORKSPACE_GLOB_EMPTY = "XT023" "workspace-glob-empty" NotFound    Warning "(retired) a workspace services glob matched no folder: a warning then, error XT021 now";
     WORKSPACE_DUPLICATE_SERVICE = "XT024" "workspace-duplicate-service" Conflict Error "two workspace services have the same service_id";
     WORKSPACE_OUT_COLLISION = "XT025" "workspace-out-collision" Conflict Error "two service × profile pairs of a workspace map to one output folder";
+    READ_OUTSIDE_REPOSITORY = "XT013" "read-outside-repository" InvalidInput Error "an input names a file outside the repository (the workspace folder, or the manifest's project folder)";
+    INPUT_NOT_REGULAR   = "XT014" "input-not-regular"    InvalidInput Error "an input names a device, FIFO or socket; only regular files are read";
+    INPUT_TOO_LARGE     = "XT015" "input-too-large"      InvalidInput Error "an input file is larger than 64 MB";
+    WORKSPACE_UNSAFE_NAME = "XT026" "workspace-unsafe-name" InvalidInput Error "a service_id or profile id the workspace's out layout would make a path that leaves its place";
 
     // The service manifest.
     DUPLICATE_CELL_KEY      = "XT101" "duplicate-cell-key"      Conflict     Error "two cells have the same cell_key";
@@ -117,6 +121,7 @@ code_table! {
     CANARY_PERCENT_UNUSED   = "XT125" "canary-percent-unused"   InvalidInput Warning "canary_percent without the canary-lite strategy has no effect";
     SERVICE_ID_NOT_WORKLOAD_ID = "XT126" "service-id-not-workload-id" InvalidInput Warning "service_id is outside upstream's workload-id pattern, which x07-wasm enforces";
     REQUIRED_OMITTED        = "XT140" "required-omitted"        InvalidInput Warning "a resource binding does not state required; omitted means false (optional), as upstream reads it";
+    UNSAFE_PROFILE_ID       = "XT127" "unsafe-profile-id"       InvalidInput Error "a topology profile id outside the safe pattern ^[A-Za-z0-9][A-Za-z0-9._-]*$ (no `/`, `..` or absolute path)";
 
     // Topology profiles and target descriptions.
     PROFILE_NOT_FOUND       = "XT201" "profile-not-found"       NotFound     Error "neither a profile file nor a manifest entry has this id";
@@ -142,15 +147,22 @@ code_table! {
     PROVIDER_MEMBER_UNUSED  = "XT237" "provider-member-unused"  InvalidInput Error "a binding entry member the chosen provider does not read";
     RESERVED_ENV_NAME       = "XT238" "reserved-env-name"       Conflict     Error "a profile env entry sets an X07_* variable the compiler owns";
     SECRET_AS_CONFIG        = "XT239" "secret-as-config"        InvalidInput Error "a credential given as plain binding config";
+    EXTENDS_TOO_DEEP        = "XT240" "extends-too-deep"        InvalidInput Error "a chain of extends longer than 32 profiles";
     UNKNOWN_LINT            = "XT211" "unknown-lint"            NotFound     Error "a profile's lints name a code the diagnostic table does not have";
     LINT_NOT_A_WARNING      = "XT212" "lint-not-a-warning"      InvalidInput Error "a profile's lints name an error code; only warnings can be allowed or denied";
     LINT_CONFLICT           = "XT213" "lint-conflict"           Conflict     Error "a profile's lints both allow and deny the same code";
+    INVALID_METADATA_KEY    = "XT270" "invalid-metadata-key"    InvalidInput Error "a pod label, pod annotation or ServiceAccount annotation key that is not a Kubernetes qualified name";
+    INVALID_LABEL_VALUE     = "XT271" "invalid-label-value"     InvalidInput Error "a pod label value Kubernetes rejects";
+    RESERVED_METADATA_KEY   = "XT272" "reserved-metadata-key"   Conflict     Error "a profile sets a label or annotation the compiler owns (its labels, selectors and annotations)";
+    ANNOTATIONS_TOO_LARGE   = "XT273" "annotations-too-large"   InvalidInput Error "annotations larger than the 256 KiB Kubernetes allows on one object";
+    IDENTITY_ON_CELL        = "XT274" "identity-on-cell"        InvalidInput Error "pod labels, annotations or ServiceAccount annotations given for a cell: they belong to its deployable's group";
+    INVALID_EGRESS          = "XT275" "invalid-egress"          InvalidInput Error "a binding entry's `egress` that is not a list of IPv4 or IPv6 CIDRs";
     UNSAFE_PARAM            = "XT250" "unsafe-param"            InvalidInput Error "a provider param spliced into a URL, a host or a database identifier is not a plain label or identifier: it could add a query, a host or a path";
     RESERVED_PARAM          = "XT251" "reserved-param"          InvalidInput Error "a provider param names a database or role the operator refuses";
 
     // Lowering: cells to deployables.
     SINGLETON_SHARES_DEPLOYABLE = "XT301" "singleton-shares-deployable" Conflict Error "(retired) a singleton-orchestrator cell shared a deployable with a replicated cell: it runs under leader election there now";
-    AUTOSCALING_CONFLICT    = "XT302" "autoscaling-conflict"    Conflict     Error "cells of one deployable ask for different scaling";
+    AUTOSCALING_CONFLICT    = "XT302" "autoscaling-conflict"    Conflict     Error "(retired) cells of one deployable asked for different scaling: co-located scaling merges now (widest bounds, every cell's metrics)";
     DUPLICATE_PORT          = "XT303" "duplicate-port"          Conflict     Error "two cells of one deployable listen on the same port";
     NOTHING_TO_RUN          = "XT304" "nothing-to-run"          InvalidInput Warning "a deployable of only embedded-kernel cells starts nothing";
     RUNTIME_CLASS_UNSUPPORTED = "XT305" "runtime-class-unsupported" Unsupported Error "the target cannot run a cell's runtime class";
@@ -159,14 +171,18 @@ code_table! {
     CPU_TARGET_WITHOUT_REQUEST = "XT308" "cpu-target-without-request" InvalidInput Error "cpu autoscaling without a cpu request";
     SCALER_UNAVAILABLE      = "XT309" "scaler-unavailable"      Unsupported  Warning "no scaler on the target can honour target_inflight";
     IMAGE_UNKNOWN_DEPLOYABLE = "XT310" "image-unknown-deployable" NotFound   Error "--image names a deployable that does not exist";
-    ROLLOUT_CONFLICT        = "XT311" "rollout-conflict"        Conflict     Warning "cells of one deployable ask for different rollouts; the first cell's is used";
-    SCALE_TO_ZERO_UNSUPPORTED = "XT312" "scale-to-zero-unsupported" Unsupported Error "min_replicas 0 needs a scaler that can scale to zero";
+    ROLLOUT_CONFLICT        = "XT311" "rollout-conflict"        Conflict     Warning "the rollouts of one deployable's cells have no single most conservative merge over its replica range";
+    SCALE_TO_ZERO_UNSUPPORTED = "XT312" "scale-to-zero-unsupported" Unsupported Error "(retired) min_replicas 0 needed a scaler that can scale to zero: the deployable now runs one replica, with XT330";
     TARGET_NOT_RENDERED     = "XT313" "target-not-rendered"     Unsupported  Error "(retired) this version cannot render the profile's target kind yet: every kind renders now";
     REQUIRED_OUTPUT_MISSING = "XT317" "required-output-missing" NotFound     Error "a required output of a binding has no source";
     PARTITIONS_BELOW_MAX_REPLICAS = "XT318" "partitions-below-max-replicas" InvalidInput Warning "an autoscaling maximum above the partitions of a consumed topic leaves consumers idle";
     STRIMZI_NO_TOPIC        = "XT319" "strimzi-no-topic"        NotFound     Error "a strimzi binding with no topic to declare";
     BINDING_OBJECT_CONFLICT = "XT320" "binding-object-conflict" Conflict     Error "two bindings declare one object (a KafkaTopic, a KafkaUser) differently";
     SCALER_AUTH_UNAVAILABLE = "XT321" "scaler-auth-unavailable" Unsupported  Warning "a KEDA kafka trigger cannot authenticate as the cells of its binding do";
+    SCALE_TO_ZERO_APPROXIMATED = "XT330" "scale-to-zero-approximated" Unsupported Warning "min_replicas 0 on a deployable no scaler of the target can scale to zero: it runs at least one replica";
+
+    // Kubernetes: trust boundaries (SPEC §4.2).
+    LIMIT_BELOW_REQUEST     = "XT421" "limit-below-request"     InvalidInput Error "a container's cpu or memory limit is below its request, which Kubernetes refuses";
 
     // Hosted descriptor and the X07 platform contract documents.
     BINDING_NOT_MATERIALISABLE = "XT601" "binding-not-materialisable" Unsupported Error "the hosted platform manages no resource of a binding's kind and the profile gives no secret reference or config";

@@ -330,6 +330,18 @@ fn check_names(d: &mut Decoder<'_>, m: &Manifest) {
             format!("use lower-case letters, digits, `.`, `_` and `-`, starting with a letter or digit, e.g. `{}`", names::sanitize_dns1123(&m.service_id)),
         );
     }
+    // A profile id names files and folders (`topology.preview.<id>.json`, a workspace's `out`):
+    // it must be one plain name (SPEC §7.2).
+    for (i, p) in m.profiles().iter().enumerate() {
+        if !p.id.trim().is_empty() && !crate::workspace::is_safe_segment(&p.id) {
+            d.report(
+                &codes::UNSAFE_PROFILE_ID,
+                &root.key("topology_profiles").index(i).key("id"),
+                format!("profile id `{}` is not a plain name: ids become file and folder names, so `/`, `..` and absolute paths are refused", crate::diagnostics::echo(&p.id)),
+                "use letters, digits, `.`, `_` and `-`, starting with a letter or digit (e.g. `prod`, `eu-west.canary`)",
+            );
+        }
+    }
     let cells = m.cells.iter().enumerate().map(|(i, c)| (c.cell_key.as_str(), root.key("cells").index(i).key("cell_key")));
     collisions(d, cells, names::sanitize_dns1123, "cell key", "container and CronJob name");
     let groups = m.cells.iter().enumerate().map(|(i, c)| (c.topology_group.as_str(), root.key("cells").index(i).key("topology_group")));

@@ -1,6 +1,6 @@
 //! Lowering: manifest + resolved profile → [`Plan`], enforcing the co-location rules.
 
-use super::scaling::{self, ScalingError};
+use super::scaling;
 use super::*;
 use crate::diagnostics::{codes, Code, Diagnostic};
 use crate::document::Document;
@@ -159,19 +159,14 @@ fn deployable(cx: &mut Ctx<'_>, key: &str, members: &[&Cell], options: &LowerOpt
     let overrides_replicas: Vec<(&str, u32)> =
         cells.iter().filter_map(|c| profile.cells.get(&c.key).and_then(|o| o.replicas).map(|r| (c.key.as_str(), r))).collect();
     let scaling = match scaling::decide(key, group, &processes) {
-        Ok(Scaling::Fixed { source, .. }) if source == "default" && !overrides_replicas.is_empty() => {
+        Scaling::Fixed { source, .. } if source == "default" && !overrides_replicas.is_empty() => {
             let (cell, replicas) = overrides_replicas[0];
             Scaling::Fixed { replicas, source: format!("profile cells.{cell}.replicas") }
         }
-        Ok(s) => s,
-        Err(ScalingError::Conflict(a, b)) => {
-            let hint = cx.regroup_hint(key);
-            cx.at_cell(&codes::AUTOSCALING_CONFLICT, &b, &["runtime", "autoscaling"], format!("cells `{a}` and `{b}` share deployable `{key}` but ask for different autoscaling"), hint);
-            Scaling::Fixed { replicas: 1, source: "default".to_string() }
-        }
+        s => s,
     };
-    check_scaling(cx, key, &scaling, &processes);
-    let rollout = rollout(cx, key, &processes);
+    let scaling = check_scaling(cx, key, scaling, &processes);
+    let rollout = rollout(cx, key, &processes, &scaling);
 
     let coordination = coordination(cx, key, &processes, &scaling);
     let (image, image_source) = image(key, profile, options);
@@ -184,7 +179,14 @@ fn deployable(cx: &mut Ctx<'_>, key: &str, members: &[&Cell], options: &LowerOpt
             format!("pass --image {key}=REF (or --image REF for every deployable), or set images.groups.{key} or images.default in profile `{}`", profile.id),
         );
     }
-    let mut d = Deployable { key: key.to_string(), image, image_source, cells, scaling, rollout, coordination };
+    let identity = group
+        .map(|g| Identity {
+            service_account_annotations: g.service_account.as_ref().and_then(|s| s.annotations.clone()).unwrap_or_default(),
+            pod_labels: g.labels.clone().unwrap_or_default(),
+            pod_annotations: g.annotations.clone().unwrap_or_default(),
+        })
+        .unwrap_or_default();
+    let mut d = Deployable { key: key.to_string(), image, image_source, cells, scaling, rollout, coordination, identity };
     annotate_parity(cx, &mut d);
     d
 }
@@ -206,21 +208,21 @@ fn planned_cell(cx: &mut Ctx<'_>, cell: &Cell, group: Option<&Overrides>) -> Pla
         None => rt.autoscaling.as_ref().map(|a| (a, format!("manifest {}/runtime/autoscaling", at))),
     }
     .filter(|_| role == CellRole::Process)
-    .map(|(a, source)| Autoscale {
-        min_replicas: a.min_replicas,
-        max_replicas: a.max_replicas,
-        target_cpu_utilization: a.target_cpu_utilization,
-        target_inflight: a.target_inflight,
-        source,
-    });
+    .map(|(a, source)| scaling::of_cell(&cell.cell_key, a.min_replicas, a.max_replicas, a.target_cpu_utilization, a.target_inflight, source));
     let probe_port = rt.probes.as_ref().and_then(|p| p.each().find_map(|(_, probe)| probe.port));
     let port = cell.ingress_kind.serves().then(|| {
         own.and_then(|o| o.port).or(group.and_then(|g| g.port)).or(probe_port).unwrap_or_else(|| default_port(profile))
     });
     let target_resources = profile.target.k8s.as_ref().map(|k| k.default_resources.clone()).unwrap_or_default();
-    let resources = target_resources
+    let mut resources = target_resources
         .overlay(group.and_then(|g| g.resources.as_ref()).unwrap_or(&Default::default()))
         .overlay(own.and_then(|o| o.resources.as_ref()).unwrap_or(&Default::default()));
+    if profile.target_kind == TargetKind::K8s && resources.memory_limit.is_none() {
+        // A memory limit equal to the request: a leaking cell is stopped at what it asked
+        // for instead of taking its node's memory. No cpu limit by default (docs/decisions.md).
+        resources.memory_limit = resources.memory.clone();
+    }
+    check_limits(cx, &cell.cell_key, group.is_some_and(|g| g.resources.is_some()), own.is_some_and(|o| o.resources.is_some()), &resources);
     // The group's map is shared unless the cell adds its own variables.
     let env = match (group.and_then(|g| g.env.as_ref()), own.and_then(|o| o.env.as_ref())) {
         (Some(g), Some(o)) => std::sync::Arc::new(g.iter().chain(o.iter()).map(|(k, v)| (k.clone(), v.clone())).collect()),
@@ -261,6 +263,29 @@ fn planned_cell(cx: &mut Ctx<'_>, cell: &Cell, group: Option<&Overrides>) -> Pla
         resources,
         env,
         parity: Vec::new(),
+    }
+}
+
+/// A limit below its request is refused by the API server: report it where the profile sets it.
+fn check_limits(cx: &mut Ctx<'_>, cell: &str, in_group: bool, in_cell: bool, r: &crate::target::Resources) {
+    use crate::checks::quantity::parse_quantity;
+    for (what, request, limit) in [("cpu", &r.cpu, &r.cpu_limit), ("memory", &r.memory, &r.memory_limit)] {
+        let (Some(request), Some(limit)) = (request.as_deref(), limit.as_deref()) else { continue };
+        let (Ok(rq), Ok(lq)) = (parse_quantity(request), parse_quantity(limit)) else { continue };
+        if lq.value >= rq.value {
+            continue;
+        }
+        let group = cx.profile.deployable_of(cx.manifest.cell(cell).expect("lowered cells are the manifest's")).to_string();
+        let member = format!("{what}_limit");
+        let pointer = if in_cell {
+            Pointer::root().key("cells").key(cell).key("resources")
+        } else if in_group {
+            Pointer::root().key("groups").key(&group).key("resources")
+        } else {
+            Pointer::root()
+        };
+        let hint = format!("raise `{member}` to at least {request}, or lower `{what}` (in `groups.{group}.resources` or `cells.{cell}.resources` of profile `{}`)", cx.profile.id);
+        cx.at_profile(&codes::LIMIT_BELOW_REQUEST, pointer, format!("cell `{cell}`: {what} limit {limit} is below its request {request}"), hint);
     }
 }
 
@@ -326,38 +351,46 @@ fn check_ports(cx: &mut Ctx<'_>, key: &str, processes: &[&PlannedCell]) {
     }
 }
 
-fn check_scaling(cx: &mut Ctx<'_>, key: &str, scaling: &Scaling, processes: &[&PlannedCell]) {
-    let Scaling::Autoscaled(a) = scaling else { return };
+/// The target's checks of a deployable's autoscaling. Scale to zero that no scaler of the
+/// target can do runs one replica instead (XT330): every cell still gets at least what it
+/// asked for, so it is no error, and every placement lowers (SPEC §3.1).
+fn check_scaling(cx: &mut Ctx<'_>, key: &str, mut scaling: Scaling, processes: &[&PlannedCell]) -> Scaling {
+    let Scaling::Autoscaled(a) = &mut scaling else { return scaling };
     let keda = cx.profile.target.k8s.as_ref().is_some_and(|k| k.keda);
     let has_event = processes.iter().any(|c| c.event.is_some());
     if cx.profile.target_kind != TargetKind::K8s {
-        return;
+        return scaling;
     }
-    if a.target_cpu_utilization.is_some() {
-        for c in processes.iter().filter(|c| c.resources.cpu.is_none()) {
-            cx.at_cell(
-                &codes::CPU_TARGET_WITHOUT_REQUEST,
-                &c.key,
-                &["runtime", "autoscaling"],
-                format!("deployable `{key}` scales on cpu, but container `{}` has no cpu request to measure it against", c.key),
-                format!("set `resources.cpu` in `groups.{key}` or `cells.{}` of profile `{}`, or `k8s.default_resources` in the target", c.key, cx.profile.id),
-            );
-        }
+    // A cell's cpu target measures its own container; a pod-wide one (a profile group's
+    // `autoscaling`) every container of the pod. Each measured container needs a request.
+    let pod_wide = a.metrics_of(MetricKind::Cpu).any(|m| m.cell.is_none());
+    let measured = |c: &PlannedCell| pod_wide || a.metrics_of(MetricKind::Cpu).any(|m| m.cell.as_deref() == Some(c.key.as_str()));
+    for c in processes.iter().filter(|c| c.resources.cpu.is_none() && measured(c)) {
+        cx.at_cell(
+            &codes::CPU_TARGET_WITHOUT_REQUEST,
+            &c.key,
+            &["runtime", "autoscaling"],
+            format!("deployable `{key}` scales on the cpu of container `{}`, which has no cpu request to measure it against", c.key),
+            format!("set `resources.cpu` in `groups.{key}` or `cells.{}` of profile `{}`, or `k8s.default_resources` in the target", c.key, cx.profile.id),
+        );
     }
     let keda_scales = keda && has_event;
     if a.min_replicas == 0 && !keda_scales {
-        let c = processes.first().map_or(key, |c| c.key.as_str()).to_string();
+        let c = processes.iter().find(|c| c.key == a.min_from).or(processes.first()).map_or(key, |c| c.key.as_str()).to_string();
+        let at: &[&str] = if a.min_from.starts_with("profile ") { &[] } else { &["runtime", "autoscaling", "min_replicas"] };
         cx.at_cell(
-            &codes::SCALE_TO_ZERO_UNSUPPORTED,
+            &codes::SCALE_TO_ZERO_APPROXIMATED,
             &c,
-            &["runtime", "autoscaling", "min_replicas"],
-            format!("deployable `{key}` asks for min_replicas 0, which a HorizontalPodAutoscaler cannot do"),
-            "use min_replicas 1, or a target with KEDA for event cells".to_string(),
+            at,
+            format!("deployable `{key}` asks for min_replicas 0 (from {}), which no scaler of target `{}` can do; it runs at least 1 replica", a.min_from, cx.profile.target.name),
+            "use a target with KEDA (`k8s.keda: true`) for event cells, or min_replicas 1".to_string(),
         );
+        a.min_replicas = 1;
+        a.min_from = "no scale to zero on the target".to_string();
+        a.max_replicas = a.max_replicas.max(1);
     }
-    if a.target_inflight.is_some() && !keda_scales {
-        let c = processes.iter().find(|c| c.autoscaling.as_ref().is_some_and(|x| x.target_inflight.is_some())).or(processes.first());
-        let c = c.map_or(key, |c| c.key.as_str()).to_string();
+    if let Some(m) = a.metrics_of(MetricKind::Inflight).next().filter(|_| !keda_scales) {
+        let c = m.cell.clone().or_else(|| processes.first().map(|c| c.key.clone())).unwrap_or_else(|| key.to_string());
         let why = if has_event { "the target has no KEDA" } else { "no Kubernetes scaler measures in-flight requests without a metrics adapter" };
         cx.at_cell(
             &codes::SCALER_UNAVAILABLE,
@@ -367,27 +400,42 @@ fn check_scaling(cx: &mut Ctx<'_>, key: &str, scaling: &Scaling, processes: &[&P
             if has_event { "use a target with `k8s.keda: true`, or scale on cpu".to_string() } else { "scale on target_cpu_utilization, or accept the annotation".to_string() },
         );
     }
+    scaling
 }
 
-fn rollout(cx: &mut Ctx<'_>, key: &str, processes: &[&PlannedCell]) -> Option<Rollout> {
-    let mut chosen: Option<(&str, &Rollout)> = None;
-    for c in processes {
-        let Some(r) = cx.manifest.cell(&c.key).and_then(|cell| cell.runtime().rollout.as_ref()) else { continue };
-        match chosen {
-            Some((other, first)) if first != r => {
-                cx.at_cell(
-                    &codes::ROLLOUT_CONFLICT,
-                    &c.key,
-                    &["runtime", "rollout"],
-                    format!("cells `{other}` and `{}` share deployable `{key}` but ask for different rollouts; the deployable uses `{other}`'s", c.key),
-                    "give them the same runtime.rollout, or different topology groups".to_string(),
-                );
-            }
-            Some(_) => {}
-            None => chosen = Some((&c.key, r)),
-        }
+fn rollout(cx: &mut Ctx<'_>, key: &str, processes: &[&PlannedCell], scaling: &Scaling) -> Option<Rollout> {
+    let asked: Vec<(&str, &Rollout)> =
+        processes.iter().filter_map(|c| cx.manifest.cell(&c.key).and_then(|cell| cell.runtime().rollout.as_ref()).map(|r| (c.key.as_str(), r))).collect();
+    let (lo, hi) = match scaling {
+        Scaling::Fixed { replicas, .. } => (*replicas, *replicas),
+        Scaling::Autoscaled(a) => (a.min_replicas, a.max_replicas),
+    };
+    let merged = super::rollout::merge(&asked, lo, hi);
+    if !merged.undecided.is_empty() {
+        let chosen = merged.rollout.as_ref();
+        let what: Vec<String> = merged
+            .undecided
+            .iter()
+            .map(|(field, values)| {
+                let used = chosen.and_then(|r| if *field == "max_surge" { r.max_surge.clone() } else { r.max_unavailable.clone() }).unwrap_or_default();
+                format!("{field} {} (uses {used})", values.join(" vs "))
+            })
+            .collect();
+        let cells: Vec<&str> = asked.iter().map(|(k, _)| *k).collect();
+        let last = cells.last().copied().unwrap_or(key).to_string();
+        cx.at_cell(
+            &codes::ROLLOUT_CONFLICT,
+            &last,
+            &["runtime", "rollout"],
+            format!(
+                "cells {} share deployable `{key}`, whose {lo}..{hi} replicas give no single most conservative rollout: {}; the smaller at {hi} replicas is used",
+                crate::diagnostics::list(cells.iter().copied()),
+                what.join("; ")
+            ),
+            "give the cells bounds of one kind (all counts or all percentages), or pin the replicas (`groups.<deployable>.replicas` in the profile)".to_string(),
+        );
     }
-    chosen.map(|(_, r)| r.clone())
+    merged.rollout
 }
 
 fn coordination(cx: &Ctx<'_>, key: &str, processes: &[&PlannedCell], scaling: &Scaling) -> Vec<Coordination> {
@@ -449,7 +497,8 @@ fn annotate_parity(cx: &Ctx<'_>, d: &mut Deployable) {
                     c.parity.push(note.clone());
                 }
                 if let Some(a) = &c.autoscaling {
-                    if a.source != scaling_source {
+                    let used = matches!(&d.scaling, Scaling::Autoscaled(m) if m.metrics.iter().any(|x| x.cell.as_deref() == Some(c.key.as_str())) || m.source == a.source);
+                    if !used {
                         c.parity.push(format!("own autoscaling not used: the deployable scales by {scaling_source}"));
                     }
                 }
@@ -458,7 +507,7 @@ fn annotate_parity(cx: &Ctx<'_>, d: &mut Deployable) {
                         c.parity.push("canary-lite approximated by a RollingUpdate with maxUnavailable 0 (no Argo Rollouts)".to_string());
                     }
                     if let Scaling::Autoscaled(a) = &d.scaling {
-                        if a.target_inflight.is_some() && !(keda && has_event) {
+                        if a.metrics_of(MetricKind::Inflight).any(|m| m.cell.is_none() || m.cell.as_deref() == Some(c.key.as_str())) && !(keda && has_event) {
                             c.parity.push("target_inflight carried as an annotation only: no scaler on the target".to_string());
                         }
                     }
@@ -477,12 +526,13 @@ fn leader_election_note(cx: &Ctx<'_>, d: &Deployable) -> Option<String> {
     let lease = d.leases_of(LeaseKind::LeaderElection)?.first()?;
     let shared = d.processes().any(|c| c.scale_class != ScaleClass::SingletonOrchestrator);
     let raised = match &d.scaling {
-        Scaling::Autoscaled(a) => d
+        Scaling::Autoscaled(a) if a.min_from == scaling::LEADER_ELECTION => d
             .processes()
             .filter_map(|c| c.autoscaling.as_ref())
-            .find(|own| own.source == a.source && own.min_replicas < a.min_replicas)
-            .map(|own| format!("; min_replicas raised from {} to {} so a standby replica is ready", own.min_replicas, a.min_replicas)),
-        Scaling::Fixed { .. } => None,
+            .map(|own| own.min_replicas)
+            .max()
+            .map(|asked| format!("; min_replicas raised from {asked} to {} so a standby replica is ready", a.min_replicas)),
+        _ => None,
     };
     shared.then(|| format!("runs under leader election in shared deployable `{}`: every replica runs it, the holder of lease `{lease}` acts{}", d.key, raised.unwrap_or_default()))
 }

@@ -3,7 +3,8 @@
 
 mod bindings;
 mod lower;
-mod scaling;
+mod rollout;
+pub mod scaling;
 mod wasmcloud;
 
 pub use lower::{lower, ImageOverride, LowerOptions};
@@ -71,6 +72,28 @@ pub struct Deployable {
     /// singleton-orchestrator, a pool of work leases when it hosts a leased-worker (both when
     /// it hosts both), in that order.
     pub coordination: Vec<Coordination>,
+    /// What the profile's group adds to its pods and ServiceAccount (SPEC §4.2).
+    #[serde(skip_serializing_if = "Identity::is_empty")]
+    pub identity: Identity,
+}
+
+/// A deployable's additions to its identity from the profile's group: ServiceAccount
+/// annotations (cloud workload identity) and pod-template labels and annotations, checked
+/// when the profile was decoded (none is a key the compiler owns).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Identity {
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub service_account_annotations: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub pod_labels: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub pod_annotations: BTreeMap<String, String>,
+}
+
+impl Identity {
+    pub fn is_empty(&self) -> bool {
+        self.service_account_annotations.is_empty() && self.pod_labels.is_empty() && self.pod_annotations.is_empty()
+    }
 }
 
 impl Deployable {
@@ -89,7 +112,7 @@ impl Deployable {
     /// `target_inflight` or `min_replicas` 0); else an HPA or nothing does.
     pub fn keda_scaled(&self, target: &TargetDescription) -> bool {
         let Scaling::Autoscaled(a) = &self.scaling else { return false };
-        target.k8s.as_ref().is_some_and(|k| k.keda) && self.processes().any(|c| c.event.is_some()) && (a.target_inflight.is_some() || a.min_replicas == 0)
+        target.k8s.as_ref().is_some_and(|k| k.keda) && self.processes().any(|c| c.event.is_some()) && (a.smallest(MetricKind::Inflight).is_some() || a.min_replicas == 0)
     }
 
     pub fn processes(&self) -> impl Iterator<Item = &PlannedCell> {
@@ -201,16 +224,52 @@ pub struct PlannedSchedule {
 pub struct Autoscale {
     pub min_replicas: u32,
     pub max_replicas: u32,
-    pub target_cpu_utilization: Option<u8>,
-    pub target_inflight: Option<u32>,
-    /// Where it came from, e.g. `manifest /cells/0/runtime/autoscaling`.
+    /// What the autoscaler measures, in cell order: a cell's own metrics, or (from a
+    /// profile group's `autoscaling`) metrics of the whole pod. The autoscaler acts on the
+    /// largest recommendation of them all.
+    pub metrics: Vec<Metric>,
+    /// Where it came from, e.g. `manifest /cells/0/runtime/autoscaling`, or the cells it
+    /// was merged from.
     pub source: String,
+    /// Who asked for `min_replicas` (a cell key, a profile setting, leader election).
+    pub min_from: String,
+    /// Who asked for `max_replicas`.
+    pub max_from: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MetricKind {
+    /// `target_cpu_utilization`: percent of the container's (or pod's) cpu request.
+    Cpu,
+    /// `target_inflight`: messages or requests in flight per replica.
+    Inflight,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Metric {
+    pub kind: MetricKind,
+    pub target: u32,
+    /// The cell it measures (its container, or its broker trigger); `None`: the whole pod.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
 }
 
 impl Autoscale {
-    fn same_policy(&self, other: &Autoscale) -> bool {
-        (self.min_replicas, self.max_replicas, self.target_cpu_utilization, self.target_inflight)
-            == (other.min_replicas, other.max_replicas, other.target_cpu_utilization, other.target_inflight)
+    /// The metrics of one kind.
+    pub fn metrics_of(&self, kind: MetricKind) -> impl Iterator<Item = &Metric> {
+        self.metrics.iter().filter(move |m| m.kind == kind)
+    }
+
+    /// The smallest target of one kind (the most eager), for formats that hold one value.
+    pub fn smallest(&self, kind: MetricKind) -> Option<u32> {
+        self.metrics_of(kind).map(|m| m.target).min()
+    }
+
+    /// The in-flight target that applies to `cell`: its own, else the whole pod's.
+    pub fn inflight_for(&self, cell: &str) -> Option<u32> {
+        let of = |c: Option<&str>| self.metrics_of(MetricKind::Inflight).find(|m| m.cell.as_deref() == c).map(|m| m.target);
+        of(Some(cell)).or_else(|| of(None))
     }
 }
 

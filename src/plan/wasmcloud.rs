@@ -213,7 +213,7 @@ fn approximated_scaling(cx: &mut Check<'_>, d: &Deployable, variant: WasmcloudVa
         .find(|c| c.autoscaling.is_some())
         .or(d.processes().next());
     let Some(cell) = cell else { return };
-    let metric = match (a.target_cpu_utilization, a.target_inflight) {
+    let metric = match (a.smallest(crate::plan::MetricKind::Cpu), a.smallest(crate::plan::MetricKind::Inflight)) {
         (Some(cpu), Some(n)) => format!("cpu {cpu}% and {n} in flight"),
         (Some(cpu), None) => format!("cpu {cpu}%"),
         (None, Some(n)) => format!("{n} in flight"),

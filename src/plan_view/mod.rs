@@ -74,7 +74,13 @@ pub struct ScalingView {
     pub min_replicas: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_replicas: Option<u32>,
-    /// `cpu 70%`, `inflight 64`.
+    /// Who asked for the minimum: a cell key, a profile setting, leader election.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_from: Option<String>,
+    /// Who asked for the maximum.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_from: Option<String>,
+    /// `cpu 70% of api` (a cell's container), `inflight 64 of events`, `cpu 70%` (the pod).
     pub metrics: Vec<String>,
     /// What does the scaling on the target (`HorizontalPodAutoscaler`, `ScaledObject`, ...).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -224,14 +230,27 @@ fn scaling(target_kind: TargetKind, s: &Scaling, objects: &[ObjectRef]) -> Scali
             replicas: Some(*replicas),
             min_replicas: None,
             max_replicas: None,
+            min_from: None,
+            max_from: None,
             metrics: Vec::new(),
             scaler: None,
             source: source.clone(),
         },
         Scaling::Autoscaled(a) => {
-            let mut metrics = Vec::new();
-            metrics.extend(a.target_cpu_utilization.map(|c| format!("cpu {c}%")));
-            metrics.extend(a.target_inflight.map(|n| format!("inflight {n}")));
+            let metrics = a
+                .metrics
+                .iter()
+                .map(|m| {
+                    let what = match m.kind {
+                        crate::plan::MetricKind::Cpu => format!("cpu {}%", m.target),
+                        crate::plan::MetricKind::Inflight => format!("inflight {}", m.target),
+                    };
+                    match &m.cell {
+                        Some(cell) => format!("{what} of {cell}"),
+                        None => what,
+                    }
+                })
+                .collect();
             let scaler = match target_kind {
                 TargetKind::K8s => ["ScaledObject", "HorizontalPodAutoscaler"].into_iter().find(|k| objects.iter().any(|o| o.kind == *k)),
                 TargetKind::Hosted => Some("the hosted platform"),
@@ -242,6 +261,8 @@ fn scaling(target_kind: TargetKind, s: &Scaling, objects: &[ObjectRef]) -> Scali
                 replicas: None,
                 min_replicas: Some(a.min_replicas),
                 max_replicas: Some(a.max_replicas),
+                min_from: Some(a.min_from.clone()),
+                max_from: Some(a.max_from.clone()),
                 metrics,
                 scaler: scaler.map(str::to_string),
                 source: a.source.clone(),

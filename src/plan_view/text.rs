@@ -13,7 +13,11 @@ pub fn scaling(s: Option<&ScalingView>) -> String {
     let Some(s) = s else { return "none (no long-running cells)".to_string() };
     let mut out = match (s.replicas, s.min_replicas, s.max_replicas) {
         (Some(r), _, _) => format!("{r} replica{}", if r == 1 { "" } else { "s" }),
-        (None, Some(min), Some(max)) => format!("{min}..{max} replicas"),
+        (None, Some(min), Some(max)) => match (&s.min_from, &s.max_from) {
+            // Say who asked for a bound when a cell did and the cells disagree.
+            (Some(a), Some(b)) if a != b => format!("{min}..{max} replicas (min from {a}, max from {b})"),
+            _ => format!("{min}..{max} replicas"),
+        },
         _ => s.mode.to_string(),
     };
     if !s.metrics.is_empty() {

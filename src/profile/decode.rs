@@ -26,8 +26,8 @@ pub fn decode(d: &mut Decoder<'_>) -> Option<ProfileDocument> {
     let notes = d.optional(&mut f, "notes", Decoder::string).flatten();
     let images = d.optional(&mut f, "images", images).flatten();
     let regroup = d.optional(&mut f, "regroup", |d, n, at| d.partial_map(n, at, Decoder::text)).flatten();
-    let groups = d.optional(&mut f, "groups", |d, n, at| d.partial_map(n, at, overrides)).flatten();
-    let cells = d.optional(&mut f, "cells", |d, n, at| d.partial_map(n, at, overrides)).flatten();
+    let groups = d.optional(&mut f, "groups", |d, n, at| d.partial_map(n, at, |d, n, at| overrides(d, n, at, true))).flatten();
+    let cells = d.optional(&mut f, "cells", |d, n, at| d.partial_map(n, at, |d, n, at| overrides(d, n, at, false))).flatten();
     let bindings = d.optional(&mut f, "bindings", |d, n, at| d.partial_map(n, at, binding_config)).flatten();
     let wasmcloud = d.optional(&mut f, "wasmcloud", crate::target::decode_catalog_override).flatten();
     let lints = d.optional(&mut f, "lints", lints).flatten();
@@ -145,15 +145,92 @@ fn images<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<Images> 
     Some(Images { default, groups })
 }
 
-fn overrides<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<Overrides> {
+/// One entry of `groups` (`group`) or `cells`.
+fn overrides<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer, group: bool) -> Option<Overrides> {
     let mut f = d.fields(n, at)?;
     let replicas = d.optional(&mut f, "replicas", |d, n, at| d.u32_in(n, at, 0, i32::MAX as u32)).flatten();
     let autoscaling = d.optional(&mut f, "autoscaling", crate::manifest::decode_autoscaling).flatten();
     let resources = d.optional(&mut f, "resources", crate::target::decode_resources).flatten();
     let port = d.optional(&mut f, "port", |d, n, at| d.u32_in(n, at, 1, 65535).map(|p| p as u16)).flatten();
     let env = d.optional(&mut f, "env", |d, n, at| d.partial_map(n, at, env_value)).flatten().map(std::sync::Arc::new);
+    let labels = d.optional(&mut f, "labels", |d, n, at| metadata_map(d, n, at, true)).flatten();
+    let annotations = d.optional(&mut f, "annotations", |d, n, at| metadata_map(d, n, at, false)).flatten();
+    let service_account = d.optional(&mut f, "service_account", service_account).flatten();
     d.finish(f);
-    Some(Overrides { replicas, autoscaling, resources, port, env })
+    if !group {
+        // A pod (and its ServiceAccount) belongs to the deployable, which co-located cells share.
+        for (member, given) in [("labels", labels.is_some()), ("annotations", annotations.is_some()), ("service_account", service_account.is_some())] {
+            if given {
+                let cell = entry_key(at);
+                d.report_key(
+                    &codes::IDENTITY_ON_CELL,
+                    &at.key(member),
+                    format!("`{member}` is set for cell `{}`, but pods and their ServiceAccount belong to a deployable", crate::diagnostics::echo(&cell)),
+                    "move it to `groups.<deployable>` (the cell's topology group when co-located, its cell key when split-by-cell, `main` when single)",
+                );
+            }
+        }
+        return Some(Overrides { replicas, autoscaling, resources, port, env, labels: None, annotations: None, service_account: None });
+    }
+    Some(Overrides { replicas, autoscaling, resources, port, env, labels, annotations, service_account })
+}
+
+fn service_account<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<ServiceAccountOverrides> {
+    let mut f = d.fields(n, at)?;
+    let annotations = d.optional(&mut f, "annotations", |d, n, at| metadata_map(d, n, at, false)).flatten();
+    d.finish(f);
+    Some(ServiceAccountOverrides { annotations })
+}
+
+/// Pod labels (`label`) or annotations: keys are qualified names the compiler does not own,
+/// label values are label values, and annotations fit the API server's size limit. Every
+/// problem is reported at its entry, all in one run; any problem drops the whole map.
+fn metadata_map<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer, label: bool) -> Option<BTreeMap<String, String>> {
+    use crate::checks::metadata;
+    let map = d.map(n, at, Decoder::string)?;
+    let what = if label { "label" } else { "annotation" };
+    let mut ok = true;
+    let mut size = 0usize;
+    for (key, value) in &map {
+        let entry = at.key(key);
+        size += key.len() + value.len();
+        if let Some(why) = metadata::qualified_name_problem(key) {
+            ok = false;
+            d.report_key(
+                &codes::INVALID_METADATA_KEY,
+                &entry,
+                format!("{what} key `{}` is not a Kubernetes qualified name: {why}", crate::diagnostics::echo(key)),
+                "write `name` or `prefix/name`: the prefix a DNS-1123 subdomain (e.g. `example.com`), the name 1 to 63 letters, digits, `-`, `_` and `.`",
+            );
+        } else if metadata::is_compiler_owned(key, label) {
+            ok = false;
+            d.report_key(
+                &codes::RESERVED_METADATA_KEY,
+                &entry,
+                format!("{what} `{key}` is the compiler's own: selectors, Services and reports depend on it"),
+                format!("remove it or use a key of your own prefix (e.g. `example.com/{}`); x07-topo owns every `x07.io` key and `app.kubernetes.io/name`, `component`, `part-of` and `managed-by`", key.rsplit('/').next().unwrap_or(key)),
+            );
+        }
+        if label && !metadata::is_label_value(value) {
+            ok = false;
+            d.report(
+                &codes::INVALID_LABEL_VALUE,
+                &entry,
+                format!("label `{}` has the value `{}`, which Kubernetes rejects", crate::diagnostics::echo(key), crate::diagnostics::echo(value)),
+                "use at most 63 letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit (or an empty value)",
+            );
+        }
+    }
+    if !label && size > metadata::MAX_ANNOTATIONS_BYTES {
+        ok = false;
+        d.report(
+            &codes::ANNOTATIONS_TOO_LARGE,
+            at,
+            format!("these annotations take {size} bytes, more than the {} Kubernetes allows on one object", metadata::MAX_ANNOTATIONS_BYTES),
+            "keep large data out of annotations (a ConfigMap holds it)",
+        );
+    }
+    ok.then_some(map)
 }
 
 /// A plain environment variable: its name (the last pointer token) must be one Kubernetes takes.
@@ -193,8 +270,9 @@ pub fn binding_config<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Opt
             }
         })
         .flatten();
+    let egress = d.optional(&mut f, "egress", |d, n, at| d.array(n, at, cidr)).flatten();
     d.finish(f);
-    Some(BindingConfig { secret, keys, config, provider, params })
+    Some(BindingConfig { secret, keys, config, provider, params, egress })
 }
 
 /// The last token of `at`, the key of a map entry.
@@ -238,4 +316,19 @@ fn dns_subdomain<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<S
         return None;
     }
     Some(s)
+}
+
+/// An IPv4 or IPv6 CIDR as a NetworkPolicy `ipBlock` takes it (`10.20.0.0/16`, `2001:db8::/32`).
+fn cidr<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<String> {
+    let s = d.text(n, at)?;
+    if crate::checks::metadata::is_cidr(&s) {
+        return Some(s);
+    }
+    d.report(
+        &codes::INVALID_EGRESS,
+        at,
+        format!("`{}` is not a CIDR", crate::diagnostics::echo(&s)),
+        "write an address and a prefix length, e.g. \"10.20.0.0/16\" or \"2001:db8::/32\"",
+    );
+    None
 }

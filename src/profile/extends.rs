@@ -56,11 +56,20 @@ pub fn parent_of(doc: &Document) -> Option<(String, Parent)> {
     }
 }
 
+/// The most parents a chain of `extends` may have (SPEC §7.2: bounded work); a longer chain
+/// is an error, so a hostile chain of thousands of files costs no more than this many reads.
+pub const MAX_EXTENDS: usize = 32;
+
 /// Why the shell could not follow a chain of `extends` to its end.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChainBreak {
     /// The parent's file is not there or cannot be read (`why` says which, and where it looked).
     Missing { reference: String, why: String },
+    /// The parent's file was refused unread: outside the repository, not a regular file, or
+    /// too large (`code` says which).
+    Refused { reference: String, code: &'static crate::diagnostics::Code, why: String },
+    /// The chain has more than [`MAX_EXTENDS`] parents.
+    TooDeep { reference: String },
     /// `preset:NAME` with no such preset.
     UnknownPreset { reference: String, name: String },
     /// The parent is already in the chain; `chain` names the files from the first to the parent.
@@ -92,6 +101,14 @@ pub fn chain_break(layered: &Layered, broken: &ChainBreak) -> Diagnostic {
             &at,
             format!("extends `{reference}`: {why}"),
             format!("name an existing profile: an id (arch/topology/ID.json), a path relative to this file, or a preset ({})", preset_list()),
+        ),
+        ChainBreak::Refused { reference, code, why } => Diagnostic::at(code, doc, &at, format!("extends `{reference}`: {why}"), "extend a profile inside the repository: an id (arch/topology/ID.json), a path relative to this file, or a preset"),
+        ChainBreak::TooDeep { reference } => Diagnostic::at(
+            &codes::EXTENDS_TOO_DEEP,
+            doc,
+            &at,
+            format!("extends `{reference}`: the chain has more than {MAX_EXTENDS} parents"),
+            format!("flatten the chain: at most {MAX_EXTENDS} profiles may extend one another"),
         ),
         ChainBreak::UnknownPreset { reference, name } => Diagnostic::at(
             &codes::UNKNOWN_PRESET,

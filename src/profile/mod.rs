@@ -7,8 +7,8 @@ mod extends;
 mod resolve;
 
 pub use decode::{binding_config as decode_binding_config, decode};
-pub use extends::{parent_of, preset, unknown_preset_argument, ChainBreak, Parent, PRESETS, PRESET_PREFIX};
-pub use resolve::{resolve, ProfileSpec, TargetFile};
+pub use extends::{parent_of, preset, unknown_preset_argument, ChainBreak, Parent, MAX_EXTENDS, PRESETS, PRESET_PREFIX};
+pub use resolve::{resolve, ProfileSpec, TargetFile, Unread};
 
 use crate::document::Document;
 use crate::json::Pointer;
@@ -136,6 +136,27 @@ pub struct Overrides {
     /// Extra plain environment variables (never secrets).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env: Option<Env>,
+    /// Groups only: labels added to the deployable's pod templates (meshes, cost allocation);
+    /// the compiler's own (`x07.io/*`, `app.kubernetes.io/{name,component,part-of,managed-by}`)
+    /// cannot be set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels: Option<BTreeMap<String, String>>,
+    /// Groups only: annotations added to the deployable's pod templates; `x07.io/*` cannot be set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annotations: Option<BTreeMap<String, String>>,
+    /// Groups only: the deployable's ServiceAccount (cloud workload identity).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_account: Option<ServiceAccountOverrides>,
+}
+
+/// What a profile group may add to its deployable's ServiceAccount.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceAccountOverrides {
+    /// Annotations of the ServiceAccount, e.g. `eks.amazonaws.com/role-arn` (IRSA),
+    /// `iam.gke.io/gcp-service-account`, `azure.workload.identity/client-id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annotations: Option<BTreeMap<String, String>>,
 }
 
 /// Plain environment variables, shared (not copied) by every cell and view they apply to:
@@ -163,6 +184,11 @@ pub struct BindingConfig {
     /// provider's declared params when the profile is resolved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Kubernetes with network policies: the CIDRs the binding's endpoint is in, when the
+    /// provider cannot know it (`secret`, `config`, `external-secrets`, `crossplane`). The
+    /// NetworkPolicy allows the binding kind's usual port to them only; without them, to anywhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub egress: Option<Vec<String>>,
 }
 
 /// Where a resolved profile came from.

@@ -31,7 +31,14 @@ pub struct TargetFile {
     /// The path as shown in diagnostics.
     pub name: String,
     /// The file's bytes, or why it could not be read.
-    pub bytes: Result<Vec<u8>, String>,
+    pub bytes: Result<Vec<u8>, Unread>,
+}
+
+/// Why the shell did not read a file an input names: the code to report and the reason.
+#[derive(Debug, Clone)]
+pub struct Unread {
+    pub code: &'static crate::diagnostics::Code,
+    pub why: String,
 }
 
 /// Resolves one profile. Every problem is pushed to `diags`; `None` when the profile cannot
@@ -229,8 +236,8 @@ fn resolve_target(p: &ProfileDocument, kind: TargetKind, target_file: Option<&Ta
                 d.diags.append(&mut parse);
                 (t.filter(|_| ok)?, doc)
             }
-            Some((_, Err(why))) => {
-                d.report(&codes::UNKNOWN_TARGET, &at, format!("target description `{name}` cannot be read: {why}"), "fix the path (it is relative to the profile file), or name a built-in target");
+            Some((_, Err(unread))) => {
+                d.report(unread.code, &at, format!("target description `{name}` cannot be read: {}", unread.why), "fix the path (it is relative to the profile file and must stay inside the repository), or name a built-in target");
                 return None;
             }
             None => {

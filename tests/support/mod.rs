@@ -85,7 +85,7 @@ impl Test {
     /// A test whose folder starts as a copy of `golden/<case>` (inputs only).
     pub fn from_case(case: &str) -> Self {
         let t = Test::new();
-        copy_tree(&repo_root().join("golden").join(case), t.dir.path(), &["expected", "args", "formats", "README", "hold-lock", "written"]);
+        copy_tree(&repo_root().join("golden").join(case), t.dir.path(), &["expected", "args", "formats", "README", "hold-lock", "written", "large"]);
         t
     }
 

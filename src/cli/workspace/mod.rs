@@ -39,6 +39,8 @@ pub struct Opened {
     pub appliable: Appliable,
     /// Service folders whose manifest could not be read or decoded (their id is unknown).
     pub unreadable: usize,
+    /// The workspace's folder: every file it leads to is read inside it.
+    pub repository: load::Repository,
 }
 
 pub struct Service {
@@ -82,14 +84,17 @@ pub fn open(file: &str, profiles: Option<&[String]>, chosen: &[String], diags: &
             let ws = ws.filter(|_| !diagnostics::has_errors(diags))?;
             let root = file.parent().unwrap_or(Path::new("")).to_path_buf();
             let profiles = profiles.filter(|p| !p.is_empty()).or(ws.profiles.as_deref()).unwrap_or(&[]).to_vec();
-            let (services, appliable, unreadable) = services(&root, &ws, &doc, &profiles, chosen, diags);
-            Some(Opened { ws, doc, root, services, appliable, unreadable })
+            // Every file the workspace leads to is read inside its folder (SPEC §7.2).
+            let mut repository = load::Repository::at(&root);
+            repository.confine_all = true;
+            let (services, appliable, unreadable) = services(&root, &repository, &ws, &doc, &profiles, chosen, diags);
+            Some(Opened { ws, doc, root, services, appliable, unreadable, repository })
         }
     }
 }
 
 /// The services' inputs; two folders with one service_id are an error.
-fn services(root: &Path, ws: &Workspace, doc: &Document, profiles: &[String], chosen: &[String], diags: &mut Vec<Diagnostic>) -> (Vec<Service>, Appliable, usize) {
+fn services(root: &Path, repository: &load::Repository, ws: &Workspace, doc: &Document, profiles: &[String], chosen: &[String], diags: &mut Vec<Diagnostic>) -> (Vec<Service>, Appliable, usize) {
     let mut out = Vec::new();
     let mut appliable = Vec::new();
     let mut unreadable = 0;
@@ -97,7 +102,7 @@ fn services(root: &Path, ws: &Workspace, doc: &Document, profiles: &[String], ch
     for (folder, pattern_at) in service_folders(root, ws, doc, diags) {
         let manifest = root.join(&folder).join(MANIFEST);
         let before = diags.len();
-        let Some(loaded) = load::inputs(&manifest, profiles, diags) else {
+        let Some(loaded) = load::inputs_in(&manifest, repository, profiles, diags) else {
             unreadable += 1;
             continue;
         };
@@ -139,12 +144,25 @@ fn services(root: &Path, ws: &Workspace, doc: &Document, profiles: &[String], ch
     (out, appliable, unreadable)
 }
 
-/// Every service × profile with its output folder: never two in one folder.
+/// Every service × profile with its output folder: never two in one folder, never one inside
+/// another's, and never a folder a `service_id` or profile id leads out of its place (each
+/// must be one plain folder name, SPEC §7.2), checked before anything is written.
 pub fn pairs<'a>(opened: &'a Opened, diags: &mut Vec<Diagnostic>) -> Vec<Pair<'a>> {
     let mut pairs = Vec::new();
+    let mut leaves = false;
     let mut outs: BTreeMap<String, String> = BTreeMap::new();
     for service in &opened.services {
+        if opened.ws.out.contains("{service}") && !workspace::is_safe_segment(&service.id) {
+            diags.push(unsafe_name(opened, "service_id", &service.id, &service.folder));
+            leaves = true;
+            continue;
+        }
         for (i, p) in service.loaded.profiles.iter().enumerate() {
+            if opened.ws.out.contains("{profile}") && !workspace::is_safe_segment(&p.id) {
+                diags.push(unsafe_name(opened, "profile id", &p.id, &service.folder));
+                leaves = true;
+                continue;
+            }
             let out = workspace::out_folder(&opened.ws.out, &service.id, &p.id);
             if let Some(first) = outs.insert(out.clone(), format!("{} × {}", service.id, p.id)) {
                 diags.push(Diagnostic::at(
@@ -159,7 +177,39 @@ pub fn pairs<'a>(opened: &'a Opened, diags: &mut Vec<Diagnostic>) -> Vec<Pair<'a
             pairs.push(Pair { service, profile: i, out });
         }
     }
+    // One pair's folder inside another's: each folder's ancestors looked up (depth × log n).
+    for (out, pair) in &outs {
+        let mut at = out.as_str();
+        while let Some((parent, _)) = at.rsplit_once('/') {
+            if let Some(outer) = outs.get(parent) {
+                diags.push(Diagnostic::at(
+                    &codes::WORKSPACE_OUT_COLLISION,
+                    &opened.doc,
+                    &Pointer::root().key("out"),
+                    format!("{pair} renders into {out}, inside the folder of {outer} ({parent})"),
+                    "give each service and profile a plain name, so no output folder is inside another",
+                ));
+                leaves = true;
+                break;
+            }
+            at = parent;
+        }
+    }
+    if leaves {
+        // A pair that would leave its place stops the whole workspace before anything is written.
+        pairs.clear();
+    }
     pairs
+}
+
+fn unsafe_name(opened: &Opened, what: &str, value: &str, folder: &str) -> Diagnostic {
+    Diagnostic::at(
+        &codes::WORKSPACE_UNSAFE_NAME,
+        &opened.doc,
+        &Pointer::root().key("out"),
+        format!("{what} `{}` of service folder `{folder}` is not a plain folder name, so out `{}` would write outside its place", diagnostics::echo(value), opened.ws.out),
+        "use letters, digits, `.`, `_` and `-`, starting with a letter or digit (no `/`, `..` or absolute path)",
+    )
 }
 
 /// The `lints` of every profile of the workspace (as `check` with several profiles
@@ -202,7 +252,9 @@ fn service_folders(root: &Path, ws: &Workspace, doc: &Document, diags: &mut Vec<
                 let Ok(entries) = std::fs::read_dir(root.join(c)) else { continue };
                 for e in entries.flatten() {
                     let name = e.file_name().to_string_lossy().into_owned();
-                    if e.file_type().is_ok_and(|t| t.is_dir()) && workspace::glob_matches(segment, &name) {
+                    // A link to a folder counts as a folder, as when the folder is named; what
+                    // it leads to is read only inside the workspace (`load::Repository`).
+                    if workspace::glob_matches(segment, &name) && e.path().is_dir() {
                         next.push(join(c, &name));
                     }
                 }
@@ -227,6 +279,7 @@ fn join(a: &str, b: &str) -> String {
 /// `--image SERVICE:[DEPLOYABLE=]REF` and `--images FILE` (`{"SERVICE": "REF" | {"DEPLOYABLE": "REF"}}`),
 /// per service id.
 pub fn service_images(images: &[String], images_file: Option<&str>, opened: &Opened, diags: &mut Vec<Diagnostic>) -> BTreeMap<String, Vec<ImageOverride>> {
+    let repository = &opened.repository;
     // Sorted, so looking a service up is a log-time search however many there are. Every
     // service of the workspace counts (an image for a service `--service` left out is no error).
     let known: std::collections::BTreeSet<&str> = opened.appliable.iter().map(|(s, _)| s.as_str()).collect();
@@ -242,7 +295,7 @@ pub fn service_images(images: &[String], images_file: Option<&str>, opened: &Ope
     let mut out: BTreeMap<String, Vec<ImageOverride>> = BTreeMap::new();
     if let Some(path) = images_file {
         let path = PathBuf::from(path);
-        match load::read(&path, load::Input::Workspace) {
+        match load::read_in(&path, load::Input::Workspace, Some(repository)) {
             Err(d) => diags.push(d),
             Ok(bytes) => {
                 let (doc, mut parse) = Document::parse(&load::display(&path), bytes);

@@ -190,7 +190,40 @@ pub enum HostedScaling {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         #[schemars(range(min = 1))]
         target_inflight: Option<u32>,
+        /// Every metric the deployable scales on, each a cell's own (its process) or, without
+        /// `cell`, the whole deployable's; the platform acts on the largest recommendation.
+        /// `target_cpu_utilization` and `target_inflight` repeat the smallest target of each kind.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        metrics: Vec<HostedMetric>,
     },
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HostedMetric {
+    pub kind: HostedMetricKind,
+    #[schemars(range(min = 1))]
+    pub target: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum HostedMetricKind {
+    /// Percent of the cpu request.
+    Cpu,
+    /// Messages or requests in flight per replica.
+    Inflight,
+}
+
+impl From<crate::plan::MetricKind> for HostedMetricKind {
+    fn from(k: crate::plan::MetricKind) -> Self {
+        match k {
+            crate::plan::MetricKind::Cpu => HostedMetricKind::Cpu,
+            crate::plan::MetricKind::Inflight => HostedMetricKind::Inflight,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]

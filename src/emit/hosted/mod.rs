@@ -150,8 +150,9 @@ fn deployable(d: &Deployable) -> HostedDeployable {
             plan::Scaling::Autoscaled(a) => HostedScaling::Autoscaled {
                 min_replicas: a.min_replicas,
                 max_replicas: a.max_replicas,
-                target_cpu_utilization: a.target_cpu_utilization,
-                target_inflight: a.target_inflight,
+                target_cpu_utilization: a.smallest(plan::MetricKind::Cpu).map(|t| t as u8),
+                target_inflight: a.smallest(plan::MetricKind::Inflight),
+                metrics: a.metrics.iter().map(|m| format::HostedMetric { kind: m.kind.into(), target: m.target, cell: m.cell.clone() }).collect(),
             },
         },
         rollout: d.rollout.clone(),

@@ -6,7 +6,7 @@ use super::names::{container, label_value, Names};
 use super::Object;
 use crate::checks::names::sanitize_dns1123;
 use crate::manifest::BindingKind;
-use crate::plan::{Autoscale, Deployable, Plan, PlannedBinding, PlannedCell, Source};
+use crate::plan::{Autoscale, Deployable, MetricKind, Plan, PlannedBinding, PlannedCell, Source};
 use serde_json::json;
 use std::collections::BTreeMap;
 
@@ -22,11 +22,15 @@ pub fn objects(plan: &Plan, d: &Deployable, names: &Names, a: &Autoscale) -> Vec
 fn scaled_object(plan: &Plan, d: &Deployable, names: &Names, a: &Autoscale, auths: &BTreeMap<String, Object>) -> Object {
     let mut triggers = Vec::new();
     let mut source_container = None;
+    let no_inflight = a.smallest(MetricKind::Inflight).is_none();
     for c in d.processes() {
         let Some(e) = &c.event else { continue };
         let Some(b) = plan.binding(&e.binding_ref) else { continue };
+        // Each event cell's own target (or the pod's); a cell without one gets no trigger,
+        // unless no cell has one (scale to zero on lag alone): then one message per replica.
+        let Some(threshold) = a.inflight_for(&c.key).or(no_inflight.then_some(1)) else { continue };
         source_container.get_or_insert_with(|| container(c));
-        let threshold = a.target_inflight.unwrap_or(1).to_string();
+        let threshold = threshold.to_string();
         // Connection details come from the container's own binding variables (KEDA's
         // `*FromEnv`), so no secret is copied into the ScaledObject.
         let trigger = match e.binding_kind {
@@ -63,8 +67,14 @@ fn scaled_object(plan: &Plan, d: &Deployable, names: &Names, a: &Autoscale, auth
         };
         triggers.push(trigger);
     }
-    if let Some(cpu) = a.target_cpu_utilization {
-        triggers.push(json!({ "type": "cpu", "metricType": "Utilization", "metadata": { "value": cpu.to_string() } }));
+    // KEDA's cpu scaler: `containerName` measures one cell's container, as the HPA's
+    // ContainerResource metric does; without it the pod's.
+    for m in a.metrics_of(MetricKind::Cpu) {
+        let mut metadata = json!({ "value": m.target.to_string() });
+        if let Some(c) = m.cell.as_deref().and_then(|k| d.processes().find(|c| c.key == k)) {
+            metadata["containerName"] = json!(container(c));
+        }
+        triggers.push(json!({ "type": "cpu", "metricType": "Utilization", "metadata": metadata }));
     }
     let (api_version, kind) = super::pod::workload_kind(plan, d);
     let mut target = json!({ "apiVersion": api_version, "kind": kind, "name": names.base });

@@ -5,9 +5,10 @@ use super::names::Names;
 use super::pod::{config_map_key, int_or_percent, meta};
 use super::{to_value, Object};
 use crate::manifest::IngressKind;
-use crate::plan::{Autoscale, Deployable, Plan, Scaling};
+use crate::plan::{Autoscale, Deployable, MetricKind, Plan, Scaling};
 use k8s_openapi::api::autoscaling::v2::{
-    CrossVersionObjectReference, HorizontalPodAutoscaler, HorizontalPodAutoscalerSpec, MetricSpec, MetricTarget, ResourceMetricSource,
+    ContainerResourceMetricSource, CrossVersionObjectReference, HorizontalPodAutoscaler, HorizontalPodAutoscalerSpec, MetricSpec, MetricTarget,
+    ResourceMetricSource,
 };
 use k8s_openapi::api::coordination::v1::{Lease, LeaseSpec};
 use k8s_openapi::api::core::v1::{ConfigMap, Service, ServicePort, ServiceSpec, ServiceAccount};
@@ -33,21 +34,32 @@ pub fn autoscaler(plan: &Plan, d: &Deployable) -> Autoscaler {
     let Scaling::Autoscaled(a) = &d.scaling else { return Autoscaler::None };
     if d.keda_scaled(&plan.target) {
         Autoscaler::Keda(a.clone())
-    } else if a.target_cpu_utilization.is_some() {
+    } else if a.smallest(MetricKind::Cpu).is_some() {
         Autoscaler::Hpa(a.clone())
     } else {
         Autoscaler::None
     }
 }
 
-/// ServiceAccount, Role, RoleBinding and Leases for leader election or work leases.
+/// The deployable's own ServiceAccount (SPEC §4.2: every deployable its identity; its token
+/// mounted only where leases need it), and for leader election or work leases the Role,
+/// RoleBinding and Leases.
 pub fn access(plan: &Plan, d: &Deployable, names: &Names) -> Vec<Object> {
-    if d.coordination.is_empty() || d.processes().next().is_none() {
+    if !d.runs_anything() {
         return Vec::new();
     }
     let _ = plan;
+    let leases = holds_leases(d);
+    let mut sa_meta = meta(names, &names.base, names.labels());
+    if !d.identity.service_account_annotations.is_empty() {
+        sa_meta.annotations = Some(d.identity.service_account_annotations.clone());
+    }
+    let sa = ServiceAccount { metadata: sa_meta, automount_service_account_token: Some(leases), ..Default::default() };
+    let sa = Object { kind: "ServiceAccount", name: names.base.clone(), value: to_value(&sa) };
+    if !leases {
+        return vec![sa];
+    }
     let role_name = names.with("leases");
-    let sa = ServiceAccount { metadata: meta(names, &names.base, names.labels()), automount_service_account_token: Some(true), ..Default::default() };
     let role = Role {
         metadata: meta(names, &role_name, names.labels()),
         rules: Some(vec![PolicyRule {
@@ -71,7 +83,7 @@ pub fn access(plan: &Plan, d: &Deployable, names: &Names) -> Vec<Object> {
         }]),
     };
     let mut out = vec![
-        Object { kind: "ServiceAccount", name: names.base.clone(), value: to_value(&sa) },
+        sa,
         Object { kind: "Role", name: role_name.clone(), value: to_value(&role) },
         Object { kind: "RoleBinding", name: role_name, value: to_value(&binding) },
     ];
@@ -80,6 +92,11 @@ pub fn access(plan: &Plan, d: &Deployable, names: &Names) -> Vec<Object> {
         out.push(Object { kind: "Lease", name: lease.clone(), value: to_value(&l) });
     }
     out
+}
+
+/// Whether the deployable's long-running pods take part in leases (and so talk to the API server).
+pub fn holds_leases(d: &Deployable) -> bool {
+    !d.coordination.is_empty() && d.processes().next().is_some()
 }
 
 /// The non-secret binding settings of the deployable's cells, as one ConfigMap.
@@ -138,16 +155,7 @@ pub fn scaling(plan: &Plan, d: &Deployable, names: &Names, autoscaler: &Autoscal
                     },
                     min_replicas: Some(a.min_replicas as i32),
                     max_replicas: a.max_replicas as i32,
-                    metrics: a.target_cpu_utilization.map(|cpu| {
-                        vec![MetricSpec {
-                            type_: "Resource".to_string(),
-                            resource: Some(ResourceMetricSource {
-                                name: "cpu".to_string(),
-                                target: MetricTarget { type_: "Utilization".to_string(), average_utilization: Some(cpu.into()), ..Default::default() },
-                            }),
-                            ..Default::default()
-                        }]
-                    }),
+                    metrics: Some(hpa_metrics(d, a)),
                     ..Default::default()
                 }),
                 ..Default::default()
@@ -156,6 +164,34 @@ pub fn scaling(plan: &Plan, d: &Deployable, names: &Names, autoscaler: &Autoscal
         }
         Autoscaler::Keda(a) => super::keda::objects(plan, d, names, a),
     }
+}
+
+/// One cpu metric per cell that asks for one, measuring that cell's own container
+/// (`ContainerResource`); a pod-wide target (a profile group's) is a `Resource` metric.
+/// The HPA acts on the largest recommendation of them.
+fn hpa_metrics(d: &Deployable, a: &Autoscale) -> Vec<MetricSpec> {
+    let target = |t: u32| MetricTarget { type_: "Utilization".to_string(), average_utilization: Some(t as i32), ..Default::default() };
+    a.metrics_of(MetricKind::Cpu)
+        .filter_map(|m| match &m.cell {
+            None => Some(MetricSpec {
+                type_: "Resource".to_string(),
+                resource: Some(ResourceMetricSource { name: "cpu".to_string(), target: target(m.target) }),
+                ..Default::default()
+            }),
+            Some(cell) => {
+                let c = d.processes().find(|c| &c.key == cell)?;
+                Some(MetricSpec {
+                    type_: "ContainerResource".to_string(),
+                    container_resource: Some(ContainerResourceMetricSource {
+                        container: super::names::container(c),
+                        name: "cpu".to_string(),
+                        target: target(m.target),
+                    }),
+                    ..Default::default()
+                })
+            }
+        })
+        .collect()
 }
 
 /// A PodDisruptionBudget when at least two replicas always run.

@@ -80,8 +80,15 @@ fn deployment(plan: &Plan, d: &Deployable, names: &Names, autoscaler: &Autoscale
         (_, Autoscaler::Hpa(_) | Autoscaler::Keda(_)) => None,
         (Scaling::Fixed { replicas, .. }, Autoscaler::None) => Some(*replicas as i32),
         (Scaling::Autoscaled(a), Autoscaler::None) => {
-            if let Some(t) = a.target_inflight {
-                annotations.insert("x07.io/autoscaling-target-inflight".to_string(), t.to_string());
+            // One target: its number; several: `cell=N` each (`*` for the pod's).
+            let inflight: Vec<_> = a.metrics_of(crate::plan::MetricKind::Inflight).collect();
+            let value = match inflight.as_slice() {
+                [] => None,
+                [one] => Some(one.target.to_string()),
+                many => Some(many.iter().map(|m| format!("{}={}", m.cell.as_deref().unwrap_or("*"), m.target)).collect::<Vec<_>>().join(",")),
+            };
+            if let Some(v) = value {
+                annotations.insert("x07.io/autoscaling-target-inflight".to_string(), v);
             }
             annotations.insert("x07.io/autoscaling-max-replicas".to_string(), a.max_replicas.to_string());
             Some(a.min_replicas.max(1) as i32)
@@ -117,7 +124,7 @@ fn deployment(plan: &Plan, d: &Deployable, names: &Names, autoscaler: &Autoscale
             selector: LabelSelector { match_labels: Some(names.selector()), ..Default::default() },
             strategy,
             template: PodTemplateSpec {
-                metadata: Some(ObjectMeta { labels: Some(pod_labels), ..Default::default() }),
+                metadata: Some(pod_meta(d, pod_labels)),
                 spec: Some(pod_spec(plan, d, &cells, containers, names, None)),
             },
             ..Default::default()
@@ -151,7 +158,7 @@ pub fn cron_job(plan: &Plan, d: &Deployable, cell: &PlannedCell, names: &Names) 
                 spec: Some(JobSpec {
                     backoff_limit: s.retry_limit.map(|r| r as i32),
                     template: PodTemplateSpec {
-                        metadata: Some(ObjectMeta { labels: Some(pod_labels), ..Default::default() }),
+                        metadata: Some(pod_meta(d, pod_labels)),
                         spec: Some(pod_spec(plan, d, &[cell], containers, names, Some("OnFailure"))),
                     },
                     ..Default::default()
@@ -164,14 +171,24 @@ pub fn cron_job(plan: &Plan, d: &Deployable, cell: &PlannedCell, names: &Names) 
     Object { kind: "CronJob", name, value: to_value(&cron) }
 }
 
+/// A pod template's metadata: the compiler's labels, then the profile group's labels and
+/// annotations (none of them a key the compiler owns: checked when the profile was read).
+fn pod_meta(d: &Deployable, mut labels: BTreeMap<String, String>) -> ObjectMeta {
+    for (k, v) in &d.identity.pod_labels {
+        labels.entry(k.clone()).or_insert_with(|| v.clone());
+    }
+    let annotations = (!d.identity.pod_annotations.is_empty()).then(|| d.identity.pod_annotations.clone());
+    ObjectMeta { labels: Some(labels), annotations, ..Default::default() }
+}
+
 fn pod_spec(plan: &Plan, d: &Deployable, cells: &[&PlannedCell], containers: Vec<Container>, names: &Names, restart: Option<&str>) -> PodSpec {
-    let leases = !d.coordination.is_empty() && restart.is_none();
+    let leases = super::objects::holds_leases(d) && restart.is_none();
     let drain = cells.iter().filter_map(|c| c.event.as_ref().and_then(|e| e.drain_timeout_seconds)).max();
     let wasm = cells.iter().any(|c| c.runtime_class == RuntimeClass::WasmComponent);
     PodSpec {
         containers,
         restart_policy: restart.map(str::to_string),
-        service_account_name: leases.then(|| names.base.clone()),
+        service_account_name: Some(names.base.clone()),
         automount_service_account_token: Some(leases),
         termination_grace_period_seconds: drain.map(i64::from),
         runtime_class_name: if wasm { plan.target.k8s.as_ref().and_then(|k| k.wasm_runtime_class.clone()) } else { None },

@@ -1,0 +1,262 @@
+//! Untrusted repositories (SPEC §7.2, issue #22): every test puts a repository in `repo/` of
+//! its folder, beside a sibling folder, runs the binary from `repo/` on hostile input and
+//! hashes the whole parent folder's tree before and after: nothing outside the allowed place
+//! (`--out DIR`, or the workspace's folder) changes, and a refused run changes nothing at all.
+
+mod support;
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+use support::{copy_tree, json_report, repo_root, Output, Test};
+
+const SKIP: &[&str] = &["expected", "args", "formats", "README", "hold-lock", "written"];
+
+/// Every entry below `dir`, not following links: path -> what it is (a file by its hash).
+fn tree(dir: &Path) -> BTreeMap<String, String> {
+    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for e in entries.map(|e| e.unwrap()) {
+            let rel = e.path().strip_prefix(base).unwrap().to_string_lossy().into_owned();
+            let ft = e.file_type().unwrap();
+            let what = if ft.is_symlink() {
+                format!("link -> {}", std::fs::read_link(e.path()).unwrap().display())
+            } else if ft.is_dir() {
+                walk(base, &e.path(), out);
+                "folder".to_string()
+            } else if ft.is_file() {
+                format!("file {:x}", Sha256::digest(std::fs::read(e.path()).unwrap()))
+            } else {
+                "special".to_string()
+            };
+            out.insert(rel, what);
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// The entries that differ between `before` and now, outside `allowed` (a prefix).
+fn changed_outside(before: &BTreeMap<String, String>, parent: &Path, allowed: Option<&str>) -> Vec<String> {
+    let after = tree(parent);
+    let inside = |k: &str| allowed.is_some_and(|a| k == a || k.starts_with(&format!("{a}/")));
+    before.keys().chain(after.keys()).filter(|k| before.get(*k) != after.get(*k) && !inside(k)).cloned().collect::<std::collections::BTreeSet<_>>().into_iter().collect()
+}
+
+/// A test folder holding golden case `case` as `repo/` and a sibling folder with a file.
+fn repository(case: &str) -> Test {
+    let t = Test::new().file("sibling/keep.txt", "not x07-topo's\n").cwd("repo");
+    copy_tree(&repo_root().join("golden").join(case), &t.path().join("repo"), SKIP);
+    t
+}
+
+fn edit_json(path: &Path, edit: impl FnOnce(&mut Value)) {
+    let mut v: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    edit(&mut v);
+    std::fs::write(path, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+}
+
+fn codes(out: &Output) -> Vec<String> {
+    json_report(out)["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap().to_string()).collect()
+}
+
+/// Runs `args` (with `--format json`), expecting exit `code`, diagnostic `want` among the
+/// report's, and the parent folder unchanged outside `allowed`; returns the output.
+fn refused(t: &Test, args: &[&str], want: &str, allowed: Option<&str>) -> Output {
+    let before = tree(t.path());
+    let mut full = args.to_vec();
+    full.extend(["--format", "json"]);
+    let out = t.run_args(&full);
+    assert_eq!(out.code, 1, "{args:?}\n{}", out.transcript());
+    assert!(codes(&out).iter().any(|c| c == want), "{want} expected:\n{}", out.transcript());
+    let changed = changed_outside(&before, t.path(), allowed);
+    assert!(changed.is_empty(), "{args:?} changed {changed:?} outside {allowed:?}:\n{}", out.transcript());
+    out
+}
+
+const SHOP: &str = "render-workspace-shop";
+
+/// Sets `orders`' service_id (and its images entry) in the shop workspace of `t`, and the layout.
+fn set_orders_id(t: &Test, id: &str, out: Option<&str>) {
+    let repo = t.path().join("repo");
+    edit_json(&repo.join("services/orders/arch/service/index.x07service.json"), |m| m["service_id"] = id.into());
+    edit_json(&repo.join("images.json"), |m| {
+        let orders = m.as_object_mut().unwrap().remove("orders").unwrap();
+        m[id] = orders;
+    });
+    if let Some(layout) = out {
+        edit_json(&repo.join("x07-topo.workspace.json"), |w| w["out"] = layout.into());
+    }
+}
+
+fn shop_with_orders_id(id: &str, out: Option<&str>) -> Test {
+    let t = repository(SHOP);
+    set_orders_id(&t, id, out);
+    t
+}
+
+#[test]
+fn defect1_a_service_id_cannot_lead_workspace_output_out_of_its_place() {
+    let render = ["render", "--workspace", "--images", "images.json"];
+    // `..` through the default layout.
+    let t = shop_with_orders_id("x/../../../../escaped", None);
+    let out = refused(&t, &render, "XT026", None);
+    assert!(out.stdout.contains("not a plain folder name"), "{}", out.stdout);
+    // An absolute service_id with the service first in the layout.
+    let t = repository(SHOP);
+    let absolute = t.path().join("escaped-absolute");
+    set_orders_id(&t, &absolute.to_string_lossy(), Some("{service}/{profile}"));
+    refused(&t, &render, "XT026", None);
+    assert!(!absolute.exists());
+    // `payments/async` would land in the folder of the service `payments`.
+    let t = shop_with_orders_id("payments/async", None);
+    refused(&t, &render, "XT026", None);
+    // The same checks guard `check` and `diff`, which write nothing but must agree.
+    let t = shop_with_orders_id("../escaped", None);
+    refused(&t, &["check", "--workspace"], "XT026", None);
+}
+
+#[test]
+fn defect2_a_profile_id_is_one_plain_name() {
+    let t = repository(SHOP);
+    let repo = t.path().join("repo");
+    edit_json(&repo.join("services/orders/arch/service/index.x07service.json"), |m| m["topology_profiles"][0]["id"] = "..".into());
+    edit_json(&repo.join("x07-topo.workspace.json"), |w| {
+        w["services"] = serde_json::json!(["services/orders"]);
+        w["profiles"] = serde_json::json!([".."]);
+        w["out"] = "{profile}/{service}".into();
+    });
+    edit_json(&repo.join("images.json"), |m| m.as_object_mut().unwrap().retain(|k, _| k == "orders"));
+    refused(&t, &["render", "--workspace", "--images", "images.json"], "XT127", None);
+    // Without a workspace too: the manifest itself is refused.
+    let t = repository(SHOP).cwd("repo/services/orders");
+    edit_json(&t.path().join("repo/services/orders/arch/service/index.x07service.json"), |m| m["topology_profiles"][1]["id"] = "/etc".into());
+    refused(&t, &["check"], "XT127", None);
+}
+
+#[test]
+fn defect4_a_backtracking_glob_is_answered_at_once() {
+    let t = repository(SHOP);
+    let repo = t.path().join("repo");
+    std::fs::create_dir_all(repo.join("services").join("a".repeat(250))).unwrap();
+    edit_json(&repo.join("x07-topo.workspace.json"), |w| w["services"] = serde_json::json!(["services/*", "services/*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b"]));
+    let start = Instant::now();
+    let out = refused(&t, &["check", "--workspace", "--deny-warnings"], "XT023", None);
+    assert!(start.elapsed() < Duration::from_secs(2), "took {:?}", start.elapsed());
+    assert!(codes(&out).iter().filter(|c| *c == "XT023").count() == 1);
+}
+
+const CHAIN: &str = "render-k8s-extends-chain";
+
+fn chain_with_extends(extends: &str) -> Test {
+    let t = repository(CHAIN);
+    edit_json(&t.path().join("repo/arch/topology/prod.json"), |p| p["extends"] = extends.into());
+    t
+}
+
+#[test]
+fn defect5_devices_fifos_and_huge_files_are_never_read() {
+    let render = ["render", "--profile", "prod"];
+    let start = Instant::now();
+    refused(&chain_with_extends("/dev/zero"), &render, "XT013", None);
+    assert!(start.elapsed() < Duration::from_secs(2), "took {:?}", start.elapsed());
+    // Inside the repository: a FIFO (never opened, so nothing blocks) and a 65 MB file.
+    let t = chain_with_extends("pipe");
+    let status = std::process::Command::new("mkfifo").arg(t.path().join("repo/arch/topology/pipe.json")).status().unwrap();
+    assert!(status.success());
+    let start = Instant::now();
+    refused(&t, &render, "XT014", None);
+    assert!(start.elapsed() < Duration::from_secs(2), "took {:?}", start.elapsed());
+    let t = chain_with_extends("big");
+    std::fs::File::create(t.path().join("repo/arch/topology/big.json")).unwrap().set_len(65 << 20).unwrap();
+    refused(&t, &render, "XT015", None);
+    // --manifest names a device: refused, not read.
+    let t = repository(CHAIN);
+    refused(&t, &["check", "--manifest", "/dev/zero"], "XT014", None);
+}
+
+#[test]
+fn defect6_no_file_outside_the_repository_is_read_or_quoted() {
+    let canary = "x07-canary-7f3a9c";
+    let render = ["render", "--profile", "prod"];
+    let t = chain_with_extends("/proc/self/environ").env("X07_CANARY", canary);
+    let out = refused(&t, &render, "XT013", None);
+    let human = t.run_args(&render);
+    for text in [&out.stdout, &out.stderr, &human.stdout, &human.stderr] {
+        assert!(!text.contains(canary), "the environment was quoted:\n{text}");
+    }
+    // A target outside: never read, so never quoted.
+    let t = repository(CHAIN);
+    edit_json(&t.path().join("repo/arch/topology/prod.json"), |p| p["target"] = "../../../../../../../../etc/passwd".into());
+    let out = refused(&t, &render, "XT013", None);
+    assert!(!out.stdout.contains("root:") && !t.run_args(&render).stderr.contains("root:"), "{}", out.transcript());
+    // A valid profile just outside the repository is not used.
+    let t = chain_with_extends("../../../outside.json");
+    std::fs::copy(t.path().join("repo/arch/topology/base.json"), t.path().join("outside.json")).unwrap();
+    refused(&t, &render, "XT013", None);
+    // A file inside that is not JSON from its first character is not quoted either.
+    let t = chain_with_extends("./notes.env");
+    std::fs::write(t.path().join("repo/arch/topology/notes.env"), format!("TOKEN={canary}\n")).unwrap();
+    let out = refused(&t, &render, "XT003", None);
+    let human = t.run_args(&render);
+    assert!(!out.stdout.contains(canary) && !human.stderr.contains(canary), "{}\n{}", out.transcript(), human.transcript());
+    // A link inside the repository that leads outside is outside.
+    let t = chain_with_extends("./linked.json");
+    std::fs::copy(t.path().join("repo/arch/topology/base.json"), t.path().join("sibling/base.json")).unwrap();
+    std::os::unix::fs::symlink("../../../sibling/base.json", t.path().join("repo/arch/topology/linked.json")).unwrap();
+    refused(&t, &render, "XT013", None);
+    // --images of a workspace: inside the workspace's folder.
+    let t = repository(SHOP);
+    std::fs::copy(t.path().join("repo/images.json"), t.path().join("images.json")).unwrap();
+    refused(&t, &["render", "--workspace", "--images", "../images.json"], "XT013", None);
+}
+
+#[test]
+fn an_extends_chain_has_a_depth_limit() {
+    let t = repository(CHAIN);
+    let topology = t.path().join("repo/arch/topology");
+    for i in 0..40 {
+        let text = format!(r#"{{"schema_version": "x07.topology.profile@0.1.0", "id": "c{i}", "extends": "c{}"}}"#, i + 1);
+        std::fs::write(topology.join(format!("c{i}.json")), text).unwrap();
+    }
+    edit_json(&topology.join("prod.json"), |p| p["extends"] = "c0".into());
+    let out = refused(&t, &["render", "--profile", "prod"], "XT240", None);
+    assert!(out.stdout.contains("more than 32 parents"), "{}", out.stdout);
+}
+
+#[test]
+fn threads_that_are_not_a_number_are_a_usage_error() {
+    let t = repository(CHAIN).env("X07_TOPO_THREADS", "abc");
+    let before = tree(t.path());
+    let out = t.run_args(&["check", "--profile", "prod"]);
+    assert_eq!(out.code, 2, "{}", out.transcript());
+    assert!(out.stderr.contains("X07_TOPO_THREADS") && out.stderr.contains("abc"), "{}", out.transcript());
+    let json = t.run_args(&["check", "--profile", "prod", "--format", "json"]);
+    assert_eq!((json.code, codes(&json)), (2, vec!["XT902".to_string()]), "{}", json.transcript());
+    assert!(changed_outside(&before, t.path(), None).is_empty());
+}
+
+#[test]
+fn a_linked_service_folder_is_found_by_glob_as_by_name_and_read_only_inside() {
+    // Inside the workspace: a glob finds it, as naming it does.
+    let t = repository(SHOP);
+    let repo = t.path().join("repo");
+    std::fs::rename(repo.join("services/orders"), repo.join("orders-real")).unwrap();
+    std::os::unix::fs::symlink("../orders-real", repo.join("services/orders")).unwrap();
+    let before = tree(t.path());
+    let out = t.run_args(&["render", "--workspace", "--images", "images.json", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    assert!(repo.join("deploy/prod/orders/kustomization.yaml").is_file(), "{}", out.transcript());
+    assert!(changed_outside(&before, t.path(), Some("repo/deploy")).is_empty());
+    // Outside the workspace: refused, whether globbed or named.
+    let t = repository(SHOP);
+    let repo = t.path().join("repo");
+    std::fs::rename(repo.join("services/orders"), t.path().join("sibling/orders")).unwrap();
+    std::os::unix::fs::symlink("../../sibling/orders", repo.join("services/orders")).unwrap();
+    refused(&t, &["check", "--workspace"], "XT013", None);
+    edit_json(&repo.join("x07-topo.workspace.json"), |w| w["services"] = serde_json::json!(["services/orders", "services/payments"]));
+    refused(&t, &["check", "--workspace"], "XT013", None);
+}
