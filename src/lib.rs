@@ -3,6 +3,15 @@
 //! The kernel (everything but [`cli`]) is pure: it takes bytes and returns values and
 //! diagnostics. Only [`cli`] reads files, writes files and prints. See ARCHITECTURE.md.
 
+// `render --out DIR` is a transaction built on the openat family, flock and file descriptors
+// (rustix's `fs` and std's `os::fd`, Unix only; src/cli/folder.rs, lock.rs, staging.rs). On
+// another platform say so once, before the errors of the missing calls.
+#[cfg(not(unix))]
+compile_error!(
+    "x07-topo supports Unix only (Linux and macOS): `render --out DIR` writes its folder with openat/renameat/flock, \
+     which this platform lacks. On Windows, use WSL, a container, or the Linux release archive."
+);
+
 pub mod bindings;
 pub mod checks;
 pub mod cli;

@@ -40,9 +40,23 @@ fn can_run() -> bool {
     false
 }
 
-/// A PATH with the folder of the built binary first, so `x07-topo` is found by name.
+/// The folder whose `x07-topo` the integrations run: `X07_TOPO_BIN_DIR` when set (.ci/run sets
+/// it to the `bin` folder of a venv where the wheel was installed, so the hooks run through
+/// that install, as pre-commit would run them), else the folder of the binary cargo built.
+fn bin_dir() -> PathBuf {
+    match std::env::var_os("X07_TOPO_BIN_DIR") {
+        Some(dir) => {
+            let dir = PathBuf::from(dir);
+            assert!(dir.join("x07-topo").is_file(), "X07_TOPO_BIN_DIR={} holds no x07-topo", dir.display());
+            dir
+        }
+        None => Path::new(support::binary()).parent().unwrap().to_path_buf(),
+    }
+}
+
+/// A PATH with `bin_dir()` first, so `x07-topo` is found by name.
 fn path_with_binary() -> std::ffi::OsString {
-    let bin_dir = Path::new(support::binary()).parent().unwrap().to_path_buf();
+    let bin_dir = bin_dir();
     let rest = std::env::var_os("PATH").unwrap_or_default();
     std::env::join_paths(std::iter::once(bin_dir).chain(std::env::split_paths(&rest))).unwrap()
 }
@@ -221,8 +235,25 @@ fn hooks() -> Vec<Value> {
             assert!(h[key].is_string(), "hook {h} has no {key}");
         }
         assert_eq!(h["pass_filenames"], false, "x07-topo reads the whole service, not file names: {h}");
+        // pre-commit installs the root pyproject.toml, which pulls the prebuilt wheel: no
+        // hook compiles x07-topo (tests/packaging.rs checks that package's pin).
+        assert_eq!(h["language"], "python", "{h}");
     }
+    let ids: Vec<&str> = hooks.iter().map(|h| h["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["x07-topo-check", "x07-topo-render-check", "x07-topo-workspace-check", "x07-topo-workspace-render-check"], "hook ids are what users' configs name: keep them");
     hooks
+}
+
+/// The hooks run the `x07-topo` of `bin_dir()`: the venv's when CI points there.
+#[test]
+fn pre_commit_hooks_run_the_binary_of_bin_dir() {
+    if !can_run() {
+        return;
+    }
+    let (_dir, service) = scratch_example();
+    let out = run(&["sh", "-c", "command -v x07-topo"].map(String::from), &service, &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(Path::new(out.stdout.trim()), bin_dir().join("x07-topo"));
 }
 
 /// What pre-commit runs for a hook: its `entry`, split, then the user's `args`.
