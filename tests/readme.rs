@@ -20,6 +20,8 @@ const NOT_RUN: &[(&str, &str)] = &[
     ("cargo install --path .", "installs into the user's cargo folder; the build is what cargo test builds"),
     ("bash bench/workspace.sh [SERVICES] [CELLS]", "a benchmark of minutes (bench/ is run by hand)"),
     ("x07-topo render", "names the command, with no arguments to run it with"),
+    ("pipx install x07-topo", "installs from PyPI (network; the wheel is tested by its release workflow)"),
+    ("curl -fsSL https://github.com/<owner>/x07-topo/releases/latest/download/install.sh | sh", "installs a release (network; tested by the release workflow)"),
 ];
 
 struct Block {
@@ -253,8 +255,18 @@ fn every_snippet_is_real() {
                 assert!(value.is_array() || value.is_object(), "{at}: {value}");
                 if shown.contains("plugin:") {
                     assert_eq!(value["spec"]["source"]["plugin"]["name"].as_str(), Some(name.as_str()), "{at}: the Application names another plugin than integrations/argocd/plugin.yaml");
-                } else {
+                } else if shown.contains("argocd-cmp-server") {
                     assert!(shown.contains("/home/argocd/cmp-server/config/plugin.yaml"), "{at}: the sidecar does not mount the plugin where the cmp-server reads it");
+                } else if shown.contains("/x07-topo@") {
+                    // A workflow using the action: every `with` input is one action.yml declares.
+                    let action = yaml(&std::fs::read_to_string(repo_root().join("action.yml")).unwrap()).unwrap().unwrap();
+                    let steps = value["steps"].as_array().unwrap_or_else(|| panic!("{at}: no steps"));
+                    let with = steps.iter().find(|s| s["uses"].as_str().is_some_and(|u| u.contains("/x07-topo@"))).map(|s| &s["with"]).unwrap();
+                    for input in with.as_object().unwrap().keys() {
+                        assert!(action["inputs"].get(input).is_some(), "{at}: input `{input}` is not in action.yml");
+                    }
+                } else {
+                    panic!("{at}: a YAML snippet of unknown kind: teach tests/readme.rs what it is");
                 }
             }
             "" => {
@@ -262,6 +274,12 @@ fn every_snippet_is_real() {
                     std::fs::read_to_string(repo_root().join("golden").join(case).join("expected/human.out")).unwrap_or_default().contains(&block.text)
                 });
                 assert!(found, "{at}: the sample output is not what any golden case prints:\n{}", block.text);
+            }
+            "dockerfile" => {
+                // Not built here (it downloads a release); the version it pins is this one.
+                let cargo = std::fs::read_to_string(repo_root().join("Cargo.toml")).unwrap();
+                let version = cargo.lines().find_map(|l| l.strip_prefix("version = \"")).and_then(|v| v.strip_suffix('"')).unwrap();
+                assert!(block.text.contains(&format!("ARG X07_TOPO_VERSION={version}\n")), "{at}: the Dockerfile does not pin version {version}");
             }
             "sh" => continue,
             other => panic!("{at}: a ```{other} block: teach tests/readme.rs what it is"),
