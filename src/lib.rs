@@ -24,6 +24,7 @@ pub mod inputs;
 pub mod json;
 pub mod layered;
 pub mod manifest;
+pub mod network;
 pub mod outdir;
 pub mod parallel;
 pub mod plan;

@@ -22,6 +22,8 @@ pub struct Resolved {
     pub scaler_auth: Option<ScalerAuth>,
     /// Kubernetes: why a KEDA trigger on the binding cannot authenticate as its cells do.
     pub scaler_auth_gap: Option<String>,
+    /// Kubernetes: the pods that serve it, when the provider knows them.
+    pub endpoint: Option<super::Endpoint>,
 }
 
 /// Resolves one binding under its choice.
@@ -93,6 +95,7 @@ pub fn build(manifest: &Manifest, profile: &Profile, namespace: Option<&str>, b:
         objects: if profile.target_kind == TargetKind::K8s { built.objects } else { Vec::new() },
         scaler_auth: scaler_auth.filter(|a| k8s && !a.is_empty()),
         scaler_auth_gap,
+        endpoint: built.endpoint.filter(|_| k8s),
     }
 }
 

@@ -9,6 +9,7 @@
 
 pub mod build;
 pub mod choose;
+pub mod endpoint;
 pub mod outputs;
 pub mod params;
 pub mod providers;
@@ -18,6 +19,7 @@ pub mod schema;
 
 pub use build::{build, Resolved};
 pub use choose::{choose, Choice};
+pub use endpoint::Endpoint;
 pub use scaler_auth::ScalerAuth;
 
 use crate::checks::names;

@@ -260,6 +260,10 @@ pub struct ExplainArgs {
     pub profile: String,
     /// Only this binding (default: every binding).
     pub binding: Option<String>,
+    /// Instead of the bindings: per deployable, every network edge it may use and the binding
+    /// or ingress that grants it (the NetworkPolicy's rules on Kubernetes).
+    #[arg(long, conflicts_with = "binding")]
+    pub network: bool,
     #[arg(long, value_enum, default_value = "human")]
     pub format: ReportFormat,
     #[command(flatten)]

@@ -1,4 +1,5 @@
-//! `x07-topo explain`: how each binding of one profile resolves (SPEC §4.1).
+//! `x07-topo explain`: how each binding of one profile resolves (SPEC §4.1); with
+//! `--network`, the edges of each deployable (SPEC §4.2).
 
 use super::load;
 use super::output::{self, Outcome};
@@ -21,9 +22,15 @@ pub fn run(args: &Explain) -> i32 {
                 format!("{}the bindings are: {}", crate::suggest::did_you_mean(name, names.iter().copied()), names.join(", ")),
             ));
         } else if let Some(plan) = loaded.profiles.first().and_then(|p| super::plan::lower(&loaded, p, &[], false, None, &mut diags)) {
-            let e = explain::explain(&plan, args.binding.as_deref());
-            human = explain::render(&e);
-            result = serde_json::to_value(&e).unwrap_or_default();
+            if args.network {
+                let r = crate::plan_view::network::report(&plan);
+                human = crate::plan_view::network::render(&r);
+                result = serde_json::to_value(&r).unwrap_or_default();
+            } else {
+                let e = explain::explain(&plan, args.binding.as_deref());
+                human = explain::render(&e);
+                result = serde_json::to_value(&e).unwrap_or_default();
+            }
         }
     }
     output::print(&args.report, Outcome::new(diags, result, human))

@@ -177,6 +177,8 @@ pub struct Explain {
     pub manifest: PathBuf,
     pub profile: String,
     pub binding: Option<String>,
+    /// `--network`: the edges of each deployable instead of the bindings.
+    pub network: bool,
     pub report: Reporting,
 }
 
@@ -291,7 +293,7 @@ pub fn resolve(command: Command, color: bool) -> Result<Invocation, UsageError> 
         Command::Man(a) => Ok(Invocation::Man(a.command)),
         Command::Explain(a) => {
             let report = reporting("explain", a.format.into(), &a.lints, color)?;
-            Ok(Invocation::Explain(Explain { manifest: a.manifest.manifest, profile: a.profile, binding: a.binding, report }))
+            Ok(Invocation::Explain(Explain { manifest: a.manifest.manifest, profile: a.profile, binding: a.binding, network: a.network, report }))
         }
     }
 }

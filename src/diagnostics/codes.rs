@@ -182,6 +182,7 @@ code_table! {
     SCALE_TO_ZERO_APPROXIMATED = "XT330" "scale-to-zero-approximated" Unsupported Warning "min_replicas 0 on a deployable no scaler of the target can scale to zero: it runs at least one replica";
 
     // Kubernetes: trust boundaries (SPEC §4.2).
+    UNKNOWN_ENDPOINT        = "XT420" "unknown-endpoint"        NotFound     Warning "a binding's endpoint is unknown: its NetworkPolicy allows the kind's usual port to any address";
     LIMIT_BELOW_REQUEST     = "XT421" "limit-below-request"     InvalidInput Error "a container's cpu or memory limit is below its request, which Kubernetes refuses";
 
     // Hosted descriptor and the X07 platform contract documents.

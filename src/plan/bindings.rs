@@ -45,6 +45,8 @@ pub fn resolve(manifest: &Manifest, profile: &Profile, namespace: Option<&str>, 
             objects: resolved.objects,
             scaler_auth: resolved.scaler_auth,
             scaler_auth_gap: resolved.scaler_auth_gap,
+            endpoint: resolved.endpoint,
+            egress: choice.entry.egress.clone().unwrap_or_default(),
             secret: resolved.secret,
             secret_from_profile: choice.entry.secret.is_some() || choice.entry.keys.is_some(),
             env_prefix: crate::bindings::env_prefix(&b.name),
@@ -57,10 +59,35 @@ pub fn resolve(manifest: &Manifest, profile: &Profile, namespace: Option<&str>, 
         let consuming = consumers.get(b.name.as_str()).map_or(&[][..], Vec::as_slice);
         check_partitions(profile, choice, &planned, consuming, diags);
         check_scaler_auth(profile, choice, &planned, consuming, diags);
+        check_endpoint(profile, choice, &planned, diags);
         out.push(planned);
     }
     check_shared_objects(profile, &out, diags);
     out
+}
+
+/// With network policies, a binding whose endpoint nobody knows gets its kind's usual port
+/// to any address: say so, and where to give its CIDRs.
+fn check_endpoint(profile: &Profile, choice: &crate::bindings::Choice, b: &PlannedBinding, diags: &mut Vec<Diagnostic>) {
+    let enabled = profile.target_kind == crate::manifest::TargetKind::K8s && profile.target.k8s.as_ref().is_some_and(|k| k.network_policies);
+    if !enabled || b.used_by.is_empty() || !crate::network::endpoint_unknown(b) {
+        return;
+    }
+    let ports: Vec<String> = crate::bindings::endpoint::usual_ports(b.kind).iter().map(u16::to_string).collect();
+    let message = format!(
+        "profile `{}`: the endpoint of binding `{}` is unknown to provider `{}`, so the NetworkPolicies of its cells allow TCP {} to any address",
+        profile.id,
+        b.name,
+        b.resolved_by.provider,
+        ports.join(" and ")
+    );
+    let hint = format!("give the addresses it is at as `\"egress\": [\"10.20.0.0/16\"]` in `bindings.{}` of profile `{}`, or use an in-cluster operator's provider", b.name, profile.id);
+    let d = match choice.tier {
+        Some(_) => at(profile, choice, &choice.pointer, &codes::UNKNOWN_ENDPOINT, message, hint),
+        // The built-in default: no rule to point at; the profile is where `egress` goes.
+        None => Diagnostic::about_file(&codes::UNKNOWN_ENDPOINT, profile.files().first().copied().unwrap_or_default(), message, hint),
+    };
+    diags.push(d);
 }
 
 /// The cells that consume a binding's events, with their deployables.

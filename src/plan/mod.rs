@@ -299,6 +299,12 @@ pub struct PlannedBinding {
     /// Kubernetes: why a KEDA trigger on the binding cannot authenticate (warned in lowering).
     #[serde(skip)]
     pub scaler_auth_gap: Option<String>,
+    /// Kubernetes: the pods that serve it, when its provider is an in-cluster operator.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<crate::bindings::Endpoint>,
+    /// Kubernetes: the CIDRs the profile says the endpoint is in (`egress` on its entry).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub egress: Vec<String>,
     /// The Secret (or secret reference) holding its credentials.
     pub secret: String,
     /// Whether the profile named the secret or its keys (else `secret` is the default name).

@@ -57,11 +57,35 @@ pub fn render(v: &PlanView) -> String {
             }
         }
     }
+    network_edges(v, &mut out);
     if !optional.is_empty() {
         out.push_str("  classDef optional stroke-dasharray: 5 5\n");
         out.push_str(&format!("  class {} optional\n", optional.join(",")));
     }
     out
+}
+
+/// With network policies, each deployable's allowed edges: one node per peer outside the
+/// service, a dotted arrow per edge labelled with its ports.
+fn network_edges(v: &PlanView, out: &mut String) {
+    let Some(boundaries) = &v.network else { return };
+    let mut peers: BTreeMap<String, String> = BTreeMap::new();
+    for b in boundaries {
+        let Some(i) = v.deployables.iter().position(|d| d.key == b.deployable) else { continue };
+        for e in &b.edges {
+            let peer = e.peer.describe();
+            let next = format!("n{}", peers.len());
+            let id = peers.entry(peer.clone()).or_insert_with(|| {
+                out.push_str(&format!("  {next}{{{{\"{}\"}}}}\n", label(&[peer])));
+                next
+            });
+            let ports = label(&[super::network::ports(e)]);
+            match e.direction {
+                crate::network::Direction::Egress => out.push_str(&format!("  d{i} -.->|\"{ports}\"| {id}\n")),
+                crate::network::Direction::Ingress => out.push_str(&format!("  {id} -.->|\"{ports}\"| d{i}\n")),
+            }
+        }
+    }
 }
 
 fn scaling_brief(s: Option<&super::ScalingView>) -> String {

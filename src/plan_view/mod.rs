@@ -8,6 +8,7 @@ pub mod diff;
 pub mod explain;
 mod materialise;
 pub mod mermaid;
+pub mod network;
 pub mod table;
 mod text;
 
@@ -40,6 +41,9 @@ pub struct PlanView {
     /// Why the objects could not be listed, when this version cannot render the target.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects_unavailable: Option<String>,
+    /// Kubernetes with network policies: each deployable's allowed edges (SPEC §4.2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network: Option<Vec<crate::network::Boundary>>,
     /// Cell key → (deployable, cell) positions, for [`PlanView::cell`].
     #[serde(skip)]
     cell_index: BTreeMap<String, (usize, usize)>,
@@ -191,6 +195,7 @@ impl PlanView {
             bindings: bindings.collect(),
             service_objects: emit::service_artifacts(plan).iter().map(object_ref).collect(),
             objects_unavailable,
+            network: crate::network::policies_enabled(plan).then(|| network::report(plan).deployables),
             cell_index,
         }
     }

@@ -22,6 +22,7 @@ pub fn decode(d: &mut Decoder<'_>) -> Option<ProfileDocument> {
     let placement = d.optional(&mut f, "placement", crate::manifest::decode_placement);
     let environment = d.optional(&mut f, "environment", label_value).flatten();
     let namespace = d.optional(&mut f, "namespace", crate::target::decode_dns_label).flatten();
+    let network_policies = d.optional(&mut f, "network_policies", Decoder::boolean).flatten();
     let target = d.optional(&mut f, "target", Decoder::text).flatten();
     let notes = d.optional(&mut f, "notes", Decoder::string).flatten();
     let images = d.optional(&mut f, "images", images).flatten();
@@ -40,6 +41,7 @@ pub fn decode(d: &mut Decoder<'_>) -> Option<ProfileDocument> {
         placement: placement?,
         environment,
         namespace,
+        network_policies,
         target,
         notes,
         images,
@@ -319,7 +321,7 @@ fn dns_subdomain<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<S
 }
 
 /// An IPv4 or IPv6 CIDR as a NetworkPolicy `ipBlock` takes it (`10.20.0.0/16`, `2001:db8::/32`).
-fn cidr<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<String> {
+pub fn cidr<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<String> {
     let s = d.text(n, at)?;
     if crate::checks::metadata::is_cidr(&s) {
         return Some(s);

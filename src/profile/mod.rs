@@ -6,7 +6,7 @@ mod decode;
 mod extends;
 mod resolve;
 
-pub use decode::{binding_config as decode_binding_config, decode};
+pub use decode::{binding_config as decode_binding_config, cidr as decode_cidr, decode};
 pub use extends::{parent_of, preset, unknown_preset_argument, ChainBreak, Parent, MAX_EXTENDS, PRESETS, PRESET_PREFIX};
 pub use resolve::{resolve, ProfileSpec, TargetFile, Unread};
 
@@ -50,6 +50,10 @@ pub struct ProfileDocument {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(regex(pattern = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"), length(max = 63))]
     pub namespace: Option<String>,
+    /// Kubernetes: a NetworkPolicy per deployable allowing only what its bindings and ingress
+    /// declare (SPEC §4.2); overrides the target's `k8s.network_policies`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_policies: Option<bool>,
     /// A built-in target description (`k8s-default`, ...) or the path of one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,

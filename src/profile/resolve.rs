@@ -187,6 +187,9 @@ fn inherit(
         crate::target::apply_catalog_override(d, &root.key("wasmcloud"), t, over);
     }
 
+    if let (Some(on), Some(k8s)) = (p.network_policies, target.as_mut().and_then(|(t, _)| t.k8s.as_mut())) {
+        k8s.network_policies = on;
+    }
     let (target, target_document) = target.unzip();
     let mut profile = Profile {
         id: p.id.clone(),

@@ -66,6 +66,9 @@ fn k8s<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<K8sSettings
     let default_resources = d.optional(&mut f, "default_resources", resources);
     let ingress = d.optional(&mut f, "ingress", ingress);
     let gateway = d.optional(&mut f, "gateway", gateway);
+    let network_policies = d.optional(&mut f, "network_policies", Decoder::boolean);
+    let ingress_namespace = d.optional(&mut f, "ingress_namespace", dns_label);
+    let api_server_cidrs = d.optional(&mut f, "api_server_cidrs", |d, n, at| d.array(n, at, crate::profile::decode_cidr));
     d.finish(f);
     Some(K8sSettings {
         namespace: namespace?,
@@ -76,6 +79,9 @@ fn k8s<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<K8sSettings
         default_resources: default_resources?.unwrap_or_default(),
         ingress: ingress?,
         gateway: gateway?,
+        network_policies: network_policies?.unwrap_or(defaults.network_policies),
+        ingress_namespace: ingress_namespace?,
+        api_server_cidrs: api_server_cidrs?.unwrap_or_default(),
     })
 }
 

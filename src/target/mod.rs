@@ -95,6 +95,15 @@ pub struct K8sSettings {
     pub ingress: Option<IngressSettings>,
     /// Expose http cells through a Gateway API HTTPRoute attached to this gateway.
     pub gateway: Option<GatewaySettings>,
+    /// Every deployable gets a NetworkPolicy that allows only what its bindings and ingress
+    /// declare (SPEC §4.2). A profile's `network_policies` overrides it.
+    pub network_policies: bool,
+    /// The namespace of the ingress controller's or gateway's pods, whose traffic to http and
+    /// mcp ports the NetworkPolicies allow; default: the gateway's namespace, when it names one.
+    pub ingress_namespace: Option<String>,
+    /// Where the Kubernetes API server is, for the egress of deployables that hold leases
+    /// (ports 443 and 6443); default: anywhere (the address differs per cluster and provider).
+    pub api_server_cidrs: Vec<String>,
 }
 
 impl Default for K8sSettings {
@@ -108,6 +117,9 @@ impl Default for K8sSettings {
             default_resources: Resources::default(),
             ingress: None,
             gateway: None,
+            network_policies: false,
+            ingress_namespace: None,
+            api_server_cidrs: Vec::new(),
         }
     }
 }

@@ -93,6 +93,8 @@ pub struct Built {
     pub objects: Vec<BindingObject>,
     /// How an autoscaler that reads what the binding names authenticates (KEDA).
     pub scaler_auth: Option<super::ScalerAuth>,
+    /// In-cluster operators: the pods that serve the binding (network policies).
+    pub endpoint: Option<super::Endpoint>,
     pub problems: Vec<Problem>,
 }
 

@@ -193,6 +193,8 @@ mod tests {
             objects: Vec::new(),
             scaler_auth: None,
             scaler_auth_gap: None,
+            endpoint: None,
+            egress: Vec::new(),
             secret: "db-primary".to_string(),
             secret_from_profile: false,
             env_prefix: "X07_BINDING_DB_PRIMARY_".to_string(),

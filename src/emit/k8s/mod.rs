@@ -2,6 +2,7 @@
 
 mod keda;
 mod names;
+mod network;
 mod objects;
 mod pod;
 
@@ -31,6 +32,7 @@ const KIND_ORDER: &[&str] = &[
     "KafkaTopic",
     "KafkaUser",
     "ServiceAccount",
+    "NetworkPolicy",
     "Role",
     "RoleBinding",
     "ConfigMap",
@@ -135,6 +137,7 @@ pub fn objects_of(plan: &Plan, d: &Deployable) -> Vec<Object> {
     let names = Names::new(plan, d);
     let mut out = Vec::new();
     out.extend(objects::access(plan, d, &names));
+    out.extend(network::network_policy(plan, d, &names));
     out.extend(objects::config_map(plan, d, &names));
     let autoscaler = objects::autoscaler(plan, d);
     if d.processes().next().is_some() {

@@ -90,6 +90,13 @@ impl Names {
         l
     }
 
+    /// Every pod of the deployable, its CronJobs' included (a NetworkPolicy's pod selector).
+    pub fn pods(&self) -> BTreeMap<String, String> {
+        let mut l = self.selector();
+        l.remove(ROLE_LABEL);
+        l
+    }
+
     /// The selector of the Deployment's pods: stable labels only.
     pub fn selector(&self) -> BTreeMap<String, String> {
         let mut l = BTreeMap::new();
