@@ -122,7 +122,8 @@ fn kubectl() -> bool {
 }
 
 /// Every command of every `sh` block, in order, each block in the folder it `cd`s into (or,
-/// for `--workspace` commands, the golden workspace; else examples/orders).
+/// for `--workspace` commands, the golden workspace; else examples/orders). `cd golden/CASE`
+/// copies that case's inputs into the sandbox.
 #[test]
 fn every_sh_command_runs_as_written() {
     let sandbox = Sandbox::new();
@@ -140,6 +141,10 @@ fn every_sh_command_runs_as_written() {
                 }
                 if line.words[0] == "cd" {
                     cwd = sandbox.root.join(&line.words[1]);
+                    // A golden case's inputs, copied when a command goes there.
+                    if line.words[1].starts_with("golden/") && !cwd.exists() {
+                        copy_tree(&repo_root().join(&line.words[1]), &cwd, &["expected", "args", "formats", "README", "hold-lock", "written"]);
+                    }
                     assert!(cwd.is_dir(), "{at}: cd {}: no such folder in the sandbox", line.words[1]);
                     continue;
                 }
