@@ -60,13 +60,16 @@ pub fn run(args: &WorkspaceRender) -> i32 {
         }
     }
     per_profile.retain(|_, (_, services)| !services.is_empty());
-    for (pair, (artifacts, mut own)) in pairs.iter().zip(rendered) {
+    let mut declared = Vec::new();
+    for (pair, (artifacts, mut own, topics)) in pairs.iter().zip(rendered) {
         diags.extend(own.drain(..).map(|d| workspace_hint(&pair.service.id, d)));
+        declared.push((pair.profile_id(), pair.service.id.as_str(), topics));
         if let Some((a, owner)) = artifacts {
             listed.push(json!({ "service": pair.service.id, "profile": pair.profile_id(), "out": pair.out }));
             wanted.push((pair.out.clone(), outdir::files(a), outdir::Claim { owner, take_over: args.take_over }));
         }
     }
+    super::shared_objects(&opened, &declared, &mut diags);
     if diagnostics::has_errors(&diags) {
         return output::print(&args.report, Outcome::diagnostics(diags).with_lints(lints));
     }
@@ -85,7 +88,7 @@ pub fn run(args: &WorkspaceRender) -> i32 {
 }
 
 /// Renders every pair on up to `jobs` threads; results in pair order.
-type Rendered = (Option<(Vec<emit::Artifact>, outdir::Owner)>, Vec<Diagnostic>);
+type Rendered = (Option<(Vec<emit::Artifact>, outdir::Owner)>, Vec<Diagnostic>, Vec<super::ObjectId>);
 
 fn render_all(pairs: &[Pair<'_>], images: &BTreeMap<String, Vec<ImageOverride>>, namespace: Option<&str>, jobs: usize) -> Vec<Rendered> {
     let one = |pair: &Pair<'_>| {
@@ -94,12 +97,13 @@ fn render_all(pairs: &[Pair<'_>], images: &BTreeMap<String, Vec<ImageOverride>>,
         let loaded = &pair.service.loaded;
         let (plan, mut lowering) = plan::lower(loaded.manifest(), &loaded.input.doc, &loaded.profiles[pair.profile], &options);
         diags.append(&mut lowering);
+        let topics = plan.as_ref().map(super::binding_objects).unwrap_or_default();
         let artifacts = plan.filter(|_| !diagnostics::has_errors(&diags)).and_then(|plan| {
             let mut r = emit::render_files(&plan);
             diags.append(&mut r.diags);
             (!diagnostics::has_errors(&diags)).then(|| (r.artifacts, outdir::Owner::of(&plan)))
         });
-        (artifacts, diags)
+        (artifacts, diags, topics)
     };
     let jobs = jobs.clamp(1, pairs.len().max(1));
     if jobs == 1 {
