@@ -7,7 +7,9 @@
 #   2. pre-commit's install: a second fresh venv gets the root pyproject.toml the way
 #      pre-commit installs a `language: python` hook repository (`pip install .`), which
 #      must pull that wheel, not compile; then tests/gitops.rs runs every hook's entry (and
-#      the Argo CD plugin) with X07_TOPO_BIN_DIR pointing at that install.
+#      the Argo CD plugin) with X07_TOPO_BIN_DIR pointing at that install; then pre-commit
+#      itself runs the hooks of a .pre-commit-config.yaml naming this repository at HEAD
+#      (its environment must hold the wheel's binary, byte for byte).
 #   3. The release archive of the host: release/archive.sh packs the wheel's binary,
 #      release/install.sh installs it checksum verified; a tampered archive installs nothing.
 #   4. The release workflow and action.yml: the GitHub schemas (check-jsonschema) and zizmor,
@@ -72,6 +74,42 @@ cmp "$work/venv-pre-commit/bin/x07-topo" "$work/venv-wheel/bin/x07-topo" \
 
 part "pre-commit hooks and the Argo CD plugin through that install (tests/gitops.rs)"
 X07_TOPO_BIN_DIR="$work/venv-pre-commit/bin" cargo test --locked --quiet --test gitops
+took
+
+part "pre-commit itself: a repository whose .pre-commit-config.yaml names this one at HEAD"
+# pre-commit clones this repository, creates its own venv and runs `pip install .`: the
+# wheel comes from the local index (PIP_FIND_LINKS), setuptools from PyPI; nothing compiles.
+hook_user="$work/hook-user"
+mkdir "$hook_user"
+cp -r examples/orders/. "$hook_user/"
+rev=$(git rev-parse HEAD)
+cat >"$hook_user/.pre-commit-config.yaml" <<YAML
+repos:
+  - repo: $ROOT
+    rev: $rev
+    hooks:
+      - id: x07-topo-check
+      - id: x07-topo-render-check
+        args: [--profile, prod, --image, ghcr.io/acme/orders:1.4.2, --out, deploy/prod]
+YAML
+commit() { git -C "$hook_user" add -A && git -C "$hook_user" -c user.name=ci -c user.email=ci@invalid commit -qm "$1"; }
+pre_commit() {
+    (cd "$hook_user" && PRE_COMMIT_HOME="$work/pre-commit-home" PIP_FIND_LINKS="$work/dist" \
+        PIP_CONSTRAINT="$ROOT/.ci/constraints-pre-commit.txt" pre-commit run --all-files --color never)
+}
+git -C "$hook_user" init -q
+commit "service"
+rc=0
+pre_commit >"$work/pre-commit.out" 2>&1 || rc=$?
+grep -E '^x07-topo|^\[INFO\]' "$work/pre-commit.out" || true
+[[ $rc -eq 1 ]] && grep -q '^x07-topo check\.*Passed$' "$work/pre-commit.out" && grep -q '^x07-topo render --check\.*Failed$' "$work/pre-commit.out" \
+    || { cat "$work/pre-commit.out"; echo "ci: pre-commit: expected check to pass and render --check to fail before a render (exit $rc)" >&2; exit 1; }
+hook_binary=$(find "$work/pre-commit-home" -path '*/py_env-*/bin/x07-topo' | head -n1)
+cmp "$hook_binary" "$work/venv-wheel/bin/x07-topo" || { echo "ci: pre-commit's environment holds another x07-topo than the wheel's" >&2; exit 1; }
+(cd "$hook_user" && "$x07" render --profile prod --image ghcr.io/acme/orders:1.4.2 --out deploy/prod >/dev/null)
+commit "rendered"
+pre_commit >"$work/pre-commit.out" 2>&1 || { cat "$work/pre-commit.out"; echo "ci: pre-commit failed on a fresh render" >&2; exit 1; }
+grep -E '^x07-topo' "$work/pre-commit.out"
 took
 
 # ------------------------------------------------------------------- 3. the release archive

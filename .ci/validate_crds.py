@@ -1,6 +1,8 @@
 """Every custom resource x07-topo emits but ScaledObject (checked in validate_outputs.py), against its CRD.
 
-Every golden ExternalSecret, Database, KafkaTopic, KafkaUser, HTTPRoute and Argo Rollout is checked against the
+Every golden ExternalSecret, Database (CloudNativePG and MariaDB), KafkaTopic, KafkaUser, HTTPRoute, Argo Rollout,
+RabbitMQ Queue/User/Permission, MariaDB User/Grant, ObjectBucketClaim and crossplane claim of the example platform
+API (crds/examples/) is checked against the
 openAPIV3Schema of the version its apiVersion names, in the CRD under ../shared/schemas/crds/;
 that version must be served. Checked strictly, as `kubectl apply --validate=strict` would: an
 object schema that declares properties and does not preserve unknown fields rejects unknown
@@ -14,28 +16,53 @@ import re
 import jsonschema
 import yaml
 
-# kind -> (CRD file, a broken copy that the CRD must reject, and what it shows)
+# (API group, kind) -> (CRD file, a broken copy that the CRD must reject, and what it shows)
 CRDS = {
-    "ExternalSecret": ("external-secrets.io_externalsecrets.yaml",
+    ("external-secrets.io", "ExternalSecret"): ("external-secrets.io_externalsecrets.yaml",
                        lambda d: d["spec"]["secretStoreRef"].update(kind="Vault"),
                        "a secretStoreRef of kind Vault"),
-    "Database": ("postgresql.cnpg.io_databases.yaml",
+    ("postgresql.cnpg.io", "Database"): ("postgresql.cnpg.io_databases.yaml",
                  lambda d: d["spec"].pop("owner"),
                  "a Database without owner"),
-    "KafkaTopic": ("kafka.strimzi.io_kafkatopics.yaml",
+    ("kafka.strimzi.io", "KafkaTopic"): ("kafka.strimzi.io_kafkatopics.yaml",
                    lambda d: d["spec"].update(partitions=0),
                    "a topic with 0 partitions"),
-    "KafkaUser": ("kafka.strimzi.io_kafkausers.yaml",
+    ("kafka.strimzi.io", "KafkaUser"): ("kafka.strimzi.io_kafkausers.yaml",
                   lambda d: d["spec"]["authentication"].update(type="plain"),
                   "authentication type plain"),
-    "HTTPRoute": ("gateway.networking.k8s.io_httproutes.yaml",
+    ("gateway.networking.k8s.io", "HTTPRoute"): ("gateway.networking.k8s.io_httproutes.yaml",
                   lambda d: d["spec"]["rules"][0]["backendRefs"][0].update(port=70000),
                   "a backend port of 70000"),
-    "Rollout": ("argoproj.io_rollouts.yaml",
+    ("argoproj.io", "Rollout"): ("argoproj.io_rollouts.yaml",
                 lambda d: d["spec"].update(replicas="two"),
                 "replicas as a string"),
+    # Added with the providers of #25.
+    ("rabbitmq.com", "Queue"): ("rabbitmq.com_queues.yaml",
+                lambda d: d["spec"].pop("rabbitmqClusterReference"),
+                "a Queue without rabbitmqClusterReference"),
+    ("rabbitmq.com", "User"): ("rabbitmq.com_users.yaml",
+                lambda d: d["spec"].update(tags="administrator"),
+                "tags as a string"),
+    ("rabbitmq.com", "Permission"): ("rabbitmq.com_permissions.yaml",
+                lambda d: d["spec"].pop("vhost"),
+                "a Permission without vhost"),
+    ("k8s.mariadb.com", "Database"): ("k8s.mariadb.com_databases.yaml",
+                lambda d: d["spec"].update(name="x" * 81),
+                "a database name of 81 characters"),
+    ("k8s.mariadb.com", "User"): ("k8s.mariadb.com_users.yaml",
+                lambda d: d["spec"].update(cleanupPolicy="Keep"),
+                "cleanupPolicy Keep"),
+    ("k8s.mariadb.com", "Grant"): ("k8s.mariadb.com_grants.yaml",
+                lambda d: d["spec"].update(privileges=[]),
+                "a Grant of no privileges"),
+    ("objectbucket.io", "ObjectBucketClaim"): ("objectbucket.io_objectbucketclaims.yaml",
+                lambda d: d["spec"].update(storageClassName=7),
+                "storageClassName as a number"),
+    ("platform.example.org", "PostgreSQLInstance"): ("examples/platform.example.org_postgresqlinstances.yaml",
+                lambda d: d["spec"]["parameters"].update(storageGB=0),
+                "storageGB 0"),
 }
-KINDS = set(CRDS)
+KINDS = {kind for _, kind in CRDS}
 DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 
@@ -66,6 +93,10 @@ def served_schema(crd_file, api_version):
             schema = strict(v["schema"]["openAPIV3Schema"])
             # The CRD schema leaves metadata open; the API server checks the name and namespace.
             schema.setdefault("properties", {})["metadata"] = {"type": "object"}
+            # apiVersion and kind are always accepted, even where a CRD's schema omits them
+            # (objectbucket.io's declares only spec and status).
+            schema["properties"].setdefault("apiVersion", {"type": "string"})
+            schema["properties"].setdefault("kind", {"type": "string"})
             jsonschema.Draft7Validator.check_schema(schema)
             return jsonschema.Draft7Validator(schema), None
     return None, f"the CRD has no version {version}"
@@ -85,8 +116,8 @@ def metadata_problems(doc):
 
 def check(shared, root, yaml_files, docs, problems):
     crds = shared / "schemas/crds"
-    for kind, (file, breaks, what) in sorted(CRDS.items()):
-        files = [f for f in yaml_files if docs[f]["kind"] == kind]
+    for (group, kind), (file, breaks, what) in sorted(CRDS.items()):
+        files = [f for f in yaml_files if docs[f]["kind"] == kind and docs[f]["apiVersion"].partition("/")[0] == group]
         validators = {}
         for f in files:
             doc = docs[f]

@@ -3,7 +3,8 @@
 //! placement may add are the conflicts no placement can hide, each naming the profile member
 //! that resolves it: two http cells of one deployable on one port (XT303), a runtime class
 //! the target cannot run (XT305, and XT306, its Kubernetes face: a pod has one runtime class,
-//! so wasm and native processes cannot share one).
+//! so wasm and native processes cannot share one), a sqlite volume in a deployable that may
+//! run more than one replica (XT350: one placement may put its cell beside autoscaled ones).
 //!
 //! Proven over every golden manifest and over manifests from a seeded generator (random
 //! groupings, scale classes, autoscaling and rollouts), so a failure reproduces from its seed.
@@ -17,8 +18,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use support::{golden_cases, golden_manifest, json_report, Test, MANIFEST_PATH};
 
 const PLACEMENTS: [&str; 3] = ["single", "co-located", "split-by-cell"];
-/// Errors a placement may add: conflicts no placement can hide.
-const PLACEMENT_ERRORS: [&str; 3] = ["XT303", "XT305", "XT306"];
+/// Errors a placement may add: conflicts no placement can hide (SPEC §3.1), including a sqlite
+/// volume in a deployable that scales past one replica (XT350, §4.1).
+const PLACEMENT_ERRORS: [&str; 4] = ["XT303", "XT305", "XT306", "XT350"];
 
 /// Lowering errors per profile id of one `check` over the manifest with the given kinds ×
 /// placements, or `None` when the manifest itself has errors (nothing is lowered then).

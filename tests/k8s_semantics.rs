@@ -492,7 +492,13 @@ fn check_documents(docs: &[Value]) -> Vec<String> {
                     let cm = &e["valueFrom"]["configMapKeyRef"];
                     if !cm.is_null() {
                         let (cm_name, key) = (cm["name"].as_str().unwrap_or(""), cm["key"].as_str().unwrap_or(""));
+                        // A bucket provisioner writes a ConfigMap named like each ObjectBucketClaim
+                        // (BUCKET_HOST, BUCKET_PORT, BUCKET_NAME, BUCKET_REGION, BUCKET_SUBREGION).
+                        let claim = of("ObjectBucketClaim").into_iter().any(|o| namespace(o) == namespace(d) && name(o) == cm_name);
+                        const OBC_KEYS: &[&str] = &["BUCKET_HOST", "BUCKET_PORT", "BUCKET_NAME", "BUCKET_REGION", "BUCKET_SUBREGION"];
                         match of("ConfigMap").into_iter().find(|m| namespace(m) == namespace(d) && name(m) == cm_name) {
+                            None if claim && OBC_KEYS.contains(&key) => {}
+                            None if claim => p.push(format!("{at}: env {en} refers to key {key:?} of the ObjectBucketClaim's ConfigMap {cm_name}, which the provisioner does not write")),
                             None => p.push(format!("{at}: env {en} refers to ConfigMap {cm_name:?}, which is not emitted")),
                             Some(m) if m["data"].get(key).is_none() => {
                                 p.push(format!("{at}: env {en} refers to key {key:?} of ConfigMap {cm_name}, which has no such key"))

@@ -162,12 +162,15 @@ fn each_rule_can_fail() {
 
 /// Values a golden case's profiles and targets give under a credential-like name in a binding
 /// rule's `config` or `params` (`"PASSWORD": "hunter2-..."`). `keys`, `secret` and the
-/// external-secrets `properties` hold names of Secrets, keys and remote properties, not values.
+/// external-secrets `properties` hold names of Secrets, keys and remote properties, not values;
+/// so do the params that name the Secret holding a password (`password_secret` of mariadb and
+/// redis, whose names are the provider contract).
 fn secret_looking_values(v: &Value, in_values: bool, out: &mut Vec<String>) {
     match v {
         Value::Object(map) => {
             for (k, child) in map.iter().filter(|(k, _)| *k != "keys" && *k != "properties") {
-                if let (true, Value::String(s)) = (in_values && looks_secret(k), child) {
+                const SECRET_NAME_PARAMS: &[&str] = &["password_secret"];
+                if let (true, Value::String(s)) = (in_values && looks_secret(k) && !SECRET_NAME_PARAMS.contains(&k.as_str()), child) {
                     out.push(s.clone());
                 }
                 secret_looking_values(child, in_values || k == "config" || k == "params", out);

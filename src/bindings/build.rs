@@ -22,6 +22,12 @@ pub struct Resolved {
     pub scaler_auth: Option<ScalerAuth>,
     /// Kubernetes: why a KEDA trigger on the binding cannot authenticate as its cells do.
     pub scaler_auth_gap: Option<String>,
+    /// Kubernetes: the volume its cells mount.
+    pub volume: Option<super::BindingVolume>,
+    /// Kubernetes: annotations on the pods of its cells.
+    pub pod_annotations: Vec<(String, String)>,
+    /// Kubernetes: where the in-cluster endpoint runs (pod labels and ports).
+    pub endpoints: Vec<super::endpoints::Endpoint>,
     /// Kubernetes: the pods that serve it, when the provider knows them.
     pub endpoint: Option<super::Endpoint>,
 }
@@ -88,14 +94,28 @@ pub fn build(manifest: &Manifest, profile: &Profile, namespace: Option<&str>, b:
         },
         None => (None, None),
     };
+    let endpoints = match def.name {
+        _ if !k8s => Vec::new(),
+        "opentelemetry" if choice.params.flag("sidecar") => Vec::new(), // in the pod itself
+        "opentelemetry" => {
+            let port = super::providers::otlp_port(choice.params.text("protocol").unwrap_or("grpc"));
+            super::endpoints::of(def.name, &|p| choice.params.text(p).map(str::to_string), namespace, Some(port))
+        }
+        name => super::endpoints::of(name, &|p| choice.params.text(p).map(str::to_string), namespace, None),
+    };
     Resolved {
+        endpoints: endpoints.clone(),
         resolved_by: choice.resolved_by.clone(),
         secret: built.secret.unwrap_or_else(|| super::default_secret_name(&manifest.service_id, &b.name)),
         outputs,
         objects: if profile.target_kind == TargetKind::K8s { built.objects } else { Vec::new() },
         scaler_auth: scaler_auth.filter(|a| k8s && !a.is_empty()),
         scaler_auth_gap,
-        endpoint: built.endpoint.filter(|_| k8s),
+        volume: built.volume.filter(|_| k8s),
+        pod_annotations: if k8s { built.pod_annotations } else { Vec::new() },
+        // The provider's own declaration, else the first row of the endpoint table (the
+        // cells' namespace is the operator's: `None`).
+        endpoint: built.endpoint.or_else(|| endpoints.first().map(|e| super::Endpoint { pod_labels: e.pod_labels.clone(), ports: e.ports.clone(), namespace: None })).filter(|_| k8s),
     }
 }
 

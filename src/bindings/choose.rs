@@ -240,7 +240,7 @@ fn kinds(def: &ProviderDef) -> String {
 
 fn default_choice(profile: &Profile, b: &ResourceBinding) -> Choice {
     let entry = BindingConfig::default();
-    let def = (profile.target_kind == TargetKind::K8s).then(|| providers::find(providers::DEFAULT)).flatten();
+    let def = (profile.target_kind == TargetKind::K8s).then(|| providers::find(providers::default_for(b.kind))).flatten();
     Choice {
         resolved_by: ResolvedBy { rule: DEFAULT_RULE.to_string(), file: None, pointer: None, line: None, provider: provider_name(profile, b, &entry, def) },
         tier: None,

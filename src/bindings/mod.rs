@@ -9,6 +9,7 @@
 
 pub mod build;
 pub mod choose;
+pub mod endpoints;
 pub mod endpoint;
 pub mod outputs;
 pub mod params;
@@ -74,6 +75,8 @@ pub enum Source {
     SecretPrefix { secret: String },
     /// A plain value (a ConfigMap key on Kubernetes, named config on wasmCloud).
     Config { value: String },
+    /// One key of a ConfigMap an operator writes (`configMapKeyRef`): not secret, not ours.
+    ConfigMapKey { config_map: String, key: String },
     /// Composed from the binding's other variables when the container starts (`$(VAR)`).
     Composed { template: String },
 }
@@ -85,6 +88,7 @@ impl Source {
             Source::SecretKey { secret, key } => format!("Secret {secret} key {key}"),
             Source::SecretPrefix { secret } => format!("Secret {secret} (every key)"),
             Source::Config { value } => format!("config \"{}\"", value.escape_debug()),
+            Source::ConfigMapKey { config_map, key } => format!("ConfigMap {config_map} key {key}"),
             Source::Composed { template } => format!("composed \"{template}\""),
         }
     }
@@ -122,6 +126,16 @@ impl BindingObject {
         self.labels.extend(labels.iter().cloned());
         self
     }
+}
+
+/// A volume a binding's cells mount (sqlite's database folder).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BindingVolume {
+    /// The PersistentVolumeClaim; `None`: an emptyDir.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claim: Option<String>,
+    /// Mounted read-write here in every container of a cell that lists the binding.
+    pub mount_path: String,
 }
 
 /// The Secret a binding reads unless the profile names one (SPEC §4): `<service_id>-<binding>`,

@@ -29,8 +29,8 @@ pub enum ParamType {
     /// A SQL identifier (letters, digits, `_`, not starting with a digit, <= 63), spliced
     /// into a DSN's path; `reserved` are names the operator itself refuses.
     Identifier { reserved: &'static [&'static str] },
-    /// A RabbitMQ virtual host: any printable text (<= 255), percent-encoded when spliced.
-    Vhost,
+    /// Printable text (<= 255) percent-encoded where it is spliced into a URL (a RabbitMQ vhost).
+    UrlSegment,
     /// A Kubernetes quantity of bytes (`1Gi`, `500M`).
     Quantity,
     /// An absolute file path (no `..`, no control characters).
@@ -52,9 +52,9 @@ impl ParamType {
             ParamType::TextList => "an array of strings".to_string(),
             ParamType::Duration => "a duration such as \"1h\", \"30m\" or \"1h30m0s\"".to_string(),
             ParamType::DnsLabel => "a DNS label (lower-case letters, digits, `-`; at most 63 characters)".to_string(),
-            ParamType::Identifier { reserved } if reserved.is_empty() => IDENTIFIER.to_string(),
+            ParamType::Identifier { reserved: [] } => IDENTIFIER.to_string(),
             ParamType::Identifier { reserved } => format!("{IDENTIFIER}, not {}", reserved.join(", ")),
-            ParamType::Vhost => "a virtual host name (printable text, at most 255 characters; percent-encoded in the URL)".to_string(),
+            ParamType::UrlSegment => "printable text (at most 255 characters), percent-encoded in the URL".to_string(),
             ParamType::Quantity => "a Kubernetes quantity such as \"1Gi\"".to_string(),
             ParamType::AbsolutePath => "an absolute file path without `..`".to_string(),
             ParamType::Bool => "true or false".to_string(),
@@ -82,7 +82,7 @@ impl ParamType {
                 }
                 s
             }
-            ParamType::Vhost => json!({"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[^\\u0000-\\u001f\\u007f]+$"}),
+            ParamType::UrlSegment => json!({"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[^\\u0000-\\u001f\\u007f]+$"}),
             ParamType::Quantity => json!({"type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$"}),
             ParamType::AbsolutePath => json!({"type": "string", "pattern": "^/", "maxLength": 4096}),
             ParamType::Bool => json!({"type": "boolean"}),
@@ -261,7 +261,7 @@ fn value(p: &Param, n: &Node) -> Option<ParamValue> {
         ParamType::Duration => text(n).filter(|s| is_duration(s)).map(ParamValue::Text),
         ParamType::DnsLabel => text(n).filter(|s| is_dns_label(s)).map(ParamValue::Text),
         ParamType::Identifier { reserved } => text(n).filter(|s| is_identifier(s) && !reserved.contains(&s.as_str())).map(ParamValue::Text),
-        ParamType::Vhost => text(n).filter(|s| is_vhost(s)).map(ParamValue::Text),
+        ParamType::UrlSegment => text(n).filter(|s| is_vhost(s)).map(ParamValue::Text),
         ParamType::Quantity => text(n).filter(|s| crate::checks::quantity::parse_quantity(s).is_ok()).map(ParamValue::Text),
         ParamType::AbsolutePath => text(n).filter(|s| is_absolute_path(s)).map(ParamValue::Text),
         ParamType::Bool => match &n.value {

@@ -155,6 +155,7 @@ code_table! {
     INVALID_EGRESS          = "XT275" "invalid-egress"          InvalidInput Error "a binding entry's `egress` that is not a list of IPv4 or IPv6 CIDRs";
     UNSAFE_PARAM            = "XT250" "unsafe-param"            InvalidInput Error "a provider param spliced into a URL, a host or a database identifier is not a plain label or identifier: it could add a query, a host or a path";
     RESERVED_PARAM          = "XT251" "reserved-param"          InvalidInput Error "a provider param names a database or role the operator refuses";
+    VOLUME_PATH_TAKEN       = "XT252" "volume-path-taken"       InvalidInput Error "a sqlite PATH whose folder is the root or /tmp, or that names a folder";
 
     // Lowering: cells to deployables.
     SINGLETON_SHARES_DEPLOYABLE = "XT301" "singleton-shares-deployable" Conflict Error "(retired) a singleton-orchestrator cell shared a deployable with a replicated cell: it runs under leader election there now";
@@ -176,6 +177,9 @@ code_table! {
     BINDING_OBJECT_CONFLICT = "XT320" "binding-object-conflict" Conflict     Error "two bindings declare one object (a KafkaTopic, a KafkaUser) differently";
     SCALER_AUTH_UNAVAILABLE = "XT321" "scaler-auth-unavailable" Unsupported  Warning "a KEDA kafka trigger cannot authenticate as the cells of its binding do";
     SCALE_TO_ZERO_APPROXIMATED = "XT330" "scale-to-zero-approximated" Unsupported Warning "min_replicas 0 on a deployable no scaler of the target can scale to zero: it runs at least one replica";
+    SQLITE_SCALED           = "XT350" "sqlite-scaled"           Conflict     Error "a deployable that mounts a sqlite volume may run more than one replica";
+    BROKER_ADMIN_CREDENTIALS = "XT402" "broker-admin-credentials" InvalidInput Warning "an amqp binding reads the RabbitMQ cluster's administrator credentials (no `user` of its own)";
+    VOLUME_EPHEMERAL        = "XT401" "volume-ephemeral"        InvalidInput Warning "a sqlite volume without a size is an emptyDir: the data does not survive a restart";
 
     // Kubernetes: trust boundaries (SPEC §4.2).
     UNKNOWN_ENDPOINT        = "XT420" "unknown-endpoint"        NotFound     Warning "a binding's endpoint is unknown: its NetworkPolicy allows the kind's usual port to any address";

@@ -91,6 +91,8 @@ pub fn lower(manifest: &Manifest, manifest_doc: &Document, profile: &Profile, op
     cx.diags.extend(super::wasmcloud::check(manifest, manifest_doc, profile, &deployables));
     let namespace = options.namespace.clone().or_else(|| profile.namespace.clone());
     let bindings = bindings::resolve(manifest, profile, namespace.as_deref(), &deployables, &mut cx.diags);
+    let mut deployables = deployables;
+    super::single_writer::enforce(manifest, manifest_doc, profile, &mut deployables, &bindings, &mut cx.diags);
     let mut plan = Plan {
         service_id: manifest.service_id.clone(),
         display_name: manifest.display_name.clone(),

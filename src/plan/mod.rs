@@ -5,6 +5,7 @@ mod bindings;
 mod lower;
 mod rollout;
 pub mod scaling;
+mod single_writer;
 mod wasmcloud;
 
 pub use lower::{lower, ImageOverride, LowerOptions};
@@ -299,6 +300,15 @@ pub struct PlannedBinding {
     /// Kubernetes: why a KEDA trigger on the binding cannot authenticate (warned in lowering).
     #[serde(skip)]
     pub scaler_auth_gap: Option<String>,
+    /// Kubernetes: the volume the cells that list it mount (sqlite).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub volume: Option<BindingVolume>,
+    /// Kubernetes: annotations on the pods of the cells that list it (an injected sidecar).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pod_annotations: Vec<(String, String)>,
+    /// Kubernetes: where the provider's in-cluster endpoint runs (pod labels and ports).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub endpoints: Vec<crate::bindings::endpoints::Endpoint>,
     /// Kubernetes: the pods that serve it, when its provider is an in-cluster operator.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<crate::bindings::Endpoint>,
@@ -326,4 +336,4 @@ pub struct PlannedBinding {
     pub notes: Option<String>,
 }
 
-pub use crate::bindings::{BindingObject, Output, ResolvedBy, ScalerAuth, Source};
+pub use crate::bindings::{BindingObject, BindingVolume, Output, ResolvedBy, ScalerAuth, Source};

@@ -1,5 +1,6 @@
 //! `x07-topo explain` (SPEC §4.1): for each binding the chain binding → rule (file:line) →
-//! provider → outputs and their sources → emitted objects → the variables each cell receives.
+//! provider → outputs and their sources → emitted objects → the variables each cell receives;
+//! and, for in-cluster providers, where the endpoint runs (pod labels and ports, SPEC §4.2).
 //! A pure function of the Plan and the objects its emitter makes.
 
 use super::text::table;
@@ -25,6 +26,15 @@ pub struct BindingChain {
     pub rule_location: String,
     pub outputs: Vec<Output>,
     pub objects: Vec<super::ObjectRef>,
+    /// The in-cluster pods the cells connect to.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub endpoints: Vec<crate::bindings::endpoints::Endpoint>,
+    /// The volume the cells mount (sqlite).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub volume: Option<crate::bindings::BindingVolume>,
+    /// Annotations on the cells' pods (an injected sidecar).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pod_annotations: Vec<(String, String)>,
     pub cells: Vec<CellVariables>,
 }
 
@@ -51,13 +61,16 @@ pub fn explain(plan: &Plan, only: Option<&str>) -> Explanation {
             objects: b
                 .objects
                 .iter()
-                .map(|o| super::ObjectRef { kind: o.kind.clone(), name: o.name.clone(), path: crate::emit::k8s::binding_object_path(&o.kind, &o.name) })
+                .map(|o| super::ObjectRef { kind: o.kind.clone(), name: o.name.clone(), path: crate::emit::k8s::binding_object_path(&o.kind, &o.api_version, &o.name) })
                 .chain(crate::emit::k8s::trigger_authentications_of(plan, &b.name).into_iter().map(|(d, name)| super::ObjectRef {
                     kind: "TriggerAuthentication".to_string(),
                     path: crate::emit::k8s::object_path(d, "TriggerAuthentication", &name),
                     name,
                 }))
                 .collect(),
+            endpoints: b.endpoints.clone(),
+            volume: b.volume.clone(),
+            pod_annotations: b.pod_annotations.clone(),
             cells: plan
                 .deployables
                 .iter()
@@ -88,6 +101,22 @@ pub fn render(e: &Explanation) -> String {
             for o in &b.objects {
                 out.push_str(&format!("    {} {} ({})\n", o.kind, o.name, o.path));
             }
+        }
+        for e in &b.endpoints {
+            let labels: Vec<String> = e.pod_labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let ports: Vec<String> = e.ports.iter().map(u16::to_string).collect();
+            let namespace = e.namespace.as_deref().map_or("the cells' namespace".to_string(), |n| format!("namespace {n}"));
+            out.push_str(&format!("  endpoint  {}: pods {} in {namespace}, port {}
+", e.what, labels.join(","), ports.join(",")));
+        }
+        if let Some(v) = &b.volume {
+            let what = v.claim.as_deref().map_or("an emptyDir".to_string(), |c| format!("PersistentVolumeClaim {c}"));
+            out.push_str(&format!("  volume    {what} mounted read-write at {}
+", v.mount_path));
+        }
+        for (k, v) in &b.pod_annotations {
+            out.push_str(&format!("  pods      annotated {k}: {v}
+"));
         }
         if b.cells.is_empty() {
             out.push_str("  cells     none (no cell uses it)\n");

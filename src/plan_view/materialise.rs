@@ -20,6 +20,9 @@ pub struct Materialisation {
     /// k8s `secretKeyRef`: variable → `<Secret>/<key>` (`<key>` when the Secret is `secret`).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub env_keys: BTreeMap<String, String>,
+    /// k8s `configMapKeyRef` to a ConfigMap an operator writes: variable → `<ConfigMap>/<key>`.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub operator_config: BTreeMap<String, String>,
     /// k8s: the ConfigMaps holding the binding's non-secret settings, and their keys.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub config_maps: Vec<ConfigMapKeys>,
@@ -51,6 +54,7 @@ pub fn of(plan: &Plan, b: &PlannedBinding, config_maps: &BTreeMap<&str, String>)
         optional: !b.required,
         env_prefix: None,
         env_keys: BTreeMap::new(),
+        operator_config: BTreeMap::new(),
         config_maps: Vec::new(),
         composed: Vec::new(),
         config: b.config.clone(),
@@ -73,6 +77,9 @@ pub fn of(plan: &Plan, b: &PlannedBinding, config_maps: &BTreeMap<&str, String>)
                         config_keys.push(crate::emit::k8s::config_map_key(&b.name, &o.name));
                     }
                     Source::Composed { .. } => m.composed.push(o.variable.clone()),
+                    Source::ConfigMapKey { config_map, key } => {
+                        m.operator_config.insert(o.variable.clone(), format!("{config_map}/{key}"));
+                    }
                 }
             }
             if !config_keys.is_empty() {
@@ -88,7 +95,7 @@ pub fn of(plan: &Plan, b: &PlannedBinding, config_maps: &BTreeMap<&str, String>)
             m.objects = b
                 .objects
                 .iter()
-                .map(|o| super::ObjectRef { kind: o.kind.clone(), name: o.name.clone(), path: crate::emit::k8s::binding_object_path(&o.kind, &o.name) })
+                .map(|o| super::ObjectRef { kind: o.kind.clone(), name: o.name.clone(), path: crate::emit::k8s::binding_object_path(&o.kind, &o.api_version, &o.name) })
                 .collect();
         }
         TargetKind::Hosted => {

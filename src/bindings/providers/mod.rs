@@ -5,12 +5,19 @@
 
 mod cloudnative_pg;
 mod config;
+mod crossplane;
 mod external_secrets;
+mod mariadb;
+mod object_bucket;
+mod opentelemetry;
+mod rabbitmq;
+mod redis;
 mod secret;
 mod strimzi;
+mod volume;
 
 use super::params::{Param, ParamValues};
-use super::{BindingObject, Source};
+use super::{BindingObject, BindingVolume, Source};
 use crate::diagnostics::Code;
 use crate::manifest::{BindingKind, ResourceBinding};
 use crate::profile::BindingConfig;
@@ -40,10 +47,19 @@ impl ProviderDef {
 }
 
 /// Every built-in provider, in the order `x07-topo schema profile` lists them.
-pub const ALL: &[&ProviderDef] = &[&secret::PROVIDER, &config::PROVIDER, &external_secrets::PROVIDER, &cloudnative_pg::PROVIDER, &strimzi::PROVIDER];
+pub const ALL: &[&ProviderDef] = &[&secret::PROVIDER, &config::PROVIDER, &external_secrets::PROVIDER, &cloudnative_pg::PROVIDER, &strimzi::PROVIDER, &rabbitmq::PROVIDER, &mariadb::PROVIDER, &redis::PROVIDER, &object_bucket::PROVIDER, &opentelemetry::PROVIDER, &volume::PROVIDER, &crossplane::PROVIDER];
 
 /// The provider of a binding no rule names one for.
 pub const DEFAULT: &str = "secret";
+
+/// The built-in default provider of a kind: `volume` for sqlite (a file needs somewhere
+/// writable), else `secret`.
+pub fn default_for(kind: BindingKind) -> &'static str {
+    match kind {
+        BindingKind::Sqlite => volume::PROVIDER.name,
+        _ => DEFAULT,
+    }
+}
 
 pub fn find(name: &str) -> Option<&'static ProviderDef> {
     ALL.iter().copied().find(|p| p.name == name)
@@ -93,6 +109,10 @@ pub struct Built {
     pub objects: Vec<BindingObject>,
     /// How an autoscaler that reads what the binding names authenticates (KEDA).
     pub scaler_auth: Option<super::ScalerAuth>,
+    /// A volume the cells mount (sqlite).
+    pub volume: Option<BindingVolume>,
+    /// Annotations on the pods of the cells that list the binding (an injected sidecar).
+    pub pod_annotations: Vec<(String, String)>,
     /// In-cluster operators: the pods that serve the binding (network policies).
     pub endpoint: Option<super::Endpoint>,
     pub problems: Vec<Problem>,
@@ -110,3 +130,17 @@ pub struct Problem {
 /// wasmCloud and hosted targets name their providers in their catalogs; their outputs are
 /// read as the `secret` provider reads them (the Secret's keys, or the entry's `keys`).
 pub const SECRET_FOR_OTHER_TARGETS: ProviderDef = secret::PROVIDER;
+
+/// The port of an OpenTelemetry collector's OTLP receiver for `protocol`.
+pub fn otlp_port(protocol: &str) -> u16 {
+    opentelemetry::PORTS.iter().find(|(p, _)| *p == protocol).map_or(4317, |(_, n)| *n)
+}
+
+/// The in-cluster host name of Service `service`: `<service>.<namespace>.svc`, or the bare
+/// name (resolved in the pod's own namespace) when no namespace is set.
+pub fn service_host(service: &str, namespace: Option<&str>) -> String {
+    match namespace {
+        Some(ns) => format!("{service}.{ns}.svc"),
+        None => service.to_string(),
+    }
+}

@@ -28,9 +28,15 @@ pub struct Object {
 /// Install order of kinds within one deployable: what others refer to comes first.
 const KIND_ORDER: &[&str] = &[
     "ExternalSecret",
+    "PersistentVolumeClaim",
+    "ObjectBucketClaim",
     "Database",
     "KafkaTopic",
     "KafkaUser",
+    "Queue",
+    "User",
+    "Permission",
+    "Grant",
     "ServiceAccount",
     "NetworkPolicy",
     "Role",
@@ -78,7 +84,9 @@ pub fn artifacts(plan: &Plan, d: &Deployable) -> Vec<Artifact> {
 /// labelled with the binding first by name; lowering made sure they declare it alike (XT320).
 pub fn binding_artifacts(plan: &Plan) -> Vec<Artifact> {
     let names = Names::service(plan);
-    let mut objects: Vec<(Object, &str)> = Vec::new();
+    // (kind, name, api group, binding, the object): a platform API's kind (crossplane) is
+    // any kind, so kinds are kept as written.
+    let mut objects: Vec<(&str, &str, &str, &str, serde_json::Value)> = Vec::new();
     for b in plan.bindings.iter().filter(|b| !b.used_by.is_empty()) {
         for o in &b.objects {
             let mut labels = names.labels();
@@ -86,20 +94,21 @@ pub fn binding_artifacts(plan: &Plan) -> Vec<Artifact> {
             labels.extend(o.labels.clone());
             let meta = pod::meta(&names, &o.name, labels);
             let value = serde_json::json!({ "apiVersion": o.api_version, "kind": o.kind, "metadata": to_value(&meta), "spec": o.spec });
-            objects.push((Object { kind: kind_static(&o.kind), name: o.name.clone(), value }, b.name.as_str()));
+            let group = o.api_version.rsplit_once('/').map_or("", |(g, _)| g);
+            objects.push((o.kind.as_str(), o.name.as_str(), group, b.name.as_str(), value));
         }
     }
-    objects.sort_by(|(a, x), (b, y)| (kind_rank(a.kind), &a.name, x).cmp(&(kind_rank(b.kind), &b.name, y)));
-    objects.dedup_by(|(a, _), (b, _)| a.kind == b.kind && a.name == b.name);
+    objects.sort_by(|a, b| (kind_rank(a.0), a.0, a.1, a.2, a.3).cmp(&(kind_rank(b.0), b.0, b.1, b.2, b.3)));
+    objects.dedup_by(|a, b| (a.0, a.1, a.2) == (b.0, b.1, b.2));
     objects
         .into_iter()
-        .map(|(o, _)| Artifact {
-            path: binding_object_path(o.kind, &o.name),
+        .map(|(kind, name, group, _, value)| Artifact {
+            path: binding_object_path(kind, group, name),
             deployable: String::new(),
-            kind: o.kind.to_string(),
-            name: o.name.clone(),
-            content: super::yaml::to_yaml(&o.value),
-            value: o.value,
+            kind: kind.to_string(),
+            name: name.to_string(),
+            content: super::yaml::to_yaml(&value),
+            value,
             in_stream: true,
         })
         .collect()
@@ -119,13 +128,25 @@ pub fn trigger_authentications_of<'a>(plan: &'a Plan, binding: &str) -> Vec<(&'a
         .collect()
 }
 
-/// Where `render --out DIR` writes a binding resource.
-pub fn binding_object_path(kind: &str, name: &str) -> String {
-    format!("{BINDINGS_FOLDER}/{}-{name}.yaml", kind.to_ascii_lowercase())
+/// Where `render --out DIR` writes a binding resource of `kind` in API group (or
+/// apiVersion) `group`.
+pub fn binding_object_path(kind: &str, group: &str, name: &str) -> String {
+    let group = group.split_once('/').map_or(group, |(g, _)| g);
+    let group = if group.contains('.') || group.is_empty() { group } else { "" }; // `v1`: the core group
+    format!("{BINDINGS_FOLDER}/{}-{name}.yaml", qualified_kind(kind, group).to_ascii_lowercase())
 }
 
-fn kind_static(kind: &str) -> &'static str {
-    KIND_ORDER.iter().copied().find(|k| *k == kind).unwrap_or("Object")
+/// A binding object's kind in its file name: kinds two operators share (a mariadb-operator
+/// and a CloudNativePG `Database`, a RabbitMQ and a MariaDB `User`) carry their group's
+/// first label.
+fn qualified_kind(kind: &str, group: &str) -> String {
+    match (kind, group.split('.').next().unwrap_or("")) {
+        ("Database", "postgresql") | (_, "") => kind.to_string(),
+        ("Database" | "User" | "Grant", "k8s") => format!("{kind}.mariadb"),
+        ("User" | "Permission" | "Queue", "rabbitmq") => kind.to_string(),
+        (_, _) if KIND_ORDER.contains(&kind) => kind.to_string(),
+        (_, first) => format!("{kind}.{first}"),
+    }
 }
 
 fn kind_rank(kind: &str) -> usize {

@@ -12,7 +12,7 @@ use k8s_openapi::api::batch::v1::{CronJob, CronJobSpec, JobSpec, JobTemplateSpec
 use k8s_openapi::api::core::v1::{
     Capabilities, ConfigMapKeySelector, Container, ContainerPort, EmptyDirVolumeSource, EnvFromSource, EnvVar, EnvVarSource, ExecAction,
     HTTPGetAction, ObjectFieldSelector, PodSecurityContext, PodSpec, PodTemplateSpec, Probe as K8sProbe, ResourceRequirements,
-    SeccompProfile, SecretEnvSource, SecretKeySelector, SecurityContext, Volume, VolumeMount,
+    PersistentVolumeClaimVolumeSource, SeccompProfile, SecretEnvSource, SecretKeySelector, SecurityContext, Volume, VolumeMount,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
@@ -124,7 +124,7 @@ fn deployment(plan: &Plan, d: &Deployable, names: &Names, autoscaler: &Autoscale
             selector: LabelSelector { match_labels: Some(names.selector()), ..Default::default() },
             strategy,
             template: PodTemplateSpec {
-                metadata: Some(pod_meta(d, pod_labels)),
+                metadata: Some(with_binding_annotations(pod_meta(d, pod_labels), plan, &cells)),
                 spec: Some(pod_spec(plan, d, &cells, containers, names, None)),
             },
             ..Default::default()
@@ -158,7 +158,7 @@ pub fn cron_job(plan: &Plan, d: &Deployable, cell: &PlannedCell, names: &Names) 
                 spec: Some(JobSpec {
                     backoff_limit: s.retry_limit.map(|r| r as i32),
                     template: PodTemplateSpec {
-                        metadata: Some(pod_meta(d, pod_labels)),
+                        metadata: Some(with_binding_annotations(pod_meta(d, pod_labels), plan, &[cell])),
                         spec: Some(pod_spec(plan, d, &[cell], containers, names, Some("OnFailure"))),
                     },
                     ..Default::default()
@@ -173,6 +173,15 @@ pub fn cron_job(plan: &Plan, d: &Deployable, cell: &PlannedCell, names: &Names) 
 
 /// A pod template's metadata: the compiler's labels, then the profile group's labels and
 /// annotations (none of them a key the compiler owns: checked when the profile was read).
+/// The annotations the cells' bindings ask for (an injected sidecar) added to a pod's
+/// metadata; they win over a profile's pod annotation of the same key.
+fn with_binding_annotations(mut meta: ObjectMeta, plan: &Plan, cells: &[&PlannedCell]) -> ObjectMeta {
+    if let Some(extra) = pod_annotations(plan, cells) {
+        meta.annotations.get_or_insert_with(BTreeMap::new).extend(extra);
+    }
+    meta
+}
+
 fn pod_meta(d: &Deployable, mut labels: BTreeMap<String, String>) -> ObjectMeta {
     for (k, v) in &d.identity.pod_labels {
         labels.entry(k.clone()).or_insert_with(|| v.clone());
@@ -197,8 +206,9 @@ fn pod_spec(plan: &Plan, d: &Deployable, cells: &[&PlannedCell], containers: Vec
             seccomp_profile: Some(SeccompProfile { type_: "RuntimeDefault".to_string(), ..Default::default() }),
             ..Default::default()
         }),
-        // A read-only root file system still needs somewhere to write temporary files.
-        volumes: Some(vec![Volume { name: "tmp".to_string(), empty_dir: Some(EmptyDirVolumeSource::default()), ..Default::default() }]),
+        // A read-only root file system still needs somewhere to write temporary files; and
+        // each sqlite binding of the pod's cells its own folder.
+        volumes: Some(pod_volumes(plan, cells)),
         ..Default::default()
     }
 }
@@ -242,9 +252,51 @@ fn container_of(plan: &Plan, d: &Deployable, c: &PlannedCell, names: &Names) -> 
             capabilities: Some(Capabilities { drop: Some(vec!["ALL".to_string()]), ..Default::default() }),
             ..Default::default()
         }),
-        volume_mounts: Some(vec![VolumeMount { name: "tmp".to_string(), mount_path: "/tmp".to_string(), ..Default::default() }]),
+        volume_mounts: Some(volume_mounts(plan, c)),
         ..Default::default()
     }
+}
+
+/// The pod volume of a binding's folder: `binding-<binding>` (a DNS label, cut and hashed when long).
+fn binding_volume_name(binding: &str) -> String {
+    crate::checks::names::object_name(&["binding", binding], 63)
+}
+
+/// The bindings with a volume that `cells` list, each once, in plan order.
+fn volume_bindings<'p>(plan: &'p Plan, cells: &[&PlannedCell]) -> Vec<&'p PlannedBinding> {
+    plan.bindings.iter().filter(|b| b.volume.is_some() && cells.iter().any(|c| c.binding_refs.contains(&b.name))).collect()
+}
+
+fn pod_volumes(plan: &Plan, cells: &[&PlannedCell]) -> Vec<Volume> {
+    let mut out = vec![Volume { name: "tmp".to_string(), empty_dir: Some(EmptyDirVolumeSource::default()), ..Default::default() }];
+    for b in volume_bindings(plan, cells) {
+        let Some(v) = &b.volume else { continue };
+        let mut volume = Volume { name: binding_volume_name(&b.name), ..Default::default() };
+        match &v.claim {
+            Some(claim) => volume.persistent_volume_claim = Some(PersistentVolumeClaimVolumeSource { claim_name: claim.clone(), read_only: Some(false) }),
+            None => volume.empty_dir = Some(EmptyDirVolumeSource::default()),
+        }
+        out.push(volume);
+    }
+    out
+}
+
+fn volume_mounts(plan: &Plan, c: &PlannedCell) -> Vec<VolumeMount> {
+    let mut out = vec![VolumeMount { name: "tmp".to_string(), mount_path: "/tmp".to_string(), ..Default::default() }];
+    for b in volume_bindings(plan, &[c]) {
+        let Some(v) = &b.volume else { continue };
+        out.push(VolumeMount { name: binding_volume_name(&b.name), mount_path: v.mount_path.clone(), read_only: Some(false), ..Default::default() });
+    }
+    out
+}
+
+/// Annotations the bindings of `cells` ask for on their pods (an injected sidecar).
+pub fn pod_annotations(plan: &Plan, cells: &[&PlannedCell]) -> Option<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    for b in plan.bindings.iter().filter(|b| !b.pod_annotations.is_empty() && cells.iter().any(|c| c.binding_refs.contains(&b.name))) {
+        out.extend(b.pod_annotations.iter().cloned());
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 fn k8s_probe(p: &Probe, default_port: u16) -> K8sProbe {
@@ -308,6 +360,13 @@ fn output_var(name: &str, b: &PlannedBinding, o: &Output, config_map: &str) -> O
         Source::SecretPrefix { secret } => secret_key(name, secret, &o.name, optional),
         Source::Config { .. } => config_key(name, config_map, &config_map_key(&b.name, &o.name)),
         Source::Composed { template } => plain(name, template),
+        Source::ConfigMapKey { config_map, key } => from(
+            name,
+            EnvVarSource {
+                config_map_key_ref: Some(ConfigMapKeySelector { name: config_map.clone(), key: key.clone(), optional: Some(optional) }),
+                ..Default::default()
+            },
+        ),
     })
     .filter(|_| o.name != "*")
 }
@@ -403,7 +462,7 @@ fn environment(plan: &Plan, d: &Deployable, c: &PlannedCell, names: &Names) -> (
         let aliases: &[(&str, &str)] = match b.kind {
             BindingKind::Otlp if !otlp_done => {
                 otlp_done = true;
-                &[("OTEL_EXPORTER_OTLP_ENDPOINT", "ENDPOINT")]
+                &[("OTEL_EXPORTER_OTLP_ENDPOINT", "ENDPOINT"), ("OTEL_EXPORTER_OTLP_PROTOCOL", "PROTOCOL")]
             }
             BindingKind::S3 if !s3_done => {
                 s3_done = true;
@@ -412,7 +471,10 @@ fn environment(plan: &Plan, d: &Deployable, c: &PlannedCell, names: &Names) -> (
             _ => &[],
         };
         for (alias, output) in aliases {
-            if let Some(o) = b.outputs.iter().find(|o| o.name == *output) {
+            // An optional output read from "every key" of a Secret may not be there: a
+            // `secretKeyRef` to a missing key would stop the container.
+            let maybe_absent = |o: &&Output| o.name == "PROTOCOL" && matches!(o.source, Source::SecretPrefix { .. });
+            if let Some(o) = b.outputs.iter().find(|o| o.name == *output).filter(|o| !maybe_absent(o)) {
                 env.extend(output_var(alias, b, o, &config_map));
             }
         }
