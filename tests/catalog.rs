@@ -1,27 +1,30 @@
-//! The built-in wasmCloud catalog says, for every provider image it pins, whether the tag was
-//! verified in wasmCloud's own examples or docs (docs/decisions.md records where).
+//! The built-in wasmCloud catalog pins, for every provider, a released image tag and cites the
+//! provider source its contract was read from (docs/decisions.md records how).
 
 mod support;
 
+/// wasmCloud's release workflow (`.github/workflows/provider.yml`) pushes an image version tag
+/// only for a git tag `provider-<name>-v<version>`: each provider's contract cites its source at
+/// exactly that tag. `messaging-kafka:0.8.0` and `blobstore-s3:0.14.0` were never released.
 #[test]
-fn every_default_provider_tag_is_declared_verified_or_unverified() {
+fn every_default_provider_pins_a_released_tag_and_cites_its_source() {
     let path = support::repo_root().join("targets/wasmcloud-default.json");
     let target: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let notes = target["notes"].as_str().unwrap();
-    let (verified, unverified) = notes.split_once("UNVERIFIED").expect("the notes name the unverified tags");
-    let verified = verified.split_once("VERIFIED").expect("the notes name the verified tags").1;
     let providers = target["wasmcloud"]["catalog"]["providers"].as_object().unwrap();
     assert!(providers.len() >= 6);
     for (name, p) in providers {
         let image = p["image"].as_str().unwrap();
-        let tag = image.rsplit('/').next().unwrap();
-        assert!(verified.contains(tag) != unverified.contains(tag), "provider {name}: {tag} must be listed once, as VERIFIED or UNVERIFIED, in the notes");
+        let version = image.strip_prefix(&format!("ghcr.io/wasmcloud/{name}:")).unwrap_or_else(|| panic!("provider {name}: image {image} is not wasmCloud's {name}"));
+        let source = p["source"].as_str().unwrap_or_else(|| panic!("provider {name} cites no source"));
+        assert!(source.starts_with(&format!("wasmCloud/wasmCloud@provider-{name}-v{version}:crates/")), "provider {name}: source {source} is not at the release tag of {image}");
+        assert!(!p["keys"].as_object().unwrap().is_empty(), "provider {name} declares no keys");
     }
-    for tag in ["messaging-kafka:0.8.0", "blobstore-s3:0.14.0"] {
-        assert!(unverified.contains(tag), "{tag} is not confirmed by wasmCloud's repository");
+    let text = serde_json::to_string(&target).unwrap();
+    for never in ["messaging-kafka:0.8.0", "blobstore-s3:0.14.0", "http-server:0.27.0"] {
+        assert!(!text.contains(never), "{never} has no release tag");
     }
     let decisions = std::fs::read_to_string(support::repo_root().join("docs/decisions.md")).unwrap();
-    assert!(decisions.contains("Provider image tags and config keys, and where each was checked"));
+    assert!(decisions.contains("Provider contracts, and where each was read"));
 }
 
 /// docs/decisions.md names every check where x07-topo refuses what upstream's validator

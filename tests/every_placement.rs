@@ -19,8 +19,10 @@ use support::{golden_cases, golden_manifest, json_report, Test, MANIFEST_PATH};
 
 const PLACEMENTS: [&str; 3] = ["single", "co-located", "split-by-cell"];
 /// Errors a placement may add: conflicts no placement can hide (SPEC §3.1), including a sqlite
-/// volume in a deployable that scales past one replica (XT350, §4.1).
-const PLACEMENT_ERRORS: [&str; 4] = ["XT303", "XT305", "XT306", "XT350"];
+/// volume in a deployable that scales past one replica (XT350, §4.1). XT509: on wadm, two
+/// bindings whose provider secrets share a name (two kafka `hosts`, two `POSTGRES_PASSWORD`)
+/// cannot be in one application, so a placement that puts their cells together adds it.
+const PLACEMENT_ERRORS: [&str; 5] = ["XT303", "XT305", "XT306", "XT350", "XT509"];
 
 /// Lowering errors per profile id of one `check` over the manifest with the given kinds ×
 /// placements, or `None` when the manifest itself has errors (nothing is lowered then).

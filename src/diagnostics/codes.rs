@@ -197,6 +197,11 @@ code_table! {
     WASMCLOUD_OTLP_ON_HOST  = "XT505" "wasmcloud-otlp-on-host"  Unsupported  Warning "OpenTelemetry export is configured on the wasmCloud hosts, not in the application";
     WASMCLOUD_SETTING_IGNORED = "XT506" "wasmcloud-setting-ignored" Unsupported Warning "a cell setting wasmCloud has no place for (probes, rollout, resources, ports)";
     WASMCLOUD_LINK_KEY_UNREAD = "XT507" "wasmcloud-link-key-unread" InvalidInput Error "a binding config key the capability provider does not read";
+    WASMCLOUD_REQUIRED_KEY_MISSING = "XT508" "wasmcloud-required-key-missing" NotFound Error "a key the capability provider requires is given by nothing (no profile member, and not readable from the secrets backend by convention)";
+    WASMCLOUD_SECRET_NAME_CONFLICT = "XT509" "wasmcloud-secret-name-conflict" Conflict Error "two secret references of one wadm application share a name but read different secrets";
+    WASMCLOUD_SECRET_NOT_READ = "XT510" "wasmcloud-secret-not-read" Unsupported Warning "a key given as a secret, which the capability provider reads only from link config";
+    WASMCLOUD_KEY_MUST_BE_SECRET = "XT511" "wasmcloud-key-must-be-secret" InvalidInput Error "a key holding credentials given as plain link config instead of a secret";
+    WASMCLOUD_KEY_GIVEN_TWICE = "XT512" "wasmcloud-key-given-twice" Conflict Error "two profile keys rename to one key of the capability provider";
 
     // Operator workflow: plan and diff.
     ARTIFACTS_NOT_RENDERED  = "XT701" "artifacts-not-rendered"  Unsupported  Warning "diff --artifacts could not render a profile; only the structural diff is shown for it";

@@ -93,6 +93,7 @@ pub fn lower(manifest: &Manifest, manifest_doc: &Document, profile: &Profile, op
     let bindings = bindings::resolve(manifest, profile, namespace.as_deref(), &deployables, &mut cx.diags);
     let mut deployables = deployables;
     super::single_writer::enforce(manifest, manifest_doc, profile, &mut deployables, &bindings, &mut cx.diags);
+    cx.diags.extend(super::wasmcloud_links::check(manifest, manifest_doc, profile, &deployables, &bindings));
     let mut plan = Plan {
         service_id: manifest.service_id.clone(),
         display_name: manifest.display_name.clone(),

@@ -7,6 +7,7 @@ mod rollout;
 pub mod scaling;
 mod single_writer;
 mod wasmcloud;
+pub mod wasmcloud_links;
 
 pub use lower::{lower, ImageOverride, LowerOptions};
 

@@ -127,7 +127,7 @@ fn check_event_handler(cx: &mut Check<'_>, cell: &str) {
             &codes::WASMCLOUD_NO_EVENT_HANDLER,
             at,
             format!("cell `{cell}` consumes `{}` through provider `{name}`, which has no `handler` to deliver messages to a component", binding.name),
-            format!("give provider `{name}` a `handler` (interfaces, topic_key, consumer_group_key) in the catalog, or choose a messaging provider for `{}`", binding.name),
+            format!("give provider `{name}` a `handler` (interfaces, topic_key, and consumer_group_key or queue_separator) in the catalog, or choose a messaging provider for `{}`", binding.name),
         );
     }
 }
@@ -165,10 +165,8 @@ fn check_binding(cx: &mut Check<'_>, name: &str) {
             return;
         }
     }
-    if let Some((provider_name, provider)) = cx.catalog.for_binding(kind, chosen.as_deref()) {
-        let (provider_name, provider) = (provider_name.to_string(), provider.clone());
-        check_link_keys(cx, name, &provider_name, &provider);
-        return;
+    if cx.catalog.for_binding(kind, chosen.as_deref()).is_some() {
+        return; // its keys: wasmcloud_links::check
     }
     let at = cx.binding_at(name).key("kind");
     let target = cx.target_name().to_string();
@@ -278,33 +276,4 @@ fn ignored_settings(cx: &mut Check<'_>, d: &Deployable, c: &super::PlannedCell) 
         "these settings apply on k8s and hosted profiles; nothing is emitted for them here"
             .to_string(),
     );
-}
-
-/// Every `config` key and `keys` suffix of the binding's rule must be a setting the capability
-/// provider reads (its `config_keys`, by our name or its own): wadm accepts any link config,
-/// and a key the provider ignores leaves it on its defaults (a Kafka provider on 127.0.0.1).
-fn check_link_keys(cx: &mut Check<'_>, binding: &str, provider_name: &str, provider: &crate::target::Provider) {
-    let Some(choice) = cx.profile.resolution.get(binding) else { return };
-    let reads = |key: &str| provider.config_keys.iter().any(|(ours, theirs)| ours.eq_ignore_ascii_case(key) || theirs == key);
-    let mut read: Vec<String> = provider.config_keys.iter().map(|(ours, theirs)| format!("{ours} ({theirs})")).collect();
-    read.sort();
-    let unread: Vec<(String, &str)> = [("config", choice.entry.config.as_ref()), ("keys", choice.entry.keys.as_ref())]
-        .into_iter()
-        .flat_map(|(member, map)| map.into_iter().flat_map(|m| m.keys()).map(move |k| (k.clone(), member)))
-        .filter(|(k, _)| !reads(k))
-        .collect();
-    for (key, member) in unread {
-        let message = format!("profile `{}`: binding `{binding}` gives `{key}`, which capability provider `{provider_name}` does not read", cx.profile.id);
-        let hint = if read.is_empty() {
-            format!("remove `{key}`: `{provider_name}` reads no link config (declare what it reads in the catalog's `config_keys`)")
-        } else {
-            format!("{}`{provider_name}` reads: {} (declare more in the catalog's `config_keys`)", crate::suggest::did_you_mean(&key, provider.config_keys.keys().map(String::as_str)), read.join(", "))
-        };
-        let at = choice.pointer.key(member).key(&key);
-        let d = match (choice.tier, cx.profile.document_at(&at)) {
-            (Some(crate::bindings::rules::Tier::Profile), Some(doc)) => Diagnostic::at_key(&codes::WASMCLOUD_LINK_KEY_UNREAD, doc, &at, message, hint),
-            _ => Diagnostic::at_key(&codes::WASMCLOUD_LINK_KEY_UNREAD, &cx.profile.target_document, &at, message, hint),
-        };
-        cx.diags.push(d);
-    }
 }

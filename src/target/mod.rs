@@ -2,13 +2,15 @@
 //! kind. The defaults in `targets/` are compiled into the binary; a profile may name one
 //! of those or a file of its own.
 
+mod contract;
 mod decode;
 mod wasmcloud;
 
+pub use contract::markdown_table as providers_markdown_table;
 pub use decode::{decode, dns_label as decode_dns_label, resources as decode_resources};
 pub use wasmcloud::{
-    apply_override as apply_catalog_override, decode_override as decode_catalog_override, Catalog, CatalogOverride, LinkDirection, MessageHandler,
-    Provider, WasmcloudSettings, WasmcloudVariant,
+    apply_override as apply_catalog_override, decode_override as decode_catalog_override, Catalog, CatalogOverride, KeySpec, Keys, LinkDirection, LinkSide, MessageHandler,
+    Provider, SecretUse, WasmcloudSettings, WasmcloudVariant,
 };
 
 use crate::manifest::{BindingKind, TargetKind};

@@ -10,6 +10,8 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+pub use super::contract::{KeySpec, Keys, LinkSide, SecretUse};
+
 crate::vocabulary! {
     /// What the wasmCloud emitter writes: wadm `core.oam.dev/v1beta1` Applications
     /// (wasmCloud 1.x, `wash app deploy`) or `runtime.wasmcloud.dev/v1alpha1`
@@ -73,9 +75,14 @@ pub struct Provider {
     pub package: String,
     pub interfaces: Vec<String>,
     pub direction: LinkDirection,
-    /// Our setting name → the provider's config key. Binding `config`, binding `keys`
-    /// suffixes and the ingress settings (`address`, `cron`, `timezone`) are renamed with it;
-    /// names not listed are passed unchanged.
+    /// Where the contract was read: the provider's source file at the release the image pins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The contract: every key the provider reads, in its exact case, with its link side,
+    /// whether it is required, and whether it may or must be a secret.
+    pub keys: BTreeMap<String, KeySpec>,
+    /// Our setting name → the provider's key (`BOOTSTRAP_SERVERS` → `hosts`), for names that
+    /// differ other than in case (a key of `keys` is matched case-insensitively anyway).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub config_keys: BTreeMap<String, String>,
     /// Messaging providers: how the provider delivers messages to a component (event ingress).
@@ -84,9 +91,15 @@ pub struct Provider {
 }
 
 impl Provider {
-    /// The provider's name for one of our settings.
-    pub fn config_key<'a>(&'a self, ours: &'a str) -> &'a str {
-        self.config_keys.get(ours).map_or(ours, String::as_str)
+    /// The contract's keys with the catalog's renamings.
+    pub fn contract(&self) -> Keys<'_> {
+        Keys { keys: &self.keys, aliases: &self.config_keys }
+    }
+
+    /// The provider's name for one of our settings: its exact key when it reads one, else
+    /// the setting unchanged.
+    pub fn config_key(&self, ours: &str) -> String {
+        self.contract().resolve(ours).map_or_else(|| ours.to_string(), |(k, _)| k)
     }
 }
 
@@ -95,10 +108,15 @@ impl Provider {
 #[serde(deny_unknown_fields)]
 pub struct MessageHandler {
     pub interfaces: Vec<String>,
-    /// The link config key of the topic (or subscription) to consume.
+    /// The key of the topic (or subscription) to consume; the contract says on which link.
     pub topic_key: String,
-    /// The link config key of the consumer group (or queue group).
-    pub consumer_group_key: String,
+    /// The key of the consumer group, when the provider reads it as a key of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consumer_group_key: Option<String>,
+    /// When the provider reads the group inside the topic key's value: `<topic><sep><group>`
+    /// (messaging-nats: `subject|queue`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue_separator: Option<String>,
 }
 
 /// A profile's `wasmcloud` member: replaces or adds catalog entries of its target.
@@ -252,19 +270,38 @@ fn decode_provider<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option
     let package = d.required(&mut f, "package", wit_name);
     let interfaces = d.required(&mut f, "interfaces", wit_names);
     let direction = d.required(&mut f, "direction", Decoder::vocab);
+    let source = d.optional(&mut f, "source", Decoder::text);
+    let keys = d.required(&mut f, "keys", super::contract::decode_keys);
     let config_keys = d.optional(&mut f, "config_keys", |d, n, at| {
         d.map(n, at, Decoder::text)
     });
     let handler = d.optional(&mut f, "handler", decode_handler);
     d.finish(f);
+    let (keys, config_keys) = (keys?, config_keys?.unwrap_or_default());
+    super::contract::check_aliases(d, at, &keys, &config_keys);
+    let handler = handler?;
+    if let Some(h) = &handler {
+        for key in std::iter::once(&h.topic_key).chain(h.consumer_group_key.as_ref()) {
+            if !keys.contains_key(key) {
+                d.report(
+                    &codes::UNKNOWN_VALUE,
+                    &at.key("handler"),
+                    format!("the handler's key `{key}` is not one of the provider's `keys`"),
+                    "declare it in `keys` with the link side the provider reads it on",
+                );
+            }
+        }
+    }
     Some(Provider {
         image: image?,
         namespace: namespace?,
         package: package?,
         interfaces: interfaces?,
         direction: direction?,
-        config_keys: config_keys?.unwrap_or_default(),
-        handler: handler?,
+        source: source?,
+        keys,
+        config_keys,
+        handler,
     })
 }
 
@@ -272,12 +309,24 @@ fn decode_handler<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<
     let mut f = d.fields(n, at)?;
     let interfaces = d.required(&mut f, "interfaces", wit_names);
     let topic_key = d.required(&mut f, "topic_key", Decoder::text);
-    let consumer_group_key = d.required(&mut f, "consumer_group_key", Decoder::text);
+    let consumer_group_key = d.optional(&mut f, "consumer_group_key", Decoder::text);
+    let queue_separator = d.optional(&mut f, "queue_separator", Decoder::string);
     d.finish(f);
+    let (consumer_group_key, queue_separator) = (consumer_group_key?, queue_separator?);
+    if consumer_group_key.is_some() == queue_separator.is_some() {
+        d.report(
+            &codes::MISSING_FIELD,
+            at,
+            "a handler says how the provider reads a consumer group: `consumer_group_key` or `queue_separator`, exactly one",
+            "kafka-like providers: \"consumer_group_key\": \"consumer_group\"; NATS: \"queue_separator\": \"|\" (subscriptions `subject|queue`)",
+        );
+        return None;
+    }
     Some(MessageHandler {
         interfaces: interfaces?,
         topic_key: topic_key?,
-        consumer_group_key: consumer_group_key?,
+        consumer_group_key,
+        queue_separator,
     })
 }
 

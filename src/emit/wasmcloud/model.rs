@@ -4,8 +4,8 @@
 
 use crate::checks::names::{object_name, sanitize_dns1123};
 use crate::manifest::{BindingKind, IngressKind, RuntimeClass};
-use crate::plan::{CellRole, Deployable, Plan, PlannedBinding, PlannedCell, Scaling};
-use crate::target::{Catalog, LinkDirection, Provider, WasmcloudSettings};
+use crate::plan::{CellRole, Deployable, Plan, PlannedCell, Scaling};
+use crate::target::{Catalog, LinkDirection, Provider, WasmcloudSettings, WasmcloudVariant};
 use std::collections::BTreeMap;
 
 /// wadm application names: `^[-\w]+$`; we keep DNS-1123 so they also name Kubernetes objects.
@@ -33,14 +33,8 @@ pub struct Component {
     pub outgoing: Vec<Link>,
 }
 
-/// A secret in the target's secrets backend: `key` is the backend's secret, `field` one of its fields.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SecretRef {
-    /// The name the component or provider asks for.
-    pub name: String,
-    pub key: String,
-    pub field: Option<String>,
-}
+pub use crate::plan::wasmcloud_links::SecretRef;
+use crate::plan::wasmcloud_links::{component_secrets, resolve, LinkKeys, SecretStyle, Side};
 
 /// A link between a component and a provider, over one WIT package.
 pub struct Link {
@@ -124,111 +118,92 @@ pub fn app<'p>(plan: &'p Plan, settings: &WasmcloudSettings, d: &'p Deployable) 
 
 fn component(plan: &Plan, settings: &WasmcloudSettings, c: &PlannedCell) -> Component {
     let catalog = &settings.catalog;
+    let style = SecretStyle::of(settings);
     let mut secrets = Vec::new();
     let mut outgoing = Vec::new();
+    let mut incoming = None;
     for b in c.binding_refs.iter().filter_map(|r| plan.binding(r)) {
         if b.kind == BindingKind::Secret {
-            secrets.extend(component_secrets(b));
+            secrets.extend(component_secrets(b, style));
             continue;
         }
         let Some((name, provider)) = catalog.for_binding(b.kind, b.provider.as_deref()) else {
             continue;
         }; // otlp: reported
-        outgoing.push(binding_link(b, name, provider));
+        let event = c.event.as_ref().filter(|e| e.binding_ref == b.name);
+        let keys = match settings.variant {
+            // Problems were reported when the Plan was made (wasmcloud_links::check).
+            WasmcloudVariant::Wadm => resolve(name, provider, b, style, event).0,
+            WasmcloudVariant::WorkloadDeployment => host_interface_keys(b, provider, event),
+        };
+        let link = |config, secrets| Link {
+            binding: Some(b.name.clone()),
+            secrets,
+            ..Link::to(name, provider, sanitize_dns1123(&b.name), config)
+        };
+        if let (Some(_), Some(handler)) = (event, provider.handler.as_ref()) {
+            // The provider calls the component over its handler interfaces, with the keys
+            // it reads as the source of that link (none for messaging-kafka).
+            incoming = Some(Link {
+                interfaces: handler.interfaces.clone(),
+                direction: LinkDirection::Export,
+                tag: "event".to_string(),
+                ..link(keys.source.config, keys.source.secrets)
+            });
+        }
+        outgoing.push(link(keys.target.config, keys.target.secrets));
+    }
+    if c.event.is_none() {
+        incoming = ingress(settings, c);
     }
     Component {
         name: sanitize_dns1123(&c.key),
         config: contract(plan, c),
         secrets,
-        incoming: incoming(plan, settings, c),
+        incoming,
         outgoing,
     }
 }
 
-fn binding_link(b: &PlannedBinding, name: &str, provider: &Provider) -> Link {
-    Link {
-        binding: Some(b.name.clone()),
-        secrets: provider_secrets(b, provider),
-        ..Link::to(name, provider, sanitize_dns1123(&b.name), provider_config(b, provider))
+/// wasmCloud 2.x: the host provides the interfaces, so the 1.x provider contracts do not
+/// apply (docs/decisions.md). The binding's config goes to its interface (renamed where the
+/// catalog renames), its `keys` as references to its Kubernetes Secret, and an event cell's
+/// topic and group to its handler interface.
+fn host_interface_keys(b: &crate::plan::PlannedBinding, provider: &Provider, event: Option<&crate::plan::PlannedEvent>) -> LinkKeys {
+    let config: BTreeMap<String, String> = b.config.iter().map(|(k, v)| (provider.config_key(k), v.clone())).collect();
+    let secrets: Vec<SecretRef> = b.keys.iter().map(|(suffix, field)| SecretStyle::Field.reference(provider.config_key(suffix), &b.secret, field)).collect();
+    let mut source = Side { config: config.clone(), secrets: secrets.clone() };
+    if let (Some(e), Some(h)) = (event, provider.handler.as_ref()) {
+        let topic = match &h.queue_separator {
+            Some(sep) => format!("{}{sep}{}", e.topic, e.consumer_group),
+            None => e.topic.clone(),
+        };
+        source.config.insert(h.topic_key.clone(), topic);
+        if let Some(k) = &h.consumer_group_key {
+            source.config.insert(k.clone(), e.consumer_group.clone());
+        }
     }
+    LinkKeys { target: Side { config, secrets }, source }
 }
 
-/// The binding's non-secret config, under the provider's key names.
-fn provider_config(b: &PlannedBinding, provider: &Provider) -> BTreeMap<String, String> {
-    b.config
-        .iter()
-        .map(|(k, v)| (provider.config_key(k).to_string(), v.clone()))
-        .collect()
-}
-
-/// One secret per `keys` entry, named as the provider reads it (`config_keys`). Without
-/// `keys` a provider gets no secret: wadm has no optional secrets, and a reference to a
-/// secret nobody created would keep the application from deploying.
-fn provider_secrets(b: &PlannedBinding, provider: &Provider) -> Vec<SecretRef> {
-    b.keys
-        .iter()
-        .map(|(suffix, key)| SecretRef {
-            name: provider.config_key(suffix).to_string(),
-            key: b.secret.clone(),
-            field: Some(key.clone()),
-        })
-        .collect()
-}
-
-/// Secret-kind bindings, named like the X07 variables (`X07_BINDING_<NAME>_<KEY>`).
-fn component_secrets(b: &PlannedBinding) -> Vec<SecretRef> {
-    if b.keys.is_empty() {
-        return vec![SecretRef {
-            name: b.env_prefix.trim_end_matches('_').to_string(),
-            key: b.secret.clone(),
-            field: None,
-        }];
-    }
-    b.keys
-        .iter()
-        .map(|(suffix, key)| SecretRef {
-            name: format!("{}{suffix}", b.env_prefix),
-            key: b.secret.clone(),
-            field: Some(key.clone()),
-        })
-        .collect()
-}
-
-/// The link that calls the component: http and mcp through the http server (listen address),
-/// events through the binding's messaging provider (topic, consumer group), schedules and
-/// workflows through whatever the catalog names.
-fn incoming(plan: &Plan, settings: &WasmcloudSettings, c: &PlannedCell) -> Option<Link> {
-    let catalog = &settings.catalog;
-    if let Some(e) = &c.event {
-        let b = plan.binding(&e.binding_ref)?;
-        let (name, provider) = catalog.for_binding(b.kind, b.provider.as_deref())?;
-        let handler = provider.handler.as_ref()?;
-        let mut config = provider_config(b, provider);
-        config.insert(handler.topic_key.clone(), e.topic.clone());
-        config.insert(handler.consumer_group_key.clone(), e.consumer_group.clone());
-        return Some(Link {
-            interfaces: handler.interfaces.clone(),
-            direction: LinkDirection::Export,
-            tag: "event".to_string(),
-            config,
-            ..binding_link(b, name, provider)
-        });
-    }
-    let (name, provider) = catalog.for_ingress(c.ingress)?;
+/// The link that calls a component that is not an event consumer: http and mcp through the
+/// http server (listen address), schedules and workflows through whatever the catalog names.
+fn ingress(settings: &WasmcloudSettings, c: &PlannedCell) -> Option<Link> {
+    let (name, provider) = settings.catalog.for_ingress(c.ingress)?;
     let mut config = BTreeMap::new();
     if let Some(port) = c
         .port
         .filter(|_| matches!(c.ingress, IngressKind::Http | IngressKind::Mcp))
     {
         config.insert(
-            provider.config_key("address").to_string(),
+            provider.config_key("address"),
             format!("{}:{port}", settings.http_listen_host),
         );
     }
     if let Some(s) = &c.schedule {
-        config.insert(provider.config_key("cron").to_string(), s.cron.clone());
+        config.insert(provider.config_key("cron"), s.cron.clone());
         if let Some(tz) = &s.timezone {
-            config.insert(provider.config_key("timezone").to_string(), tz.clone());
+            config.insert(provider.config_key("timezone"), tz.clone());
         }
     }
     Some(Link::to(name, provider, c.ingress.as_str().to_string(), config))
@@ -275,7 +250,7 @@ fn contract(plan: &Plan, c: &PlannedCell) -> BTreeMap<String, String> {
     );
     for b in c.binding_refs.iter().filter_map(|r| plan.binding(r)) {
         for (k, v) in &b.config {
-            put(&format!("{}{k}", b.env_prefix), v.clone());
+            put(&format!("{}{}", b.env_prefix, k.to_ascii_uppercase()), v.clone());
         }
     }
     for (k, v) in c.env.iter() {

@@ -1,0 +1,213 @@
+//! What a capability provider reads from its links, for one release: each key in the
+//! provider's exact case, the link side it reads it on, whether it is required and whether
+//! it may or must come from the secrets backend. The default catalog's contracts cite the
+//! provider source they were read from (docs/wasmcloud-providers.md is generated from them).
+
+use crate::decode::Decoder;
+use crate::diagnostics::codes;
+use crate::json::{Node, Pointer};
+use schemars::JsonSchema;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+crate::vocabulary! {
+    /// Which link's config the provider reads a key from: `target` (the component→provider
+    /// link, where the provider is the target: `receive_link_config_as_target`), `source`
+    /// (the provider→component link, where it is the source: `receive_link_config_as_source`),
+    /// or `both`.
+    pub enum LinkSide as "link side" {
+        Target = "target",
+        Source = "source",
+        Both = "both",
+    }
+}
+
+crate::vocabulary! {
+    /// Whether the provider reads a key from the link's secrets: `no` (config only),
+    /// `may` (secrets first, then config), `must` (it holds credentials: x07-topo passes it
+    /// only as a secret).
+    pub enum SecretUse as "secret use" {
+        No = "no",
+        May = "may",
+        Must = "must",
+    }
+}
+
+impl LinkSide {
+    pub fn reads_target(self) -> bool {
+        matches!(self, LinkSide::Target | LinkSide::Both)
+    }
+
+    pub fn reads_source(self) -> bool {
+        matches!(self, LinkSide::Source | LinkSide::Both)
+    }
+}
+
+/// One key a provider reads. A key ending in `*` is a prefix (`alias_*`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KeySpec {
+    pub link: LinkSide,
+    /// Without it the provider does not work (it logs and creates no connection, or falls
+    /// back to a localhost or cloud default).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub required: bool,
+    #[serde(skip_serializing_if = "SecretUse::is_no")]
+    pub secret: SecretUse,
+}
+
+impl SecretUse {
+    fn is_no(&self) -> bool {
+        *self == SecretUse::No
+    }
+}
+
+/// A provider's keys, and how one of ours (a profile key, in any case) maps to one of them.
+pub struct Keys<'a> {
+    pub keys: &'a BTreeMap<String, KeySpec>,
+    /// Our name → the provider's key (`BOOTSTRAP_SERVERS` → `hosts`).
+    pub aliases: &'a BTreeMap<String, String>,
+}
+
+impl<'a> Keys<'a> {
+    /// The provider's exact key for `ours`, matched case-insensitively against its keys, its
+    /// prefixes (`alias_*`: the rest of `ours` is kept as written) and the catalog's aliases.
+    pub fn resolve(&self, ours: &str) -> Option<(String, &'a KeySpec)> {
+        if let Some((k, spec)) = self.keys.iter().find(|(k, _)| !k.ends_with('*') && k.eq_ignore_ascii_case(ours)) {
+            return Some((k.clone(), spec));
+        }
+        if let Some((k, spec)) = self.aliases.iter().find(|(a, _)| a.eq_ignore_ascii_case(ours)).and_then(|(_, k)| self.keys.get_key_value(k)) {
+            return Some((k.clone(), spec));
+        }
+        self.keys.iter().find_map(|(k, spec)| {
+            let prefix = k.strip_suffix('*')?;
+            let head = ours.get(..prefix.len())?;
+            let rest = &ours[prefix.len()..];
+            (head.eq_ignore_ascii_case(prefix) && !rest.is_empty()).then(|| (format!("{prefix}{rest}"), spec))
+        })
+    }
+
+    /// The key a provider key is given as in a profile: its alias if it has one, else itself.
+    pub fn profile_name(&self, key: &str) -> String {
+        self.aliases.iter().find(|(_, k)| k.as_str() == key).map_or_else(|| key.to_string(), |(a, _)| a.clone())
+    }
+
+    /// The required keys, in key order.
+    pub fn required(&self) -> impl Iterator<Item = (&'a String, &'a KeySpec)> {
+        self.keys.iter().filter(|(_, s)| s.required)
+    }
+}
+
+pub fn decode_keys<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<BTreeMap<String, KeySpec>> {
+    d.map(n, at, decode_key)
+}
+
+fn decode_key<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<KeySpec> {
+    let mut f = d.fields(n, at)?;
+    let link = d.required(&mut f, "link", Decoder::vocab);
+    let required = d.optional(&mut f, "required", Decoder::boolean);
+    let secret = d.optional(&mut f, "secret", Decoder::vocab);
+    d.finish(f);
+    Some(KeySpec { link: link?, required: required?.unwrap_or(false), secret: secret?.unwrap_or(SecretUse::No) })
+}
+
+/// Every alias names a key the provider reads (else renaming would invent a key).
+pub fn check_aliases(d: &mut Decoder<'_>, at: &Pointer, keys: &BTreeMap<String, KeySpec>, aliases: &BTreeMap<String, String>) {
+    for (ours, theirs) in aliases {
+        if !keys.contains_key(theirs) {
+            let known: Vec<&str> = keys.keys().map(String::as_str).collect();
+            d.report(
+                &codes::UNKNOWN_VALUE,
+                &at.key("config_keys").key(ours),
+                format!("`config_keys.{ours}` renames to `{theirs}`, which is not one of the provider's `keys`"),
+                format!("{}name one of: {}", crate::suggest::did_you_mean(theirs, known.iter().copied()), known.join(", ")),
+            );
+        }
+    }
+}
+
+/// The Markdown table of a catalog's provider contracts, as `docs/wasmcloud-providers.md`
+/// holds it for the default wasmCloud target.
+pub fn markdown_table(providers: &BTreeMap<String, super::Provider>) -> String {
+    let mut out = String::from(
+        "# wasmCloud capability providers: what each release reads\n\n\
+         Generated from the default catalog (`targets/wasmcloud-default.json`; the test\n\
+         `providers_table_is_current` keeps it in step, `UPDATE_GOLDEN=1 cargo test` rewrites it).\n\
+         Each key is the provider's own, in its exact case; a profile key matches it in any case (or\n\
+         through the catalog's `config_keys`) and is renamed to it. Link side `target`: the\n\
+         component→provider link (the provider reads it in `receive_link_config_as_target`);\n\
+         `source`: the provider→component link (`receive_link_config_as_source`). Secret `may`:\n\
+         read from the link's secrets first, then its config; `must`: x07-topo passes it only as a\n\
+         secret; `no`: config only. With no profile entry, every required key the provider can read\n\
+         from secrets is a secret reference to `<secret>-<KEY>` in the secrets backend (see\n\
+         docs/decisions.md, wasmCloud).\n\n\
+         | provider | image | key | link side | required | secret | source |\n\
+         | --- | --- | --- | --- | --- | --- | --- |\n",
+    );
+    for (name, p) in providers {
+        let source = p.source.as_deref().unwrap_or("(not cited)");
+        for (key, spec) in &p.keys {
+            let renamed: Vec<&str> = p.config_keys.iter().filter(|(_, k)| *k == key).map(|(a, _)| a.as_str()).collect();
+            let key = if renamed.is_empty() { format!("`{key}`") } else { format!("`{key}` (profile: {})", renamed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")) };
+            out.push_str(&format!(
+                "| {name} | `{}` | {key} | {} | {} | {} | {source} |\n",
+                p.image,
+                spec.link,
+                if spec.required { "yes" } else { "no" },
+                spec.secret
+            ));
+        }
+        if let Some(h) = &p.handler {
+            let group = match (&h.consumer_group_key, &h.queue_separator) {
+                (Some(k), _) => format!("the consumer group as `{k}`"),
+                (None, Some(sep)) => format!("the queue group inside it as `<subject>{}<queue>`", sep.replace('|', "\\|")),
+                (None, None) => "no consumer group".to_string(),
+            };
+            out.push_str(&format!(
+                "| {name} | `{}` | event cells: the topic as `{}`, {group} | (as the key) | from the manifest | no | {source} |\n",
+                p.image, h.topic_key
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec() -> KeySpec {
+        KeySpec { link: LinkSide::Target, required: false, secret: SecretUse::No }
+    }
+
+    #[test]
+    fn resolves_case_insensitively_to_the_exact_key_through_aliases_and_prefixes() {
+        let keys = BTreeMap::from([("hosts".to_string(), spec()), ("POSTGRES_HOST".to_string(), spec()), ("alias_*".to_string(), spec())]);
+        let aliases = BTreeMap::from([("BOOTSTRAP_SERVERS".to_string(), "hosts".to_string())]);
+        let k = Keys { keys: &keys, aliases: &aliases };
+        assert_eq!(k.resolve("HOSTS").map(|r| r.0), Some("hosts".to_string()));
+        assert_eq!(k.resolve("bootstrap_servers").map(|r| r.0), Some("hosts".to_string()));
+        assert_eq!(k.resolve("postgres_host").map(|r| r.0), Some("POSTGRES_HOST".to_string()));
+        assert_eq!(k.resolve("ALIAS_media").map(|r| r.0), Some("alias_media".to_string()));
+        assert_eq!(k.resolve("alias_"), None);
+        assert_eq!(k.resolve("brokers"), None);
+        assert_eq!(k.profile_name("hosts"), "BOOTSTRAP_SERVERS");
+    }
+
+    /// docs/wasmcloud-providers.md is the default catalog's contracts, generated.
+    #[test]
+    fn providers_table_is_current() {
+        let (file, text) = crate::target::builtin("wasmcloud-default").unwrap();
+        let (doc, diags) = crate::document::Document::parse(file, text.as_bytes());
+        assert!(diags.is_empty());
+        let mut d = crate::decode::Decoder::new(&doc);
+        let target = crate::target::decode(&mut d).unwrap();
+        assert!(d.diags.is_empty(), "{:?}", d.diags);
+        let table = markdown_table(&target.wasmcloud.unwrap().catalog.providers);
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/wasmcloud-providers.md");
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            std::fs::write(path, &table).unwrap();
+        }
+        assert_eq!(std::fs::read_to_string(path).unwrap_or_default(), table, "docs/wasmcloud-providers.md is stale: UPDATE_GOLDEN=1 cargo test");
+    }
+}
