@@ -242,6 +242,11 @@ fn a_committed_journal_is_reported_by_check_and_completed_by_the_next_render() {
     // What a run killed after its commit point leaves: a journal with a prune still to do
     // (the new inventory no longer lists the file) and a staged file still to move.
     std::fs::write(out.join("api/old.yaml"), "owned by the last render\n").unwrap();
+    // The inventory moves after the prunes, so until then the one on disk still owns the file.
+    let inventory_text = std::fs::read_to_string(out.join(INVENTORY)).unwrap();
+    let mut inventory: serde_json::Value = serde_json::from_str(&inventory_text).unwrap();
+    inventory["files"].as_array_mut().unwrap().insert(0, "api/old.yaml".into());
+    std::fs::write(out.join(INVENTORY), serde_json::to_string_pretty(&inventory).unwrap()).unwrap();
     let kustomization = std::fs::read_to_string(out.join("kustomization.yaml")).unwrap();
     std::fs::write(out.join("kustomization.yaml"), "old\n").unwrap();
     std::fs::create_dir(out.join(".x07-topo-staging")).unwrap();
@@ -252,7 +257,7 @@ fn a_committed_journal_is_reported_by_check_and_completed_by_the_next_render() {
     let check = t.run_args(&args("out", &["--check", "--format", "json"]));
     assert_eq!(check.code, 1, "{}", check.transcript());
     let report = json_report(&check);
-    assert_eq!(report["result"]["stale"], serde_json::json!(["api/old.yaml", "kustomization.yaml"]), "{report:#}");
+    assert_eq!(report["result"]["stale"], serde_json::json!(["api/old.yaml", "kustomization.yaml", INVENTORY]), "{report:#}");
     assert_eq!(report["result"]["pending"]["prunes"], serde_json::json!(["api/old.yaml"]));
     let human = t.expect_args(&args("out", &["--check"]), 1);
     assert!(human.stderr.contains("out holds an interrupted render (1 file(s) to move, 1 to prune)"), "{}", human.transcript());

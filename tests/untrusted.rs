@@ -66,11 +66,15 @@ fn codes(out: &Output) -> Vec<String> {
 /// Runs `args` (with `--format json`), expecting exit `code`, diagnostic `want` among the
 /// report's, and the parent folder unchanged outside `allowed`; returns the output.
 fn refused(t: &Test, args: &[&str], want: &str, allowed: Option<&str>) -> Output {
+    refused_with(t, args, 1, want, allowed)
+}
+
+fn refused_with(t: &Test, args: &[&str], code: i32, want: &str, allowed: Option<&str>) -> Output {
     let before = tree(t.path());
     let mut full = args.to_vec();
     full.extend(["--format", "json"]);
     let out = t.run_args(&full);
-    assert_eq!(out.code, 1, "{args:?}\n{}", out.transcript());
+    assert_eq!(out.code, code, "{args:?}\n{}", out.transcript());
     assert!(codes(&out).iter().any(|c| c == want), "{want} expected:\n{}", out.transcript());
     let changed = changed_outside(&before, t.path(), allowed);
     assert!(changed.is_empty(), "{args:?} changed {changed:?} outside {allowed:?}:\n{}", out.transcript());
@@ -259,4 +263,149 @@ fn a_linked_service_folder_is_found_by_glob_as_by_name_and_read_only_inside() {
     refused(&t, &["check", "--workspace"], "XT013", None);
     edit_json(&repo.join("x07-topo.workspace.json"), |w| w["services"] = serde_json::json!(["services/orders", "services/payments"]));
     refused(&t, &["check", "--workspace"], "XT013", None);
+}
+
+#[test]
+fn defect3_a_file_the_inventory_does_not_own_is_a_conflict_not_overwritten() {
+    let t = repository(CHAIN);
+    let repo = t.path().join("repo");
+    std::fs::create_dir_all(repo.join("deploy/prod")).unwrap();
+    std::fs::write(repo.join("deploy/prod/kustomization.yaml"), "resources: [frontdoor]\npatches:\n- path: mine.yaml\n").unwrap();
+    std::fs::write(repo.join("deploy/prod/binding.requirements.json"), "{\"mine\": true}\n").unwrap();
+    let render = ["render", "--profile", "prod", "--out", "deploy/prod"];
+    let out = refused_with(&t, &render, 2, "XT916", None);
+    for file in ["deploy/prod/kustomization.yaml", "deploy/prod/binding.requirements.json"] {
+        assert!(out.stdout.contains(file), "{file} should be named:\n{}", out.stdout);
+    }
+    // `--check` and `diff --against` agree that the folder is not this render's to write.
+    refused_with(&t, &["render", "--profile", "prod", "--check", "--out", "deploy/prod"], 2, "XT916", None);
+    // A workspace's profile folder: a hand-written kustomization is not replaced either.
+    let t = repository(SHOP);
+    let repo = t.path().join("repo");
+    std::fs::create_dir_all(repo.join("deploy/prod")).unwrap();
+    std::fs::write(repo.join("deploy/prod/kustomization.yaml"), "resources: [orders]\npatches:\n- path: mine.yaml\n").unwrap();
+    refused_with(&t, &["render", "--workspace", "--images", "images.json"], 2, "XT916", None);
+    // Files that already hold exactly what the render writes are taken on, not refused.
+    let t = repository(CHAIN);
+    t.expect_args(&["render", "--profile", "prod", "--out", "a"], 0);
+    let repo = t.path().join("repo");
+    copy_tree(&repo.join("a"), &repo.join("b"), &["x07-topo.inventory.json"]);
+    let before = tree(t.path());
+    t.expect_args(&["render", "--profile", "prod", "--out", "b"], 0);
+    assert!(changed_outside(&before, t.path(), Some("repo/b")).is_empty());
+    assert!(repo.join("b/x07-topo.inventory.json").is_file());
+}
+
+/// A repository rendered into its own root (`--out .`), with a git folder and `files` planted.
+fn rendered_into_root() -> (Test, std::path::PathBuf) {
+    let t = repository(CHAIN);
+    let repo = t.path().join("repo");
+    for (file, text) in [(".git/HEAD", "ref: refs/heads/main\n"), (".git/config", "[core]\n\trepositoryformatversion = 0\n")] {
+        std::fs::create_dir_all(repo.join(file).parent().unwrap()).unwrap();
+        std::fs::write(repo.join(file), text).unwrap();
+    }
+    t.expect_args(&["render", "--profile", "prod", "--out", "."], 0);
+    (t, repo)
+}
+
+#[test]
+fn defect9_a_planted_journal_or_a_tampered_inventory_deletes_nothing() {
+    let render = ["render", "--profile", "prod", "--out", "."];
+    let journal = |prunes: &[&str], moves: &[&str]| serde_json::json!({"schema_version": "x07.topo.journal@0.2.0", "moves": moves, "prunes": prunes}).to_string();
+    for (prunes, moves) in [
+        (&[".git/HEAD", ".git/config", "arch/service/index.x07service.json"][..], &[][..]),
+        (&["arch/service/index.x07service.json"][..], &[][..]),
+        (&["notes.yaml"][..], &[][..]),
+        (&[][..], &["arch/topology/prod.json"][..]),
+    ] {
+        let (t, repo) = rendered_into_root();
+        std::fs::write(repo.join("notes.yaml"), "mine\n").unwrap();
+        std::fs::create_dir_all(repo.join(".x07-topo-staging/tree/arch/topology")).unwrap();
+        std::fs::write(repo.join(".x07-topo-staging/tree/arch/topology/prod.json"), "{}\n").unwrap();
+        std::fs::write(repo.join(".x07-topo-staging/journal.json"), journal(prunes, moves)).unwrap();
+        let out = refused_with(&t, &render, 2, "XT917", None);
+        assert!(out.stdout.contains(".x07-topo-staging/journal.json"), "{}", out.stdout);
+        refused_with(&t, &["render", "--profile", "prod", "--check", "--out", "."], 2, "XT917", None);
+        // A damaged journal is refused too, not thrown away silently.
+        std::fs::write(repo.join(".x07-topo-staging/journal.json"), "{\"schema_version\": \"x07.topo.journal@0.2.0\"").unwrap();
+        refused_with(&t, &render, 2, "XT917", None);
+    }
+    // An inventory with extra entries: refused, whatever it lists.
+    for extra in [".git/config", "arch/service/index.x07service.json", "README.md"] {
+        let (t, repo) = rendered_into_root();
+        edit_json(&repo.join("x07-topo.inventory.json"), |i| i["files"].as_array_mut().unwrap().push(extra.into()));
+        let out = refused_with(&t, &render, 2, "XT917", None);
+        assert!(out.stdout.contains(extra), "{}", out.stdout);
+    }
+    // A render's staging folder ignores itself in git.
+    let (_t, repo) = rendered_into_root();
+    assert!(!repo.join(".x07-topo-staging").exists(), "a finished render leaves no staging folder");
+}
+
+#[test]
+fn defect8_two_bindings_cannot_give_one_container_the_same_variable() {
+    let t = repository(CHAIN);
+    let repo = t.path().join("repo");
+    edit_json(&repo.join("arch/service/index.x07service.json"), |m| {
+        m["resource_bindings"].as_array_mut().unwrap().push(serde_json::json!({"name": "db", "kind": "secret"}));
+        for c in m["cells"].as_array_mut().unwrap() {
+            if c["binding_refs"].as_array().is_some_and(|r| r.iter().any(|b| b == "db.primary")) {
+                c["binding_refs"].as_array_mut().unwrap().push("db".into());
+            }
+        }
+    });
+    edit_json(&repo.join("arch/topology/prod.json"), |p| p["bindings"] = serde_json::json!({"db": {"secret": "legacy-db", "keys": {"PRIMARY_DSN": "dsn"}}}));
+    let out = refused(&t, &["check", "--profile", "prod", "--deny-warnings"], "XT241", None);
+    assert!(out.stdout.contains("X07_BINDING_DB_PRIMARY_DSN"), "{}", out.stdout);
+    refused(&t, &["render", "--profile", "prod", "--out", "deploy"], "XT241", None);
+}
+
+#[test]
+fn defect11_a_profile_env_entry_cannot_repeat_a_variable_the_compiler_sets() {
+    for name in ["OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES", "OTEL_EXPORTER_OTLP_ENDPOINT", "X07_WORKLOAD_CELL_KEY"] {
+        let t = repository(CHAIN);
+        edit_json(&t.path().join("repo/arch/topology/prod.json"), |p| p["groups"]["frontdoor"]["env"] = serde_json::json!({ name: "mine" }));
+        let out = refused(&t, &["render", "--profile", "prod", "--out", "deploy"], "XT238", None);
+        assert!(out.stdout.contains(name), "{}", out.stdout);
+    }
+}
+
+/// Two copies of a strimzi service (`payments`, `payments-b`: their own KafkaUsers) in a workspace.
+fn two_services_one_topic() -> Test {
+    let t = Test::new().file("sibling/keep.txt", "not x07-topo's\n").cwd("repo");
+    let repo = t.path().join("repo");
+    for (folder, id, suffix) in [("a", "payments", ""), ("b", "payments-b", "-b")] {
+        let dir = repo.join("services").join(folder);
+        copy_tree(&repo_root().join("golden/render-bindings-shared-topic-k8s"), &dir, SKIP);
+        edit_json(&dir.join("arch/service/index.x07service.json"), |m| m["service_id"] = id.into());
+        edit_json(&dir.join("arch/topology/prod.json"), |p| {
+            for b in ["msg.orders", "msg.audit"] {
+                let user = p["bindings"][b]["params"]["user"].as_str().unwrap().to_string();
+                p["bindings"][b]["params"]["user"] = format!("{user}{suffix}").into();
+            }
+        });
+    }
+    let ws = serde_json::json!({"schema_version": "x07.topo.workspace@0.1.0", "services": ["services/*"], "profiles": ["prod"]});
+    std::fs::write(repo.join("x07-topo.workspace.json"), ws.to_string()).unwrap();
+    t
+}
+
+#[test]
+fn defect10_two_workspace_services_cannot_both_emit_one_kafka_topic() {
+    let t = two_services_one_topic();
+    let out = refused(&t, &["check", "--workspace"], "XT027", None);
+    assert!(out.stdout.contains("`payments`") && out.stdout.contains("`payments-b`") && out.stdout.contains("KafkaTopic"), "{}", out.stdout);
+    refused(&t, &["render", "--workspace"], "XT027", None);
+    // One profile says which service owns the topics: the other emits none, and it renders.
+    edit_json(&t.path().join("repo/services/b/arch/topology/prod.json"), |p| {
+        for b in ["msg.orders", "msg.audit"] {
+            p["bindings"][b]["params"]["topics_owned_by"] = "payments".into();
+        }
+    });
+    let before = tree(t.path());
+    let out = t.run_args(&["render", "--workspace", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    assert!(changed_outside(&before, t.path(), Some("repo/deploy")).is_empty());
+    let topics = |service: &str| support::list_files(&t.path().join("repo/deploy/prod").join(service)).into_iter().filter(|f| f.contains("kafkatopic")).count();
+    assert!(topics("payments") > 0 && topics("payments-b") == 0, "a: {}, b: {}", topics("payments"), topics("payments-b"));
 }

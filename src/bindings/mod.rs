@@ -150,7 +150,9 @@ pub fn env_prefix(binding: &str) -> String {
 
 /// Variables the compiler sets; a profile's `env` may not set them (SPEC §4.1).
 pub fn is_compiler_owned(var: &str) -> bool {
-    const EXACT: &[&str] = &["X07_ENTRY_SYMBOL"];
+    // The OpenTelemetry variables every container gets (and the endpoint alias of its first
+    // otlp binding): a profile value would silently repeat them (SPEC §7.2).
+    const EXACT: &[&str] = &["X07_ENTRY_SYMBOL", "OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES", "OTEL_EXPORTER_OTLP_ENDPOINT"];
     const PREFIXES: &[&str] =
         &["X07_WORKLOAD_", "X07_EVENT_", "X07_SCHEDULE_", "X07_JOB_", "X07_LEADER_ELECTION_", "X07_K8S_", "X07_WORK_LEASE", "X07_BINDING_", "X07_OS_OBJ_S3_"];
     EXACT.contains(&var) || PREFIXES.iter().any(|p| var.starts_with(p))

@@ -8,10 +8,10 @@
 // A Diagnostic is the shell's error type; boxing it buys nothing on I/O paths.
 #![allow(clippy::result_large_err)]
 
-use super::folder::{io_error, kind_of, split, Folder, Missing, DIR_FLAGS};
+use super::folder::{io_error, kind_of, split, Folder, Lookup, Missing, DIR_FLAGS};
 use crate::diagnostics::Diagnostic;
 use crate::outdir::journal::{self, Journal, Staged, TREE};
-use crate::outdir::{Entry, Kind, Problem, Refusal, STAGING};
+use crate::outdir::{trusted_inventory, Entry, Kind, Owner, Problem, Refusal, INVENTORY, STAGING};
 use rustix::fs::{self as rfs, AtFlags, FileType, Mode};
 use rustix::io::Errno;
 use std::collections::BTreeSet;
@@ -34,11 +34,21 @@ impl Staging {
     /// its tree.
     pub fn create(folder: &Folder) -> Result<Staging, Diagnostic> {
         rfs::mkdirat(folder.fd(), STAGING, Mode::from_raw_mode(0o700)).map_err(|e| io_error(&folder.show(STAGING), "create the staging folder", e))?;
-        let fd = folder.open_dir(STAGING, false)?;
-        let tree_shown = folder.show(&format!("{STAGING}/{TREE}"));
-        rfs::mkdirat(&fd, TREE, Mode::from_raw_mode(0o777)).map_err(|e| io_error(&tree_shown, "create the staging folder", e))?;
-        let tree = open_below(fd.as_fd(), TREE, false).map_err(|e| io_error(&tree_shown, "open the staging folder", e))?;
-        Ok(Staging { fd, tree, last: None })
+        let made = (|| {
+            let fd = folder.open_dir(STAGING, false)?;
+            // git ignores the folder's whole content (this file too), so a run killed before it
+            // cleans up never leaves staged files or a journal for `git add -A` to commit.
+            folder.create_file(&fd, STAGING, ".gitignore", b"*\n", PER_FILE_FSYNC)?;
+            let tree_shown = folder.show(&format!("{STAGING}/{TREE}"));
+            rfs::mkdirat(&fd, TREE, Mode::from_raw_mode(0o777)).map_err(|e| io_error(&tree_shown, "create the staging folder", e))?;
+            let tree = open_below(fd.as_fd(), TREE, false).map_err(|e| io_error(&tree_shown, "open the staging folder", e))?;
+            Ok(Staging { fd, tree, last: None })
+        })();
+        if made.is_err() {
+            // Not made whole (a full disk): gone again, so DIR is as it was.
+            let _ = discard(folder);
+        }
+        made
     }
 
     /// Writes `content` as the file that will become `path` (a plain path: `check_name`
@@ -91,15 +101,59 @@ pub fn open(folder: &Folder) -> Result<Option<OwnedFd>, Diagnostic> {
     }
 }
 
-/// The journal of an interrupted, committed render, if any.
+/// An inventory's owner and files, as the journal check reads them.
+type Listing = (Option<Owner>, BTreeSet<String>);
+
+/// The journal of an interrupted, committed render, if any, once it is trusted: a journal
+/// that does not parse, or that would do what the render it belongs to could not have
+/// planned (`Journal::check`), is refused with XT917, never carried out.
 pub fn pending_journal(folder: &Folder) -> Result<Option<Journal>, Diagnostic> {
     if open(folder)?.is_none() {
         return Ok(None);
     }
-    Ok(match folder.entry(&format!("{STAGING}/{}", journal::FILE))? {
-        Entry::File(bytes) => std::str::from_utf8(&bytes).ok().and_then(Journal::parse),
-        _ => None,
-    })
+    let file = format!("{STAGING}/{}", journal::FILE);
+    let untrusted = |why: String| Refusal { path: file.clone(), at: file.clone(), problem: Problem::Untrusted { why } }.diagnostic(&folder.shown);
+    let journal = match folder.entry(&file)? {
+        Entry::File(bytes) => std::str::from_utf8(&bytes).ok().and_then(Journal::parse).ok_or_else(|| untrusted("it is not a journal x07-topo wrote (damaged, or a path in it leaves the folder)".to_string()))?,
+        _ => return Ok(None),
+    };
+    let inventory = |path: &str| -> Result<Option<Listing>, Diagnostic> {
+        match folder.entry(path)? {
+            Entry::File(bytes) => {
+                let text = std::str::from_utf8(&bytes).map_err(|_| untrusted(format!("the inventory `{path}` is not UTF-8 text")))?;
+                let (owner, files) = trusted_inventory(text).map_err(|why| untrusted(format!("the inventory `{path}`: {why}")))?;
+                Ok(Some((owner, files.into_iter().collect())))
+            }
+            _ => Ok(None),
+        }
+    };
+    let on_disk = inventory(INVENTORY)?;
+    let staged = match journal.moves.iter().position(|m| m == INVENTORY) {
+        Some(i) => inventory(&format!("{STAGING}/{}", journal.staged_path(i)))?,
+        None => None,
+    };
+    let mut lookup = Lookup::new(folder);
+    let mut is_file = |path: &str| lookup.compare(path, b"", false).is_ok_and(|e| e.is_file());
+    let mut prunes_there = BTreeSet::new();
+    for p in &journal.prunes {
+        if is_file(p) {
+            prunes_there.insert(p.clone());
+        }
+    }
+    let mut staged_still = BTreeSet::new();
+    let mut there = BTreeSet::new();
+    for (i, m) in journal.moves.iter().enumerate() {
+        if is_file(&format!("{STAGING}/{}", journal.staged_path(i))) {
+            staged_still.insert(i);
+        }
+        if is_file(m) {
+            there.insert(m.clone());
+        }
+    }
+    journal
+        .check(on_disk.as_ref().map(|(o, f)| (o, f)), staged.as_ref().map(|(o, f)| (o, f)), |p| prunes_there.contains(p), |i| staged_still.contains(&i), |m| there.contains(m))
+        .map_err(untrusted)?;
+    Ok(Some(journal))
 }
 
 /// Removes the staging folder and everything in it.
@@ -107,9 +161,9 @@ pub fn discard(folder: &Folder) -> Result<(), Diagnostic> {
     remove_tree(folder.fd(), STAGING, &folder.show(STAGING))
 }
 
-/// Carries out a committed journal: moves what is still staged into place (in order, the
-/// inventory last; a folder DIR lacks goes whole), prunes, then removes the journal and the
-/// staging folder. Idempotent, so a run killed at any point is completed by the next.
+/// Carries out a committed journal: moves what is still staged into place (in order; a
+/// folder DIR lacks goes whole), prunes, moves the inventory, then removes the journal and
+/// the staging folder. Idempotent, so a run killed at any point is completed by the next.
 pub fn apply(folder: &Folder, journal: &Journal) -> Result<(), Diagnostic> {
     let staging = folder.open_dir(STAGING, false).map_err(committed)?;
     // Folders of DIR something moved into: each is flushed where there is no syncfs.
@@ -120,8 +174,11 @@ pub fn apply(folder: &Folder, journal: &Journal) -> Result<(), Diagnostic> {
     let mut target: Option<(&str, OwnedFd)> = None;
     // The staged folder of the last file (`None`: gone, moved by the interrupted run).
     let mut source: Option<(String, Option<OwnedFd>)> = None;
+    // The inventory moves after the prunes, so until it has moved, the inventory on disk
+    // owns every file a rerun may still prune (`Journal::check`).
+    let inventory_move = journal.moves.iter().position(|m| m == INVENTORY);
     for (i, to) in journal.moves.iter().enumerate() {
-        if whole.as_deref().is_some_and(|w| to.starts_with(w)) {
+        if whole.as_deref().is_some_and(|w| to.starts_with(w)) || Some(i) == inventory_move {
             continue;
         }
         let (parent, name) = split(to);
@@ -187,6 +244,23 @@ pub fn apply(folder: &Folder, journal: &Journal) -> Result<(), Diagnostic> {
         }
         // Also when the file was gone: a killed run may have pruned it but not its folder.
         folder.remove_empty_dirs(parent);
+    }
+    if let Some(i) = inventory_move {
+        let staged = journal.staged_path(i);
+        let (staged_parent, staged_name) = split(&staged);
+        match open_below(staging.as_fd(), staged_parent, false) {
+            Ok(source_fd) => match rfs::renameat(&source_fd, staged_name, folder.fd(), INVENTORY) {
+                Ok(()) | Err(Errno::NOENT) => {}
+                Err(e) => return Err(committed(io_error(&folder.show(INVENTORY), "rename into place", e))),
+            },
+            Err(Errno::NOENT) => {} // moved by the interrupted run
+            Err(e) => return Err(committed(io_error(&folder.show(&format!("{STAGING}/{staged_parent}")), "open the staged folder", e))),
+        }
+        if PER_FILE_FSYNC {
+            rfs::fsync(folder.fd()).map_err(|e| committed(io_error(&folder.shown, "flush (fsync) the folder", e)))?;
+        } else {
+            barrier(folder, &staging, "flush the inventory of").map_err(committed)?;
+        }
     }
     // The journal first: a staging folder without one is thrown away by the next run.
     rfs::unlinkat(&staging, journal::FILE, AtFlags::empty()).map_err(|e| committed(io_error(&folder.show(&format!("{STAGING}/{}", journal::FILE)), "remove the journal", e)))?;

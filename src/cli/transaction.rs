@@ -8,8 +8,10 @@
 //!    staging folder away, so DIR is as it was; else flush and write the journal: the commit
 //!    point;
 //! 5. apply (`staging::apply`): move the staged files into place, a folder DIR lacks whole
-//!    and the rest file by file (the inventory last), prune (and remove folders left
-//!    empty), remove the journal and the staging folder.
+//!    and the rest file by file, prune (and remove folders left empty), move the inventory
+//!    (last, so until then the one on disk owns every pending prune), remove the journal
+//!    and the staging folder. A journal found on disk is obeyed only if `Journal::check`
+//!    trusts it.
 //!
 //! A failure before the commit point removes what the run made, so DIR is as it was; after
 //! it, the journal lets the next run complete the work and `--check` report it.

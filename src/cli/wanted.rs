@@ -19,6 +19,8 @@ pub struct Wanted<'f> {
     inventory: Entry,
     /// Files the old inventory owns, which the render may prune.
     pub owned: Vec<String>,
+    /// Files the old inventory lists, which the render may replace.
+    listed: BTreeSet<String>,
     /// Every file the render wants (the inventory added last).
     pub paths: BTreeSet<String>,
     /// What each wanted (or owned) path holds now, compared with what the render wants.
@@ -34,8 +36,8 @@ impl<'f> Wanted<'f> {
             Some(lookup) => lookup.entry(INVENTORY)?,
             None => Entry::Missing,
         };
-        let owned = outdir::plan::claim(Some(&inventory), claim).map_err(|r| r.diagnostic(folder.map_or("", |f| f.shown.as_str())))?;
-        Ok(Wanted { lookup, owner: claim.owner.clone(), inventory, owned, paths: BTreeSet::new(), snapshot: Snapshot::new() })
+        let claimed = outdir::plan::claim(Some(&inventory), claim).map_err(|r| r.diagnostic(folder.map_or("", |f| f.shown.as_str())))?;
+        Ok(Wanted { lookup, owner: claim.owner.clone(), inventory, owned: claimed.owned, listed: claimed.listed, paths: BTreeSet::new(), snapshot: Snapshot::new() })
     }
 
     /// Records one file of the render, compared with what its path holds as it is read
@@ -81,6 +83,6 @@ impl<'f> Wanted<'f> {
                 }
             }
         }
-        outdir::plan(&self.paths, &self.owned, &self.snapshot).map_err(|refusals| refusals.iter().map(|r| r.diagnostic(shown)).collect())
+        outdir::plan(&self.paths, &self.owned, &self.listed, &self.snapshot).map_err(|refusals| refusals.iter().map(|r| r.diagnostic(shown)).collect())
     }
 }

@@ -88,6 +88,7 @@ code_table! {
     READ_OUTSIDE_REPOSITORY = "XT013" "read-outside-repository" InvalidInput Error "an input names a file outside the repository (the workspace folder, or the manifest's project folder)";
     INPUT_NOT_REGULAR   = "XT014" "input-not-regular"    InvalidInput Error "an input names a device, FIFO or socket; only regular files are read";
     INPUT_TOO_LARGE     = "XT015" "input-too-large"      InvalidInput Error "an input file is larger than 64 MB";
+    WORKSPACE_SHARED_OBJECT = "XT027" "workspace-shared-object" Conflict Error "two services of a workspace would emit one binding object (a KafkaTopic, a KafkaUser) and no profile says which owns it";
     WORKSPACE_UNSAFE_NAME = "XT026" "workspace-unsafe-name" InvalidInput Error "a service_id or profile id the workspace's out layout would make a path that leaves its place";
 
     // The service manifest.
@@ -141,9 +142,10 @@ code_table! {
     PROVIDER_PARAM_TYPE     = "XT235" "provider-param-type"     InvalidInput Error "a provider param of the wrong type or out of range";
     PROVIDER_KIND_MISMATCH  = "XT236" "provider-kind-mismatch"  Unsupported  Error "a provider that does not serve the binding's kind";
     PROVIDER_MEMBER_UNUSED  = "XT237" "provider-member-unused"  InvalidInput Error "a binding entry member the chosen provider does not read";
-    RESERVED_ENV_NAME       = "XT238" "reserved-env-name"       Conflict     Error "a profile env entry sets an X07_* variable the compiler owns";
+    RESERVED_ENV_NAME       = "XT238" "reserved-env-name"       Conflict     Error "a profile env entry sets a variable the compiler sets (X07_*, OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES, OTEL_EXPORTER_OTLP_ENDPOINT)";
     SECRET_AS_CONFIG        = "XT239" "secret-as-config"        InvalidInput Error "a credential given as plain binding config";
     EXTENDS_TOO_DEEP        = "XT240" "extends-too-deep"        InvalidInput Error "a chain of extends longer than 32 profiles";
+    ENV_VARIABLE_COLLISION  = "XT241" "env-variable-collision"  Conflict     Error "two bindings of one cell would give its container the same environment variable";
     UNKNOWN_LINT            = "XT211" "unknown-lint"            NotFound     Error "a profile's lints name a code the diagnostic table does not have";
     LINT_NOT_A_WARNING      = "XT212" "lint-not-a-warning"      InvalidInput Error "a profile's lints name an error code; only warnings can be allowed or denied";
     LINT_CONFLICT           = "XT213" "lint-conflict"           Conflict     Error "a profile's lints both allow and deny the same code";
@@ -218,6 +220,8 @@ code_table! {
     OUT_LOCKED              = "XT913" "out-locked"              Conflict     Error "another x07-topo run holds the output folder's lock";
     OUT_NOT_A_FOLDER        = "XT914" "out-not-a-folder"        InvalidInput Error "--out or --against names something that is not a folder";
     OUT_FOREIGN_OWNER       = "XT915" "out-foreign-owner"       Conflict     Error "the output folder's inventory names another service, profile or target kind as its owner";
+    OUT_UNOWNED_FILE        = "XT916" "out-unowned-file"        Conflict     Error "a file x07-topo would write is already in the output folder and its inventory does not own it";
+    OUT_UNTRUSTED_RECORD    = "XT917" "out-untrusted-record"    Conflict     Error "the output folder's inventory or journal is damaged, or lists what x07-topo never writes or owns; it is refused, not obeyed";
     INVALID_NAMESPACE       = "XT960" "invalid-namespace"       InvalidInput Error "--namespace is not a DNS-1123 label";
     WORKSPACE_MISSING_FOLDER = "XT961" "workspace-missing-folder" NotFound  Error "a workspace names a service folder that does not hold a service manifest";
     IMAGE_UNKNOWN_SERVICE   = "XT962" "image-unknown-service"   NotFound     Error "a workspace image names a service the workspace does not have";

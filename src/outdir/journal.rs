@@ -102,6 +102,54 @@ impl Journal {
     }
 }
 
+/// An inventory as the journal check sees it: its owner and the files it lists.
+pub type Listed<'a> = (&'a Option<super::Owner>, &'a std::collections::BTreeSet<String>);
+
+impl Journal {
+    /// Whether a journal read from disk may be carried out (SPEC §7.2): it may only finish
+    /// what a render of this folder started. Every path is one x07-topo writes; a prune whose
+    /// file is still there must be owned by the inventory on disk (`on_disk`), of the same
+    /// owner as the staged one; a move whose file is still staged must go to a path the new
+    /// inventory lists (the staged one, else the one on disk) and may replace only a file
+    /// the inventory on disk lists. `Err` says why not. (`staged`: the staged inventory;
+    /// `prune_there`, `move_staged`, `move_there`: what the shell finds for each path.)
+    pub fn check(
+        &self,
+        on_disk: Option<Listed<'_>>,
+        staged: Option<Listed<'_>>,
+        mut prune_there: impl FnMut(&str) -> bool,
+        mut move_staged: impl FnMut(usize) -> bool,
+        mut move_there: impl FnMut(&str) -> bool,
+    ) -> Result<(), String> {
+        if let Some(bad) = self.moves.iter().chain(&self.prunes).find(|p| !super::is_output_path(p)) {
+            return Err(format!("it names `{}`, a path x07-topo never writes", crate::diagnostics::echo(bad)));
+        }
+        let lists = |inventory: Option<Listed<'_>>, path: &str| inventory.is_some_and(|(_, files)| files.contains(path));
+        let same_owner = match (on_disk, staged) {
+            (Some((Some(a), _)), Some((Some(b), _))) => a == b,
+            _ => true,
+        };
+        for path in &self.prunes {
+            if prune_there(path) && !(same_owner && lists(on_disk, path)) {
+                return Err(format!("it prunes `{}`, which the folder's inventory does not own", crate::diagnostics::echo(path)));
+            }
+        }
+        let new = staged.or(on_disk);
+        for (i, path) in self.moves.iter().enumerate() {
+            if path == super::INVENTORY || !move_staged(i) {
+                continue;
+            }
+            if !lists(new, path) {
+                return Err(format!("it moves `{}`, which no inventory of this folder lists", crate::diagnostics::echo(path)));
+            }
+            if move_there(path) && !lists(on_disk, path) {
+                return Err(format!("it replaces `{}`, which the folder's inventory does not own", crate::diagnostics::echo(path)));
+            }
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,5 +181,27 @@ mod tests {
         let text = r#"{"schema_version":"x07.topo.journal@0.1.0","moves":[{"staged":"7","to":"a/x.yaml"}],"prunes":["old.yaml"]}"#;
         let j = Journal::parse(text).expect("a 0.1.0 journal parses");
         assert_eq!((j.moves.as_slice(), j.prunes.as_slice(), j.staged_path(0)), (&["a/x.yaml".to_string()][..], &["old.yaml".to_string()][..], "7".to_string()));
+    }
+
+    #[test]
+    fn a_journal_only_finishes_what_a_render_of_this_folder_started() {
+        use std::collections::BTreeSet;
+        let set = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<BTreeSet<String>>();
+        let owner = None;
+        let (old, new) = (set(&["a.yaml", "old.yaml"]), set(&["a.yaml", "b.yaml"]));
+        let j = Journal { moves: vec!["a.yaml".into(), "b.yaml".into(), "x07-topo.inventory.json".into()], prunes: vec!["old.yaml".into()], staged: Staged::Tree };
+        assert_eq!(j.check(Some((&owner, &old)), Some((&owner, &new)), |_| true, |_| true, |p| p == "a.yaml"), Ok(()));
+        // A planted journal: .git, the manifest, a file no inventory owns.
+        let planted = Journal { moves: vec![], prunes: vec![".git/config".into()], staged: Staged::Tree };
+        assert!(planted.check(Some((&owner, &old)), None, |_| true, |_| true, |_| true).is_err());
+        let planted = Journal { moves: vec![], prunes: vec!["notes.yaml".into()], staged: Staged::Tree };
+        assert!(planted.check(Some((&owner, &old)), None, |_| true, |_| true, |_| true).is_err());
+        assert!(planted.check(None, None, |_| true, |_| true, |_| true).is_err());
+        // ...unless it is gone already (a killed run pruned it).
+        assert_eq!(planted.check(None, None, |_| false, |_| true, |_| true), Ok(()));
+        // A staged file over one the inventory does not own.
+        let over = Journal { moves: vec!["hand.yaml".into()], prunes: vec![], staged: Staged::Tree };
+        assert!(over.check(Some((&owner, &old)), Some((&owner, &set(&["hand.yaml"]))), |_| true, |_| true, |_| true).is_err());
+        assert_eq!(over.check(Some((&owner, &old)), Some((&owner, &set(&["hand.yaml"]))), |_| true, |_| true, |_| false), Ok(()));
     }
 }

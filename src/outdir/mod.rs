@@ -75,6 +75,35 @@ pub fn read_inventory(text: &str) -> Option<(Option<Owner>, Vec<String>)> {
     Some((i.owner, i.files.into_iter().filter(|p| is_safe_relative(p) && !is_reserved(p)).collect()))
 }
 
+/// An inventory read from disk and trusted: it parses, and it lists only paths x07-topo
+/// writes ([`is_output_path`]). `Err` names what is wrong; such an inventory (tampered,
+/// planted, damaged) is refused, never obeyed (SPEC §7.2).
+pub fn trusted_inventory(text: &str) -> Result<(Option<Owner>, Vec<String>), String> {
+    let i: Inventory = serde_json::from_str(text).map_err(|_| "it is not an x07-topo inventory (damaged, or not written by x07-topo)".to_string())?;
+    if i.schema_version != INVENTORY_SCHEMA {
+        return Err(format!("its schema_version `{}` is not {INVENTORY_SCHEMA}", crate::diagnostics::echo(&i.schema_version)));
+    }
+    if let Some(bad) = i.files.iter().find(|p| !is_output_path(p)) {
+        return Err(format!("it lists `{}`, a path x07-topo never writes", crate::diagnostics::echo(bad)));
+    }
+    Ok((i.owner, i.files))
+}
+
+/// The JSON files x07-topo writes, all at DIR's top: the contract documents, the hosted
+/// descriptor, the inventory (`topology.preview.<profile>.json` is matched by its prefix).
+pub const OUTPUT_JSON_FILES: &[&str] = &["binding.requirements.json", "hosted.deployment.json", INVENTORY];
+const PREVIEW_PREFIX: &str = "topology.preview.";
+
+/// Whether x07-topo could have written `path` in DIR: a plain relative path, not its own
+/// machinery, with no hidden component (`.git`, `.github`, ...), and either a YAML file or
+/// one of the JSON files it writes at DIR's top. Only such paths may be replaced or pruned on
+/// an inventory's or a journal's word, so neither can name a repository's manifest, profiles
+/// or git files.
+pub fn is_output_path(path: &str) -> bool {
+    let json = OUTPUT_JSON_FILES.contains(&path) || (path.starts_with(PREVIEW_PREFIX) && path.ends_with(".json") && !path.contains('/'));
+    is_safe_relative(path) && !is_reserved(path) && !path.split('/').any(|c| c.starts_with('.')) && (path.ends_with(".yaml") || json)
+}
+
 /// Every file of the output folder: the artifacts, `kustomization.yaml` for Kubernetes
 /// output, and the inventory naming `owner`. Path → content.
 pub fn layout(artifacts: Vec<Artifact>, owner: &Owner) -> BTreeMap<String, String> {
@@ -152,5 +181,16 @@ mod tests {
         let text = r#"{"schema_version":"x07.topo.inventory@0.1.0","files":["a/b.yaml","../x","/etc/passwd","a//b","c:\\x","ok.yaml"]}"#;
         assert_eq!(owned_files(Some(text)), vec!["a/b.yaml".to_string(), "ok.yaml".to_string()]);
         assert!(owned_files(Some("not json")).is_empty());
+    }
+
+    #[test]
+    fn an_inventory_listing_a_path_x07_topo_never_writes_is_refused() {
+        let ok = r#"{"schema_version":"x07.topo.inventory@0.1.0","files":["a/b.yaml","binding.requirements.json","topology.preview.prod.json"]}"#;
+        assert_eq!(trusted_inventory(ok).unwrap().1.len(), 3);
+        for bad in [".git/config", ".git/HEAD", "README.md", "../x.yaml", "a/.hidden.yaml", ".x07-topo-staging/journal.json", "arch/service/index.x07service.json", "arch/topology/prod.json", "package.json"] {
+            let text = format!(r#"{{"schema_version":"x07.topo.inventory@0.1.0","files":["a.yaml","{bad}"]}}"#);
+            assert!(trusted_inventory(&text).is_err(), "{bad}");
+        }
+        assert!(trusted_inventory("not json").is_err());
     }
 }

@@ -72,6 +72,10 @@ pub enum Problem {
     NotPlain,
     /// The folder's inventory names another owner (`by`) than this render (`not`).
     Owned { by: Box<Owner>, not: Box<Owner> },
+    /// A file x07-topo would write is there, differs, and the inventory does not own it.
+    Unowned,
+    /// The inventory (or a journal) cannot be trusted: `why`.
+    Untrusted { why: String },
 }
 
 /// A wanted path (`path`) the folder cannot take, because of what is at `at`.
@@ -100,19 +104,34 @@ impl WritePlan {
     }
 }
 
+/// What the old inventory lets a render do: the files it may prune (`owned`) and the files
+/// it may replace (`listed`: the owned ones, or, taking a folder over, the other owner's).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Claimed {
+    pub owned: Vec<String>,
+    pub listed: BTreeSet<String>,
+}
+
 /// The files of the old inventory this render may replace and prune. An inventory of
 /// another owner refuses the render, unless it takes the folder over; then it prunes none
-/// of that owner's files. A missing, unreadable or ownerless (older) inventory owns what it
-/// lists.
-pub fn claim(inventory: Option<&Entry>, claim: &Claim) -> Result<Vec<String>, Refusal> {
-    let Some(Entry::File(bytes)) = inventory else { return Ok(Vec::new()) };
-    let Some((owner, files)) = std::str::from_utf8(bytes).ok().and_then(read_inventory) else { return Ok(Vec::new()) };
-    match owner {
-        Some(other) if other != claim.owner && claim.take_over => Ok(Vec::new()),
-        Some(other) if other != claim.owner => {
-            Err(Refusal { path: INVENTORY.to_string(), at: INVENTORY.to_string(), problem: Problem::Owned { by: Box::new(other), not: Box::new(claim.owner.clone()) } })
+/// of that owner's files, and replaces only those the render makes too. A missing inventory
+/// owns nothing; an ownerless (older) one owns what it lists; a damaged one, or one that lists
+/// a path x07-topo never writes, is refused (SPEC §7.2: not obeyed).
+pub fn claim(inventory: Option<&Entry>, claim: &Claim) -> Result<Claimed, Refusal> {
+    let Some(Entry::File(bytes)) = inventory else { return Ok(Claimed::default()) };
+    let untrusted = |why: String| Refusal { path: INVENTORY.to_string(), at: INVENTORY.to_string(), problem: Problem::Untrusted { why } };
+    let text = std::str::from_utf8(bytes).map_err(|_| untrusted("it is not UTF-8 text".to_string()))?;
+    // Another owner is named first: that is the likelier mistake (a wrong pipeline variable).
+    if let Some((Some(other), _)) = read_inventory(text) {
+        if other != claim.owner && !claim.take_over {
+            return Err(Refusal { path: INVENTORY.to_string(), at: INVENTORY.to_string(), problem: Problem::Owned { by: Box::new(other), not: Box::new(claim.owner.clone()) } });
         }
-        _ => Ok(files),
+    }
+    let (owner, files) = super::trusted_inventory(text).map_err(untrusted)?;
+    let listed = files.iter().cloned().collect();
+    match owner {
+        Some(other) if other != claim.owner => Ok(Claimed { owned: Vec::new(), listed }),
+        _ => Ok(Claimed { owned: files, listed }),
     }
 }
 
@@ -129,9 +148,15 @@ pub fn check_name(path: &str) -> Option<Problem> {
 /// inventory `owned`, and what the folder holds, each wanted file already compared with
 /// what the render wants there (`Unchanged`, or `Changed`/`File` when it differs). Every
 /// refusal is reported at once.
-pub fn plan(wanted: &BTreeSet<String>, owned: &[String], snapshot: &Snapshot) -> Result<WritePlan, Vec<Refusal>> {
+/// A file DIR holds at a wanted path that differs is replaced only when the old inventory
+/// lists it (`listed`); else it is a conflict naming it (SPEC §7: never touches other
+/// files). One that already holds what the render wants is left as it is, and owned from now.
+pub fn plan(wanted: &BTreeSet<String>, owned: &[String], listed: &BTreeSet<String>, snapshot: &Snapshot) -> Result<WritePlan, Vec<Refusal>> {
     let mut refusals = Vec::new();
     let mut p = WritePlan::default();
+    // An inventory that is itself refused (a link, a folder) says nothing of ownership: it
+    // is reported alone.
+    let inventory_refused = matches!(snapshot.get(INVENTORY), Some(Entry::Other(_) | Entry::Blocked { .. }));
     for path in wanted {
         if let Some(problem) = check_name(path) {
             refusals.push(Refusal { path: path.clone(), at: path.clone(), problem });
@@ -139,6 +164,9 @@ pub fn plan(wanted: &BTreeSet<String>, owned: &[String], snapshot: &Snapshot) ->
         }
         match snapshot.get(path).cloned().unwrap_or(Entry::Missing) {
             Entry::Unchanged => p.unchanged += 1,
+            Entry::File(_) | Entry::Changed if path != INVENTORY && !listed.contains(path) && !inventory_refused => {
+                refusals.push(Refusal { path: path.clone(), at: path.clone(), problem: Problem::Unowned });
+            }
             Entry::File(_) | Entry::Changed => p.writes.push(path.clone()),
             Entry::Missing => p.writes.push(path.clone()),
             Entry::Other(kind) => {
@@ -201,6 +229,18 @@ impl Refusal {
                 format!("`{}` belongs to {}, according to `{at}`; this render is {}", dir, by.describe(), not.describe()),
                 "render into the folder of this service and profile (is a pipeline variable wrong?), or pass --take-over to make the folder this render's: the other owner's files are then left in place, never pruned",
             ),
+            Problem::Unowned => Diagnostic::about_file(
+                &codes::OUT_UNOWNED_FILE,
+                &at,
+                format!("`{at}` is already there and x07-topo's inventory does not own it, so x07-topo will not replace it"),
+                "move the file out of the output folder (or render into another folder) and render again; x07-topo replaces and prunes only files its inventory lists",
+            ),
+            Problem::Untrusted { why } => Diagnostic::about_file(
+                &codes::OUT_UNTRUSTED_RECORD,
+                &at,
+                format!("`{at}` is refused: {why}"),
+                "x07-topo obeys only the inventory and journal it wrote; if this one was committed or edited, remove it (and the folder's .x07-topo-staging) and render again",
+            ),
             Problem::NotPlain => Diagnostic::about_file(
                 &codes::OUT_PATH_UNUSABLE,
                 &at,
@@ -245,7 +285,8 @@ mod tests {
         ]
         .into();
         let owned = ["a/x.yaml", "old/z.yaml", "old/w.yaml", "old/link.yaml", "gone.yaml"].map(String::from);
-        let p = plan(&w, &owned, &snap).unwrap();
+        let listed = ["a/x.yaml", "kustomization.yaml", "d.yaml"].map(String::from).into_iter().collect();
+        let p = plan(&w, &owned, &listed, &snap).unwrap();
         assert_eq!(p.writes, vec!["b/y.yaml", "d.yaml", "kustomization.yaml", INVENTORY]);
         assert_eq!(p.prunes, vec!["old/w.yaml", "old/z.yaml"], "links and missing files are not pruned");
         assert_eq!(p.unchanged, 2);
@@ -262,7 +303,7 @@ mod tests {
             ("c/d/z.yaml".to_string(), Entry::Blocked { at: "c".to_string(), kind: Kind::Link }),
         ]
         .into();
-        let refusals = plan(&w, &[], &snap).unwrap_err();
+        let refusals = plan(&w, &[], &BTreeSet::new(), &snap).unwrap_err();
         let got: Vec<(&str, &Problem)> = refusals.iter().map(|r| (r.at.as_str(), &r.problem)).collect();
         assert_eq!(
             got,

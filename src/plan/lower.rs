@@ -91,6 +91,9 @@ pub fn lower(manifest: &Manifest, manifest_doc: &Document, profile: &Profile, op
     cx.diags.extend(super::wasmcloud::check(manifest, manifest_doc, profile, &deployables));
     let namespace = options.namespace.clone().or_else(|| profile.namespace.clone());
     let bindings = bindings::resolve(manifest, profile, namespace.as_deref(), &deployables, &mut cx.diags);
+    for (cell, message, hint) in bindings::variable_collisions(&deployables, &bindings) {
+        cx.at_cell(&codes::ENV_VARIABLE_COLLISION, &cell, &["binding_refs"], message, hint);
+    }
     let mut deployables = deployables;
     super::single_writer::enforce(manifest, manifest_doc, profile, &mut deployables, &bindings, &mut cx.diags);
     cx.diags.extend(super::wasmcloud_links::check(manifest, manifest_doc, profile, &deployables, &bindings));

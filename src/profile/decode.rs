@@ -247,7 +247,7 @@ fn env_value<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<Strin
         d.report_key(
             &codes::RESERVED_ENV_NAME,
             at,
-            format!("`{name}` is a variable x07-topo sets itself (the X07 workload contract or a binding output)"),
+            format!("`{name}` is a variable x07-topo sets itself (the X07 workload contract, OpenTelemetry's service identity, or a binding output), so the container would have it twice"),
             "remove it: a plain value here would shadow the compiler's (a binding's Secret, say); configure bindings under `bindings`",
         );
         return None;

@@ -30,6 +30,13 @@ pub const PROVIDER: ProviderDef = ProviderDef {
         Param { name: "replicas", ty: ParamType::Integer { min: 1, max: 32_767 }, required: false, default: None, description: "replicas of each topic (the cluster's default when absent)" },
         Param { name: "topic_config", ty: ParamType::Settings, required: false, default: None, description: "Kafka topic settings of each topic, e.g. {\"retention.ms\": 604800000}" },
         Param {
+            name: "topics_owned_by",
+            ty: ParamType::Text,
+            required: false,
+            default: None,
+            description: "the service_id of the workspace service that owns the topics: unless it is this service, no KafkaTopic is emitted here (the user still gets its ACLs)",
+        },
+        Param {
             name: "topics",
             ty: ParamType::TextList,
             required: false,
@@ -61,7 +68,9 @@ fn build(cx: &BuildCx<'_>) -> Built {
         });
     }
     let labels = [("strimzi.io/cluster".to_string(), cluster.to_string())];
-    for topic in consumed.union(&produced) {
+    // Another service of the workspace owns the topics: it emits them (SPEC §7.2: one owner).
+    let owned_here = cx.params.text("topics_owned_by").is_none_or(|owner| owner == cx.service_id);
+    for topic in consumed.union(&produced).filter(|_| owned_here) {
         let name = topic_object_name(topic);
         let mut spec = serde_json::Map::new();
         if name != *topic {

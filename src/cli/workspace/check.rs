@@ -11,7 +11,19 @@ pub fn run(args: &WorkspaceCheck) -> i32 {
     let Some(opened) = super::open(&args.file, None, &mut diags) else {
         return output::print(&args.report, Outcome::diagnostics(diags));
     };
-    let _ = super::pairs(&opened, &mut diags);
+    let pairs = super::pairs(&opened, &mut diags);
+    // What only the whole workspace shows: one KafkaTopic emitted by two services.
+    let declared: Vec<_> = pairs
+        .iter()
+        .filter(|p| p.service.inputs_ok)
+        .map(|p| {
+            let loaded = &p.service.loaded;
+            let options = crate::plan::LowerOptions::default();
+            let (plan, _) = crate::plan::lower(loaded.manifest(), &loaded.input.doc, &loaded.profiles[p.profile], &options);
+            (p.profile_id(), p.service.id.as_str(), plan.as_ref().map(super::binding_objects).unwrap_or_default())
+        })
+        .collect();
+    super::shared_objects(&opened, &declared, &mut diags);
     let mut human = String::new();
     let mut services = Vec::new();
     for service in &opened.services {

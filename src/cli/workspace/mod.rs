@@ -168,6 +168,47 @@ pub fn pairs<'a>(opened: &'a Opened, diags: &mut Vec<Diagnostic>) -> Vec<Pair<'a
     pairs
 }
 
+/// A binding object as a cluster knows it: (namespace, kind, name).
+pub type ObjectId = (Option<String>, String, String);
+
+/// The objects a pair's bindings emit (bindings some cell uses): (namespace, kind, name).
+pub fn binding_objects(plan: &crate::plan::Plan) -> Vec<ObjectId> {
+    plan.bindings.iter().filter(|b| !b.used_by.is_empty()).flat_map(|b| b.objects.iter().map(|o| (plan.namespace.clone(), o.kind.clone(), o.name.clone()))).collect()
+}
+
+/// Two services that emit one KafkaTopic (same profile, namespace and name) would both own
+/// it: `kubectl kustomize` of the profile folder refuses the duplicate, and two Argo CD
+/// Applications would fight over one topic. An error naming both, unless a profile says which
+/// service owns it (strimzi's `params.topics_owned_by`, which stops the others emitting it).
+/// `declared`: each pair's profile id, service id and topics. Linear: one sorted map.
+pub fn shared_objects(opened: &Opened, declared: &[(&str, &str, Vec<ObjectId>)], diags: &mut Vec<Diagnostic>) {
+    let mut owners: BTreeMap<(&str, Option<&str>, &str, &str), Vec<&str>> = BTreeMap::new();
+    for (profile, service, objects) in declared {
+        for (namespace, kind, name) in objects {
+            let services = owners.entry((profile, namespace.as_deref(), kind.as_str(), name.as_str())).or_default();
+            if !services.contains(service) {
+                services.push(service);
+            }
+        }
+    }
+    for ((profile, namespace, kind, name), services) in owners.into_iter().filter(|(_, s)| s.len() > 1) {
+        let place = namespace.map_or(String::new(), |ns| format!(", namespace `{ns}`"));
+        let quoted: Vec<String> = services.iter().map(|s| format!("`{s}`")).collect();
+        let hint = if kind == "KafkaTopic" {
+            format!("say which service owns it: in the profile `{profile}` of every other service, give its strimzi binding `params.topics_owned_by: \"{}\"`", services[0])
+        } else {
+            format!("give each service its own {kind} (e.g. its own `params.user` for a KafkaUser)")
+        };
+        diags.push(Diagnostic::at(
+            &codes::WORKSPACE_SHARED_OBJECT,
+            &opened.doc,
+            &Pointer::root().key("services"),
+            format!("services {} all emit {kind} `{name}` (profile `{profile}`{place}): kubectl kustomize refuses the duplicate, and two Applications would own one object", diagnostics::list(quoted.iter().map(String::as_str))),
+            hint,
+        ));
+    }
+}
+
 fn unsafe_name(opened: &Opened, what: &str, value: &str, folder: &str) -> Diagnostic {
     Diagnostic::at(
         &codes::WORKSPACE_UNSAFE_NAME,

@@ -45,8 +45,10 @@ pub fn run(args: &WorkspaceRender) -> i32 {
     // A kustomization per profile folder (its profile, its services), listing the services that
     // are Kubernetes (or wadm) YAML; a hosted descriptor is not something kustomize can build.
     let mut per_profile: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
-    for (pair, (artifacts, mut own)) in pairs.iter().zip(rendered) {
+    let mut declared = Vec::new();
+    for (pair, (artifacts, mut own, topics)) in pairs.iter().zip(rendered) {
         diags.append(&mut own);
+        declared.push((pair.profile_id(), pair.service.id.as_str(), topics));
         if let Some((a, owner)) = artifacts {
             listed.push(json!({ "service": pair.service.id, "profile": pair.profile_id(), "out": pair.out }));
             let files = outdir::files(a);
@@ -56,6 +58,7 @@ pub fn run(args: &WorkspaceRender) -> i32 {
             wanted.push((pair.out.clone(), files, outdir::Claim { owner, take_over: false }));
         }
     }
+    super::shared_objects(&opened, &declared, &mut diags);
     if diagnostics::has_errors(&diags) {
         return output::print(&args.report, Outcome::diagnostics(diags).with_lints(lints));
     }
@@ -74,7 +77,7 @@ pub fn run(args: &WorkspaceRender) -> i32 {
 }
 
 /// Renders every pair on up to `jobs` threads; results in pair order.
-type Rendered = (Option<(Vec<emit::Artifact>, outdir::Owner)>, Vec<Diagnostic>);
+type Rendered = (Option<(Vec<emit::Artifact>, outdir::Owner)>, Vec<Diagnostic>, Vec<super::ObjectId>);
 
 fn render_all(pairs: &[Pair<'_>], images: &BTreeMap<String, Vec<ImageOverride>>, namespace: Option<&str>, jobs: usize) -> Vec<Rendered> {
     let one = |pair: &Pair<'_>| {
@@ -83,12 +86,13 @@ fn render_all(pairs: &[Pair<'_>], images: &BTreeMap<String, Vec<ImageOverride>>,
         let loaded = &pair.service.loaded;
         let (plan, mut lowering) = plan::lower(loaded.manifest(), &loaded.input.doc, &loaded.profiles[pair.profile], &options);
         diags.append(&mut lowering);
+        let topics = plan.as_ref().map(super::binding_objects).unwrap_or_default();
         let artifacts = plan.filter(|_| !diagnostics::has_errors(&diags)).and_then(|plan| {
             let mut r = emit::render_files(&plan);
             diags.append(&mut r.diags);
             (!diagnostics::has_errors(&diags)).then(|| (r.artifacts, outdir::Owner::of(&plan)))
         });
-        (artifacts, diags)
+        (artifacts, diags, topics)
     };
     let jobs = jobs.clamp(1, pairs.len().max(1));
     if jobs == 1 {
