@@ -14,7 +14,8 @@ it agrees with the tool's own decoder on the golden inputs:
   wrong type, missing field) are rejected by the manifest schema too, so this check can fail.
 
 Run from the repository root (or anywhere: paths are relative to this file). Builds
-target/debug/x07-topo with `cargo build --locked` unless X07_TOPO_BIN names a binary.
+target/debug/x07-topo (or $CARGO_TARGET_DIR/debug/x07-topo) with `cargo build --locked` unless
+X07_TOPO_BIN names a binary.
 Exits non-zero on any problem.
 """
 
@@ -53,11 +54,23 @@ def rel(path):
     return path.relative_to(ROOT).as_posix()
 
 
+def cargo_target_dir():
+    """Where cargo builds: $CARGO_TARGET_DIR (relative to the repository, as cargo reads it
+    when run from there) or target/."""
+    explicit = os.environ.get("CARGO_TARGET_DIR")
+    return ROOT / explicit if explicit else ROOT / "target"
+
+
+def built_binary():
+    """The debug binary `cargo build` makes, wherever CARGO_TARGET_DIR puts it."""
+    return cargo_target_dir() / "debug" / ("x07-topo.exe" if os.name == "nt" else "x07-topo")
+
+
 def binary():
     explicit = os.environ.get("X07_TOPO_BIN")
     if explicit:
         return Path(explicit)
-    exe = ROOT / "target" / "debug" / ("x07-topo.exe" if os.name == "nt" else "x07-topo")
+    exe = built_binary()
     print("building x07-topo (cargo build --locked)", flush=True)
     build = subprocess.run(["cargo", "build", "--locked", "--quiet", "--bin", "x07-topo"], cwd=ROOT)
     if build.returncode != 0:

@@ -24,6 +24,7 @@ import jsonschema
 import yaml
 
 import validate_crds
+import validate_inputs
 import validate_keda
 import validate_wasmcloud
 
@@ -85,7 +86,7 @@ def check_contracts(folders):
 
 def hosted_schema():
     """The schema `x07-topo schema hosted` prints (the binary .ci/run just built)."""
-    binary = ROOT / "target/debug/x07-topo"
+    binary = validate_inputs.built_binary()
     command = [str(binary)] if binary.exists() else ["cargo", "run", "--quiet", "--"]
     out = subprocess.run([*command, "schema", "hosted"], capture_output=True, text=True, cwd=ROOT)
     if out.returncode != 0:

@@ -143,6 +143,32 @@ impl<'d> Decoder<'d> {
         }
     }
 
+    /// A member that may be absent (then its default applies) but not `null`: upstream's
+    /// model gives it a default instead of an `Option`, so its parser refuses `null` there
+    /// (`invalid type: null, expected ...`). `Some(None)` when absent, `None` when `null` or invalid.
+    pub fn defaulted<T>(
+        &mut self,
+        fields: &mut Fields<'d>,
+        key: &'static str,
+        expected: &str,
+        decode: impl FnOnce(&mut Self, &'d Node, &Pointer) -> Option<T>,
+    ) -> Option<Option<T>> {
+        if let Some(m) = fields.members.get(key) {
+            if matches!(m.value.value, Value::Null) {
+                fields.known.push(key);
+                let at = fields.at.key(key);
+                self.report(
+                    &codes::WRONG_TYPE,
+                    &at,
+                    format!("{} must be {expected}, found null", field_label(&at)),
+                    format!("write {expected} here, or leave `{key}` out for its default: upstream's parser refuses null for this member"),
+                );
+                return None;
+            }
+        }
+        self.optional(fields, key, decode)
+    }
+
     /// The top-level `$schema` member editors use to find a document's JSON Schema: allowed
     /// (a string, else XT006), and otherwise ignored: which schema an editor loads is its business.
     pub fn editor_schema(&mut self, fields: &mut Fields<'d>) {

@@ -68,7 +68,10 @@ impl Document {
     /// a copy (a manifest can be a hundred megabytes).
     pub fn parse(name: &str, bytes: impl Into<Vec<u8>>) -> (Document, Vec<Diagnostic>) {
         let mut bytes = bytes.into();
-        if bytes.starts_with(b"\xEF\xBB\xBF") {
+        // Upstream's readers (serde_json) refuse a byte-order mark, so a file with one is not
+        // a manifest upstream can read: refused here too, and nothing more is read of it.
+        let bom = bytes.starts_with(b"\xEF\xBB\xBF");
+        if bom {
             bytes.drain(..3);
         }
         let text = match String::from_utf8(bytes) {
@@ -91,6 +94,17 @@ impl Document {
             }
         };
         let mut doc = Document { source: Arc::new(SourceFile::new(name, text)), tree: Tree::None };
+        if bom {
+            let diag = Diagnostic::at_offset(
+                &codes::BYTE_ORDER_MARK,
+                &doc,
+                &Pointer::root(),
+                0,
+                "the file starts with a UTF-8 byte-order mark (EF BB BF)",
+                "save the file as UTF-8 without a byte-order mark: upstream's `x07 service validate` and x07-wasm refuse it",
+            );
+            return (doc, vec![diag]);
+        }
         let text = doc.source.text.as_str();
         if text.trim().is_empty() {
             let diag = Diagnostic::at_offset(

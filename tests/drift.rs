@@ -36,7 +36,8 @@ fn fresh_output_passes_check_and_against_without_writing() {
     let t = rendered();
     let before = snapshot(t.path());
     for out in [check(&t, 0), against(&t, 0)] {
-        assert!(out.stdout.is_empty(), "no diff expected on fresh output:\n{}", out.transcript());
+        // No diff, and one line that says so.
+        assert!(out.stdout.starts_with("no drift: ") && out.stdout.lines().count() == 1, "no diff expected on fresh output:\n{}", out.transcript());
     }
     let json = json_report(&t.run_args(&["diff", "--profile", "prod", "--against", "out", "--format", "json"]));
     assert_eq!(json["command"], "diff");

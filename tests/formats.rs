@@ -21,7 +21,7 @@ use x07_topo::inputs::{read_manifest, ManifestInput};
 const ALIASES: &[(&str, &str)] = &[("dedicated-cell", "split-by-cell"), ("embedded-kernel", "co-located")];
 
 /// Codes of problems at the document level: encoding, emptiness, syntax, nesting.
-const DOCUMENT_LEVEL: &[&str] = &["XT001", "XT002", "XT003", "XT004"];
+const DOCUMENT_LEVEL: &[&str] = &["XT001", "XT002", "XT003", "XT004", "XT020"];
 
 /// The source document as serde_json reads it, with placement aliases replaced by what
 /// they mean. Returns the value and how many aliases it replaced.
@@ -48,11 +48,12 @@ fn normalised(source: &[u8]) -> Result<(Value, usize), serde_json::Error> {
     Ok((value, replaced))
 }
 
-/// An optional member written as `null` is absent (SPEC §2.1; upstream's serializer writes them).
+/// An optional member written as `null` is absent (SPEC §2.1; upstream's serializer writes them),
+/// and so is a probe's empty `command` (upstream's default, which its serializer writes).
 fn drop_null_members(value: &mut Value) {
     match value {
         Value::Object(members) => {
-            members.retain(|_, v| !v.is_null());
+            members.retain(|k, v| !(v.is_null() || k == "command" && v.as_array().is_some_and(Vec::is_empty)));
             members.values_mut().for_each(drop_null_members);
         }
         Value::Array(items) => items.iter_mut().for_each(drop_null_members),
@@ -162,8 +163,8 @@ fn check_any_input(what: &str, bytes: &[u8]) -> Option<String> {
 
     let has_errors = !errors(&input).is_empty();
     let document_error = input.diags.iter().any(|d| DOCUMENT_LEVEL.contains(&d.code.id));
-    let has_bom = bytes.starts_with(b"\xEF\xBB\xBF");
-    let serde = if has_bom { normalised(&bytes[3..]) } else { normalised(bytes) };
+    // serde_json refuses a byte-order mark, as our reader does (XT020).
+    let serde = normalised(bytes);
     // Our JSON reader and serde_json agree on what is JSON, except that serde_json refuses
     // numbers beyond f64 (`1e999999`), which are JSON all the same: our reader takes them
     // and the decoder rejects them, as no manifest field takes such a number.
@@ -339,9 +340,9 @@ fn hostile_inputs_never_panic_and_always_explain() {
     assert_eq!(codes(b"\"a\0\""), ["XT003"]);
     let utf8 = read_manifest(MANIFEST_PATH, b"{\n  \"a\": 1,\n  \"b\": \"\xFE\"\n}");
     assert_eq!((utf8.diags[0].line, utf8.diags[0].column), (Some(3), Some(9)), "the bad byte is on line 3, column 9");
-    // A BOM is skipped, not an error: `{}` is then a document missing its members.
-    let bom = codes(b"\xEF\xBB\xBF{}");
-    assert!(!bom.is_empty() && bom.iter().all(|c| *c == "XT008"), "a BOM and {{}}: {bom:?}");
+    // A BOM is refused as upstream's readers refuse it (XT020), and nothing more is read.
+    assert_eq!(codes(b"\xEF\xBB\xBF{}"), ["XT020"]);
+    assert_eq!(codes(b"\xEF\xBB\xBF"), ["XT020"]);
 
     // Hostile numbers in integer fields: every one is an error at that field, except `-0`
     // (zero, as JSON Schema and serde_json read it) where zero is allowed.

@@ -162,16 +162,21 @@ fn declared_egress(from: &str, to: &Pod, port: u16, protocol: &str) -> bool {
     let tcp = protocol == "TCP";
     let cidr = |c: &str| in_cidr(to.ip, c);
     let otel = tcp && (port == 4317 || port == 4318) && cidr("10.40.0.9/32");
+    // OT-Container-Kit redis-operator's RedisCluster `sessions`: leader and follower pods.
+    let redis = tcp && port == 6379 && to.namespace == "shop" && label("redis_setup_type") == Some("cluster") && matches!(label("app"), Some("sessions-leader" | "sessions-follower"));
+    // RabbitMQ Cluster Operator's RabbitmqCluster `notify`.
+    let rabbit = tcp && port == 5672 && to.namespace == "shop" && label("app.kubernetes.io/name") == Some("notify") && label("app.kubernetes.io/component") == Some("rabbitmq");
     match from {
-        // storefront: db.orders (CloudNativePG), cache.sessions (redis, endpoint unknown),
-        // obj.assets (s3, endpoint unknown), obs.otlp (10.40.0.9), secret.stripe (no network).
-        "web" => dns || pg_shop || otel || (tcp && (port == 6379 || port == 443)),
-        // assistant: db.orders, obs.otlp.
+        // storefront: db.orders (CloudNativePG), cache.sessions (redis-operator cluster),
+        // obj.assets (s3, endpoint unknown: 443 anywhere), obs.otlp (10.40.0.9),
+        // secret.stripe (no network).
+        "web" => dns || pg_shop || redis || otel || (tcp && port == 443),
+        // assistant: db.orders, obs.otlp, db.local (sqlite: a volume, no network).
         "tools" => dns || pg_shop || otel,
         // order-events and the nightly-report CronJob: msg.orders (Strimzi), db.orders,
-        // db.legacy (10.20.0.0/16), mq.notify (10.30.4.0/24), obs.otlp, obj.assets (unknown).
-        "workers" => dns || pg_shop || kafka || otel || (tcp && port == 3306 && cidr("10.20.0.0/16")) || (tcp && port == 5672 && cidr("10.30.4.0/24")) || (tcp && port == 443),
-        // reconciler: db.orders, db.local (sqlite: no network), its leader Lease (the API server).
+        // db.legacy (10.20.0.0/16), mq.notify (RabbitMQ), obs.otlp, obj.assets (unknown).
+        "workers" => dns || pg_shop || kafka || rabbit || otel || (tcp && port == 3306 && cidr("10.20.0.0/16")) || (tcp && port == 443),
+        // reconciler: db.orders, its leader Lease (the API server).
         "control" => dns || pg_shop || (tcp && (port == 443 || port == 6443)),
         other => panic!("unexpected deployable {other}"),
     }
@@ -202,10 +207,14 @@ fn world() -> (Vec<Value>, Vec<(String, Pod)>, Vec<Pod>) {
         pod("pg-shop-1 of namespace billing", "billing", &[("cnpg.io/cluster", "pg-shop")], [10, 244, 1, 12]),
         pod("events-kafka-0", "shop", &[("strimzi.io/cluster", "events"), ("strimzi.io/kind", "Kafka"), ("strimzi.io/name", "events-kafka")], [10, 244, 2, 10]),
         pod("audit-kafka-0 (another cluster)", "shop", &[("strimzi.io/cluster", "audit"), ("strimzi.io/kind", "Kafka")], [10, 244, 2, 11]),
+        pod("sessions-leader-0", "shop", &[("app", "sessions-leader"), ("redis_setup_type", "cluster"), ("role", "leader")], [10, 244, 6, 10]),
+        pod("sessions-follower-0", "shop", &[("app", "sessions-follower"), ("redis_setup_type", "cluster"), ("role", "follower")], [10, 244, 6, 11]),
+        pod("carts-leader-0 (another Redis cluster)", "shop", &[("app", "carts-leader"), ("redis_setup_type", "cluster")], [10, 244, 6, 12]),
+        pod("notify-server-0", "shop", &[("app.kubernetes.io/name", "notify"), ("app.kubernetes.io/component", "rabbitmq")], [10, 244, 7, 10]),
+        pod("billing-server-0 (another RabbitMQ)", "shop", &[("app.kubernetes.io/name", "billing"), ("app.kubernetes.io/component", "rabbitmq")], [10, 244, 7, 11]),
         pod("ingress-nginx-controller", "ingress-nginx", &[("app.kubernetes.io/name", "ingress-nginx")], [10, 244, 3, 10]),
         pod("a pod of another namespace", "other", &[("app", "attacker")], [10, 244, 4, 10]),
         external("erp-mysql", [10, 20, 5, 5]),
-        external("notify-mq", [10, 30, 4, 7]),
         external("otel-collector", [10, 40, 0, 9]),
         external("api-server", [172, 20, 0, 1]),
         external("internet", [203, 0, 113, 9]),
@@ -255,6 +264,10 @@ fn the_cases_the_issue_names() {
     assert!(flows(&policies, web, named(&others, "pg-shop-1"), 5432, "TCP"));
     assert!(!flows(&policies, web, named(&others, "pg-billing-1"), 5432, "TCP"));
     assert!(!flows(&policies, web, named(&others, "pg-shop-1 of namespace billing"), 5432, "TCP"));
+    assert!(flows(&policies, web, named(&others, "sessions-follower-0"), 6379, "TCP"));
+    assert!(!flows(&policies, web, named(&others, "carts-leader-0"), 6379, "TCP"));
+    assert!(flows(&policies, workers, named(&others, "notify-server-0"), 5672, "TCP"));
+    assert!(!flows(&policies, workers, named(&others, "billing-server-0"), 5672, "TCP"));
     // A worker accepts no ingress, not even from its own namespace or the ingress controller.
     for from in [web, named(&others, "ingress-nginx-controller")] {
         for &(port, protocol) in PORTS {

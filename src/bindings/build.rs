@@ -28,8 +28,6 @@ pub struct Resolved {
     pub pod_annotations: Vec<(String, String)>,
     /// Kubernetes: where the in-cluster endpoint runs (pod labels and ports).
     pub endpoints: Vec<super::endpoints::Endpoint>,
-    /// Kubernetes: the pods that serve it, when the provider knows them.
-    pub endpoint: Option<super::Endpoint>,
 }
 
 /// Resolves one binding under its choice.
@@ -104,7 +102,7 @@ pub fn build(manifest: &Manifest, profile: &Profile, namespace: Option<&str>, b:
         name => super::endpoints::of(name, &|p| choice.params.text(p).map(str::to_string), namespace, None),
     };
     Resolved {
-        endpoints: endpoints.clone(),
+        endpoints,
         resolved_by: choice.resolved_by.clone(),
         secret: built.secret.unwrap_or_else(|| super::default_secret_name(&manifest.service_id, &b.name)),
         outputs,
@@ -113,9 +111,6 @@ pub fn build(manifest: &Manifest, profile: &Profile, namespace: Option<&str>, b:
         scaler_auth_gap,
         volume: built.volume.filter(|_| k8s),
         pod_annotations: if k8s { built.pod_annotations } else { Vec::new() },
-        // The provider's own declaration, else the first row of the endpoint table (the
-        // cells' namespace is the operator's: `None`).
-        endpoint: built.endpoint.or_else(|| endpoints.first().map(|e| super::Endpoint { pod_labels: e.pod_labels.clone(), ports: e.ports.clone(), namespace: None })).filter(|_| k8s),
     }
 }
 

@@ -184,7 +184,11 @@ fn check_entry(d: &mut Decoder<'_>, target_kind: TargetKind, entry: &BindingConf
                 &codes::PROVIDER_MEMBER_UNUSED,
                 &at.key(member),
                 format!("provider `{name}` does not read `{member}`"),
-                format!("remove `{member}`; `{name}` reads {}", if def.members.is_empty() { "only its params".to_string() } else { def.members.join(", ") }),
+                format!(
+                    "remove `{member}`; `{name}` reads {}{}",
+                    if def.members.is_empty() { "only its params".to_string() } else { def.members.join(", ") },
+                    MEMBER_INSTEAD.iter().find(|(p, m, _)| *p == name && *m == member).map_or(String::new(), |(_, _, instead)| format!("; {instead}"))
+                ),
             );
             ok = false;
         }
@@ -192,6 +196,14 @@ fn check_entry(d: &mut Decoder<'_>, target_kind: TargetKind, entry: &BindingConf
     let params = params::check(d, name, def.params, params_node, &at.key("params"), at);
     Some((Some(def), params?)).filter(|_| ok)
 }
+
+/// What a provider reads in place of a binding entry member it does not read: (provider,
+/// member, what to write instead), for XT237's hint.
+const MEMBER_INSTEAD: &[(&str, &str, &str)] = &[(
+    "external-secrets",
+    "keys",
+    "to say which keys to fetch, use `params.properties` (output → property of the external secret, e.g. {\"API_KEY\": \"api_key\"})",
+)];
 
 fn chosen(profile: &Profile, b: &ResourceBinding, r: &Rule<'_>, diags: &mut Vec<Diagnostic>) -> Option<Choice> {
     let (def, params) = r.checked.clone()?;

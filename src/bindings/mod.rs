@@ -20,7 +20,6 @@ pub mod schema;
 
 pub use build::{build, Resolved};
 pub use choose::{choose, Choice};
-pub use endpoint::Endpoint;
 pub use scaler_auth::ScalerAuth;
 
 use crate::checks::names;

@@ -88,7 +88,7 @@ pub struct LintArgs {
 
 #[derive(Debug, Args)]
 pub struct ManifestArg {
-    /// The service manifest.
+    /// The service manifest (`-`: read it from standard input; profile ids are then looked up in ./arch/topology/).
     #[arg(long, value_name = "PATH", default_value = DEFAULT_MANIFEST)]
     pub manifest: PathBuf,
 }
@@ -106,6 +106,9 @@ pub struct CheckArgs {
     /// Check every service × profile of a workspace (default file: x07-topo.workspace.json).
     #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = crate::workspace::DEFAULT_FILE)]
     pub workspace: Option<String>,
+    /// With --workspace: only this service (its service_id); repeatable.
+    #[arg(long = "service", value_name = "ID", requires = "workspace")]
+    pub services: Vec<String>,
     #[command(flatten)]
     pub lints: LintArgs,
 }
@@ -152,11 +155,15 @@ pub struct RenderArgs {
     pub check: bool,
     /// Render into a folder whose inventory names another service, profile or target kind,
     /// making it this render's; the other owner's files are left in place, never pruned.
-    #[arg(long, requires = "out")]
+    /// With --workspace: every output folder of the run.
+    #[arg(long)]
     pub take_over: bool,
     /// Render every service × profile of a workspace (default file: x07-topo.workspace.json) into its `out` layout.
     #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = crate::workspace::DEFAULT_FILE)]
     pub workspace: Option<String>,
+    /// With --workspace: only this service (its service_id); repeatable.
+    #[arg(long = "service", value_name = "ID", requires = "workspace")]
+    pub services: Vec<String>,
     /// With --workspace: images per service from a JSON map {"SERVICE": "REF" | {"DEPLOYABLE": "REF"}}.
     #[arg(long = "images", value_name = "FILE", requires = "workspace")]
     pub images_file: Option<String>,
@@ -212,6 +219,9 @@ pub struct DiffArgs {
     /// compared with what would be rendered (as `render --workspace --check`).
     #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = crate::workspace::DEFAULT_FILE, conflicts_with = "against")]
     pub workspace: Option<String>,
+    /// With --workspace: only this service (its service_id); repeatable.
+    #[arg(long = "service", value_name = "ID", requires = "workspace")]
+    pub services: Vec<String>,
     /// With --workspace: images per service from a JSON map {"SERVICE": "REF" | {"DEPLOYABLE": "REF"}}.
     #[arg(long = "images", value_name = "FILE", requires = "workspace")]
     pub images_file: Option<String>,

@@ -193,6 +193,26 @@ pub fn profiles(manifest_path: &Path, repository: &Repository, manifest: &Manife
     let wanted: Vec<String> = if args.is_empty() { manifest.profiles().iter().map(|p| p.id.clone()).collect() } else { args.to_vec() };
     let mut out = Vec::new();
     for arg in wanted {
+        // An id the manifest declares is that entry, whatever it looks like (`dev.json`,
+        // `preset:local`, `dev/eu`): its file is `arch/topology/ID.json` when the id can be
+        // a file name, else the entry alone is used.
+        if manifest.profile(&arg).is_some() {
+            // An id outside the safe pattern (XT127, issue 22) names no file.
+            let file = crate::workspace::is_safe_segment(&arg).then(|| topology_dir(manifest_path).join(format!("{arg}.json")));
+            match file {
+                Some(path) if std::fs::symlink_metadata(&path).is_ok() => match read_in(&path, Input::Profile, Some(repository)) {
+                    Err(d) => diags.push(d),
+                    Ok(bytes) => {
+                        let (doc, mut parse) = Document::parse(&display(&path), bytes);
+                        diags.append(&mut parse);
+                        out.push(file_source(manifest_path, repository, doc, Place::File(path), Some(arg), None, diags));
+                    }
+                },
+                Some(path) => out.push(ProfileSource::Entry { id: arg, looked_for: display(&path) }),
+                None => out.push(ProfileSource::Entry { id: arg.clone(), looked_for: format!("(none: `{arg}` cannot be a file name)") }),
+            }
+            continue;
+        }
         if let Some(name) = arg.strip_prefix(profile::PRESET_PREFIX) {
             match profile::preset(name) {
                 None => diags.push(profile::unknown_preset_argument(name)),
@@ -345,22 +365,48 @@ impl Loaded {
 /// Reads and checks the manifest and the profiles. `None` when the manifest could not be
 /// read or decoded; every problem is in `diags`.
 pub fn inputs(manifest_path: &Path, profile_args: &[String], diags: &mut Vec<Diagnostic>) -> Option<Loaded> {
-    inputs_in(manifest_path, &Repository::of_manifest(manifest_path), profile_args, diags)
+    // `--manifest -` reads standard input; profile ids are then looked up as for the
+    // default manifest path, in ./arch/topology/, and reads are confined as for it.
+    let lookup = if manifest_path == Path::new(STDIN) { Path::new(super::args::DEFAULT_MANIFEST) } else { manifest_path };
+    inputs_in(manifest_path, &Repository::of_manifest(lookup), profile_args, diags)
 }
 
 /// [`inputs`] with the paths files name confined to `repository` (a workspace's folder).
 pub fn inputs_in(manifest_path: &Path, repository: &Repository, profile_args: &[String], diags: &mut Vec<Diagnostic>) -> Option<Loaded> {
-    let bytes = match read_in(manifest_path, Input::Manifest, repository.confine_all.then_some(repository)) {
+    let from_stdin = manifest_path == Path::new(STDIN);
+    let read = if from_stdin { read_stdin() } else { read_in(manifest_path, Input::Manifest, repository.confine_all.then_some(repository)) };
+    let bytes = match read {
         Ok(bytes) => bytes,
         Err(d) => {
             diags.push(d);
             return None;
         }
     };
-    let mut input = inputs::read_manifest(&display(manifest_path), bytes);
+    let shown = if from_stdin { STDIN_NAME.to_string() } else { display(manifest_path) };
+    let manifest_path = if from_stdin { Path::new(super::args::DEFAULT_MANIFEST) } else { manifest_path };
+    let mut input = inputs::read_manifest(&shown, bytes);
     diags.append(&mut input.diags);
     let manifest = input.manifest.as_ref()?;
     let sources = profiles(manifest_path, repository, manifest, profile_args, diags);
     let profiles = inputs::resolve_profiles(manifest, &sources, diags);
     Some(Loaded { input, profiles })
+}
+
+/// `--manifest -`: the manifest comes from standard input.
+pub const STDIN: &str = "-";
+/// How diagnostics name a manifest read from standard input.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// Standard input, read once per process (`diff --artifacts` loads the manifest once per profile).
+#[allow(clippy::result_large_err)]
+fn read_stdin() -> Result<Vec<u8>, Diagnostic> {
+    use std::io::Read;
+    static BYTES: std::sync::OnceLock<Result<Vec<u8>, String>> = std::sync::OnceLock::new();
+    let read = BYTES.get_or_init(|| {
+        let mut bytes = Vec::new();
+        std::io::stdin().lock().read_to_end(&mut bytes).map(|_| bytes).map_err(|e| io_reason(&e))
+    });
+    read.clone().map_err(|why| {
+        Diagnostic::about_file(&codes::FILE_UNREADABLE, STDIN_NAME, format!("cannot read the manifest from standard input: {why}"), "pipe the manifest in, or name its file with --manifest PATH")
+    })
 }

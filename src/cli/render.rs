@@ -157,10 +157,12 @@ pub fn check_folder(folder_key: &str, folder: &str, plan: &plan::Plan, claim: &o
         }
     };
     let (drift, pending) = (compared.drift, compared.pending);
-    let human = drift.diffs.concat();
+    let diff = drift.diffs.concat();
     let changes: Vec<_> = drift.changed.iter().zip(&drift.changes).map(|(path, change)| json!({ "change": change, "subject": "file", "name": path })).collect();
     let pending_json = pending.as_ref().map(|j| json!({ "moves": j.moves, "prunes": j.prunes }));
-    let result = json!({ folder_key: folder, "stale": drift.changed, "changes": changes, "diff": human, "pending": pending_json });
+    // Nothing drifted: one line says so (an empty output cannot be told from a silent failure).
+    let human = if diff.is_empty() && pending.is_none() { format!("no drift: {folder} holds exactly what would be rendered\n") } else { diff.clone() };
+    let result = json!({ folder_key: folder, "stale": drift.changed, "changes": changes, "diff": diff, "pending": pending_json });
     let mut failure = Vec::new();
     if let Some(j) = &pending {
         failure.push(format!("{folder} holds an interrupted render ({} file(s) to move, {} to prune); `render --out {folder}` completes it", j.moves.len(), j.prunes.len()));

@@ -106,6 +106,12 @@ pub struct Render {
 #[derive(Debug)]
 pub struct WorkspaceRender {
     pub file: String,
+    /// `--profile`: these profiles of every service instead of the workspace's.
+    pub profiles: Vec<String>,
+    /// `--service`: only these services (all when empty).
+    pub services: Vec<String>,
+    /// `--take-over`: render into folders another owner's inventory names.
+    pub take_over: bool,
     /// `--check`: compare every output folder, write nothing.
     pub check: bool,
     /// `--image SERVICE:[DEPLOYABLE=]REF`, as given.
@@ -123,6 +129,10 @@ pub struct WorkspaceRender {
 #[derive(Debug)]
 pub struct WorkspaceCheck {
     pub file: String,
+    /// `--profile`: these profiles of every service instead of the workspace's.
+    pub profiles: Vec<String>,
+    /// `--service`: only these services (all when empty).
+    pub services: Vec<String>,
     pub report: Reporting,
 }
 
@@ -130,6 +140,8 @@ pub struct WorkspaceCheck {
 #[derive(Debug)]
 pub struct WorkspaceDiff {
     pub file: String,
+    /// `--service`: only these services (all when empty).
+    pub services: Vec<String>,
     pub a: String,
     pub b: String,
     pub artifacts: bool,
@@ -207,10 +219,10 @@ pub fn resolve(command: Command, color: bool) -> Result<Invocation, UsageError> 
         Command::Check(a) => {
             let report = reporting("check", a.format.into(), &a.lints, color)?;
             if let Some(file) = a.workspace {
-                if !a.profiles.is_empty() || a.manifest.manifest != std::path::Path::new(args::DEFAULT_MANIFEST) {
-                    return Err(usage(&report, "--workspace checks every service × profile the workspace names: --profile and --manifest do not apply"));
+                if a.manifest.manifest != std::path::Path::new(args::DEFAULT_MANIFEST) {
+                    return Err(usage(&report, "--workspace checks the services the workspace names (choose some with --service ID): --manifest does not apply"));
                 }
-                return Ok(Invocation::WorkspaceCheck(WorkspaceCheck { file, report }));
+                return Ok(Invocation::WorkspaceCheck(WorkspaceCheck { file, profiles: a.profiles, services: a.services, report }));
             }
             Ok(Invocation::Check(Check { manifest: a.manifest.manifest, profiles: a.profiles, report }))
         }
@@ -222,11 +234,12 @@ pub fn resolve(command: Command, color: bool) -> Result<Invocation, UsageError> 
         Command::Render(a) => {
             let report = reporting("render", a.format.into(), &a.lints, color)?;
             if let Some(file) = a.workspace {
-                if a.out != "-" || a.profile.is_some() || a.manifest.manifest != std::path::Path::new(args::DEFAULT_MANIFEST) {
-                    return Err(usage(&report, "--workspace renders every service × profile into the workspace's `out` layout: --out, --profile and --manifest do not apply"));
+                if a.out != "-" || a.manifest.manifest != std::path::Path::new(args::DEFAULT_MANIFEST) {
+                    return Err(usage(&report, "--workspace renders into the workspace's `out` layout the services it names (choose some with --service ID): --out and --manifest do not apply"));
                 }
                 let jobs = jobs(a.jobs);
-                return Ok(Invocation::WorkspaceRender(WorkspaceRender { file, check: a.check, images: a.image, images_file: a.images_file, namespace: a.namespace, jobs, report }));
+                let profiles = a.profile.into_iter().collect();
+                return Ok(Invocation::WorkspaceRender(WorkspaceRender { file, profiles, services: a.services, take_over: a.take_over, check: a.check, images: a.image, images_file: a.images_file, namespace: a.namespace, jobs, report }));
             }
             let images = images(&a.image, &report)?;
             let out = match (a.out.as_str(), a.check) {
@@ -247,9 +260,9 @@ pub fn resolve(command: Command, color: bool) -> Result<Invocation, UsageError> 
                     return Err(usage(&report, "--workspace compares every service the workspace names: --manifest does not apply"));
                 }
                 return match <[String; 2]>::try_from(a.profiles) {
-                    Ok([pa, pb]) => Ok(Invocation::WorkspaceDiff(WorkspaceDiff { file, a: pa, b: pb, artifacts: a.artifacts, images: a.image, images_file: a.images_file, namespace: a.namespace, report })),
+                    Ok([pa, pb]) => Ok(Invocation::WorkspaceDiff(WorkspaceDiff { file, services: a.services, a: pa, b: pb, artifacts: a.artifacts, images: a.image, images_file: a.images_file, namespace: a.namespace, report })),
                     Err(given) if given.is_empty() && !a.artifacts => {
-                        Ok(Invocation::WorkspaceRender(WorkspaceRender { file, check: true, images: a.image, images_file: a.images_file, namespace: a.namespace, jobs: jobs(a.jobs), report }))
+                        Ok(Invocation::WorkspaceRender(WorkspaceRender { file, profiles: Vec::new(), services: a.services, take_over: false, check: true, images: a.image, images_file: a.images_file, namespace: a.namespace, jobs: jobs(a.jobs), report }))
                     }
                     Err(given) if given.is_empty() => Err(usage(&report, "--artifacts compares two profiles' files: give --profile A --profile B")),
                     Err(given) => Err(usage(&report, &format!("diff --workspace compares two profiles of every service (--profile A --profile B), or, with no --profile, the committed output (got {} --profile)", given.len()))),

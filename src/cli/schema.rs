@@ -28,7 +28,8 @@ pub fn schema_text(kind: SchemaKind) -> String {
     let mut value = schema.to_value();
     drop_null(&mut value);
     if kind != SchemaKind::Hosted {
-        null_means_absent(&mut value);
+        let never_null = if kind == SchemaKind::Manifest { MANIFEST_NEVER_NULL } else { &[] };
+        null_means_absent(&mut value, never_null);
     }
     identify(&mut value, kind);
     let mut text = serde_json::to_string_pretty(&value).expect("schemas serialise");
@@ -86,9 +87,13 @@ fn drop_null(v: &mut serde_json::Value) {
     }
 }
 
+/// The manifest's optional members that upstream models as a defaulted value, not an
+/// `Option`: upstream's parser refuses `null` for them (SPEC §2.1), and so does the schema.
+const MANIFEST_NEVER_NULL: &[&str] = &["topology_profiles", "resource_bindings", "binding_refs", "runtime", "command", "required"];
+
 /// An input's optional member may be `null`, which means absent (SPEC §2.1: upstream's
-/// serializer writes such nulls); a required one may not.
-fn null_means_absent(v: &mut serde_json::Value) {
+/// serializer writes such nulls); a required one may not, nor one named in `never_null`.
+fn null_means_absent(v: &mut serde_json::Value, never_null: &[&str]) {
     use serde_json::{json, Value};
     match v {
         Value::Object(map) => {
@@ -98,19 +103,19 @@ fn null_means_absent(v: &mut serde_json::Value) {
             };
             if let Some(Value::Object(props)) = map.get_mut("properties") {
                 for (key, schema) in props.iter_mut() {
-                    null_means_absent(schema);
-                    if !required.contains(key) {
+                    null_means_absent(schema, never_null);
+                    if !required.contains(key) && !never_null.contains(&key.as_str()) {
                         *schema = json!({"anyOf": [schema.take(), {"type": "null"}]});
                     }
                 }
             }
             for (key, child) in map.iter_mut() {
                 if key != "properties" {
-                    null_means_absent(child);
+                    null_means_absent(child, never_null);
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(null_means_absent),
+        Value::Array(items) => items.iter_mut().for_each(|i| null_means_absent(i, never_null)),
         _ => {}
     }
 }

@@ -82,7 +82,10 @@ code_table! {
     SCHEMA_VERSION      = "XT010" "schema-version"       Unsupported  Error "the document declares a schema version this tool does not read";
     BLANK_STRING        = "XT011" "blank-string"         InvalidInput Error "a string that must say something is empty or only white space";
     OUT_OF_RANGE        = "XT012" "out-of-range"         InvalidInput Error "a number is outside the range its field allows";
-    WORKSPACE_GLOB_EMPTY = "XT023" "workspace-glob-empty" NotFound    Warning "a workspace services glob matches no folder holding a service manifest";
+    BYTE_ORDER_MARK     = "XT020" "byte-order-mark"      InvalidInput Error "the file starts with a UTF-8 byte-order mark, which upstream's readers refuse";
+    WORKSPACE_GLOB_NOTHING = "XT021" "workspace-glob-matches-nothing" NotFound Error "a workspace services glob matches no folder holding a service manifest (a typo must not pass CI)";
+    WORKSPACE_UNKNOWN_SERVICE = "XT022" "workspace-unknown-service" NotFound Error "--service names a service the workspace does not have";
+    WORKSPACE_GLOB_EMPTY = "XT023" "workspace-glob-empty" NotFound    Warning "(retired) a workspace services glob matched no folder: a warning then, error XT021 now";
     WORKSPACE_DUPLICATE_SERVICE = "XT024" "workspace-duplicate-service" Conflict Error "two workspace services have the same service_id";
     WORKSPACE_OUT_COLLISION = "XT025" "workspace-out-collision" Conflict Error "two service × profile pairs of a workspace map to one output folder";
     READ_OUTSIDE_REPOSITORY = "XT013" "read-outside-repository" InvalidInput Error "an input names a file outside the repository (the workspace folder, or the manifest's project folder)";
@@ -118,6 +121,7 @@ code_table! {
     UNUSED_BINDING          = "XT124" "unused-binding"          InvalidInput Warning "a declared binding that no cell uses";
     CANARY_PERCENT_UNUSED   = "XT125" "canary-percent-unused"   InvalidInput Warning "canary_percent without the canary-lite strategy has no effect";
     SERVICE_ID_NOT_WORKLOAD_ID = "XT126" "service-id-not-workload-id" InvalidInput Warning "service_id is outside upstream's workload-id pattern, which x07-wasm enforces";
+    REQUIRED_OMITTED        = "XT140" "required-omitted"        InvalidInput Warning "a resource binding does not state required; omitted means false (optional), as upstream reads it";
     UNSAFE_PROFILE_ID       = "XT127" "unsafe-profile-id"       InvalidInput Error "a topology profile id outside the safe pattern ^[A-Za-z0-9][A-Za-z0-9._-]*$ (no `/`, `..` or absolute path)";
 
     // Topology profiles and target descriptions.

@@ -23,8 +23,8 @@ pub fn decode(d: &mut Decoder<'_>) -> Option<Manifest> {
         }
         Some(cells)
     });
-    let topology_profiles = d.optional(&mut f, "topology_profiles", |d, n, at| d.array(n, at, profile_entry));
-    let resource_bindings = d.optional(&mut f, "resource_bindings", |d, n, at| d.array(n, at, resource_binding));
+    let topology_profiles = d.defaulted(&mut f, "topology_profiles", "an array", |d, n, at| d.array(n, at, profile_entry));
+    let resource_bindings = d.defaulted(&mut f, "resource_bindings", "an array", |d, n, at| d.array(n, at, resource_binding));
     let default_trust_profile = d.optional(&mut f, "default_trust_profile", Decoder::text);
     d.finish(f);
     Some(Manifest::new(Manifest {
@@ -71,9 +71,9 @@ fn cell<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<Cell> {
     let ingress_kind = d.required(&mut f, "ingress_kind", Decoder::vocab_or_placeholder);
     let runtime_class = d.required(&mut f, "runtime_class", Decoder::vocab_or_placeholder);
     let scale_class = d.required(&mut f, "scale_class", Decoder::vocab_or_placeholder);
-    let binding_refs = d.optional(&mut f, "binding_refs", |d, n, at| d.array(n, at, Decoder::text));
+    let binding_refs = d.defaulted(&mut f, "binding_refs", "an array", |d, n, at| d.array(n, at, Decoder::text));
     let topology_group = d.required(&mut f, "topology_group", Decoder::text);
-    let runtime = d.optional(&mut f, "runtime", runtime);
+    let runtime = d.defaulted(&mut f, "runtime", "an object", runtime);
     d.finish(f);
     Some(Cell {
         cell_key: cell_key?,
@@ -154,7 +154,9 @@ fn probe<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<Probe> {
     let probe_kind = d.required(&mut f, "probe_kind", Decoder::vocab_or_placeholder);
     let path = d.optional(&mut f, "path", Decoder::string);
     let port = d.optional(&mut f, "port", |d, n, at| d.u32_in(n, at, 1, 65535).map(|p| p as u16));
-    let command = d.optional(&mut f, "command", |d, n, at| d.array(n, at, Decoder::string));
+    // Upstream's model defaults `command` to `[]` and writes it on every http probe: an empty
+    // command is no command, so a round trip through upstream's tools changes no output byte.
+    let command = d.defaulted(&mut f, "command", "an array", |d, n, at| d.array(n, at, Decoder::string)).map(|c| c.filter(|c| !c.is_empty()));
     // Kubernetes probe timings are int32; periods, timeouts and thresholds must be >= 1.
     let initial_delay_seconds = d.optional(&mut f, "initial_delay_seconds", |d, n, at| d.u32_in(n, at, 0, I32_MAX));
     let period_seconds = d.optional(&mut f, "period_seconds", |d, n, at| d.u32_in(n, at, 1, I32_MAX));
@@ -250,9 +252,17 @@ fn resource_binding<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Optio
     let mut f = d.fields(n, at)?;
     let name = d.required(&mut f, "name", Decoder::text);
     let kind = d.required(&mut f, "kind", Decoder::vocab_or_placeholder);
-    let required = d.optional(&mut f, "required", Decoder::boolean);
+    let required = d.defaulted(&mut f, "required", "true or false", Decoder::boolean);
     let notes = d.optional(&mut f, "notes", Decoder::text);
     d.finish(f);
+    if let (Some(None), Some(name)) = (&required, &name) {
+        d.report(
+            &codes::REQUIRED_OMITTED,
+            at,
+            format!("binding `{}` does not state `required`, so it is optional (false), as upstream reads it", crate::diagnostics::echo(name)),
+            "state it: add \"required\": false, or \"required\": true if the service cannot start without the binding",
+        );
+    }
     Some(ResourceBinding { name: name?, kind: kind?, required: required?, notes: notes? })
 }
 

@@ -29,6 +29,8 @@ pub struct Manifest {
     pub domain_pack: DomainPack,
     #[schemars(length(min = 1))]
     pub cells: Vec<Cell>,
+    /// Absent or empty: upstream's implicit profile `default` (hosted, co-located).
+    /// Never `null`: upstream's member is a defaulted list, not an `Option`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topology_profiles: Option<Vec<ProfileEntry>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -46,7 +48,14 @@ pub struct Manifest {
 struct Index {
     cells: BTreeMap<String, usize>,
     bindings: BTreeMap<String, usize>,
+    /// Upstream's implicit profile when the manifest declares none (empty otherwise).
+    implicit_profiles: Vec<ProfileEntry>,
 }
+
+/// The id of upstream's implicit profile: a manifest without `topology_profiles` (or with an
+/// empty list) has the one profile `default`, hosted and co-located (x07-wasm's
+/// `topology_docs` writes `topology.preview.default.json` for it).
+pub const IMPLICIT_PROFILE_ID: &str = "default";
 
 fn first_positions<'a>(names: impl Iterator<Item = &'a str>) -> BTreeMap<String, usize> {
     let mut map = BTreeMap::new();
@@ -66,12 +75,21 @@ impl Manifest {
         m.index = Index {
             cells: first_positions(m.cells.iter().map(|c| c.cell_key.as_str())),
             bindings: first_positions(m.bindings().iter().map(|b| b.name.as_str())),
+            implicit_profiles: if m.topology_profiles.as_ref().is_none_or(Vec::is_empty) {
+                vec![ProfileEntry { id: IMPLICIT_PROFILE_ID.to_string(), target_kind: Some(TargetKind::Hosted), placement: Placement::CoLocated, notes: None }]
+            } else {
+                Vec::new()
+            },
         };
         m
     }
 
+    /// The declared profile entries, or upstream's implicit `default` when there are none.
     pub fn profiles(&self) -> &[ProfileEntry] {
-        self.topology_profiles.as_deref().unwrap_or_default()
+        match self.topology_profiles.as_deref() {
+            Some(declared) if !declared.is_empty() => declared,
+            _ => &self.index.implicit_profiles,
+        }
     }
 
     pub fn bindings(&self) -> &[ResourceBinding] {
@@ -308,6 +326,7 @@ pub struct Probe {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 65535))]
     pub port: Option<u16>,
+    /// Never `null`; an empty list (upstream's default) is read as absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -370,7 +389,7 @@ pub struct ResourceBinding {
     #[schemars(length(min = 1))]
     pub name: String,
     pub kind: BindingKind,
-    /// Defaults to true: an omitted `required` is treated as required.
+    /// An omitted `required` is false, as upstream's pipeline reads it (SPEC §2.1); never `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -380,7 +399,7 @@ pub struct ResourceBinding {
 
 impl ResourceBinding {
     pub fn is_required(&self) -> bool {
-        self.required.unwrap_or(true)
+        self.required.unwrap_or(false)
     }
 }
 

@@ -153,7 +153,7 @@ pub fn policies_enabled(plan: &Plan) -> bool {
 /// Whether a binding's NetworkPolicy egress goes to any address: its provider declares no
 /// endpoint, the profile gives no `egress` CIDRs, and its kind reaches something.
 pub fn endpoint_unknown(b: &PlannedBinding) -> bool {
-    b.endpoint.is_none() && b.egress.is_empty() && !usual_ports(b.kind).is_empty()
+    b.endpoints.is_empty() && b.egress.is_empty() && !usual_ports(b.kind).is_empty()
 }
 
 /// The bindings the deployable's running cells use, each once, by name.
@@ -181,13 +181,18 @@ fn kubernetes(plan: &Plan, d: &Deployable) -> Boundary {
     }];
     for b in bindings_of(plan, d) {
         let granted_by = Grant::Binding { binding: b.name.clone(), provider: b.resolved_by.provider.clone() };
-        let (peer, ports) = match (&b.endpoint, b.egress.is_empty()) {
-            (Some(e), _) => (Peer::Pods { labels: e.pod_labels.clone(), namespace: e.namespace.clone() }, tcp(&e.ports)),
-            (None, false) if !usual_ports(b.kind).is_empty() => (Peer::Cidrs { cidrs: b.egress.clone() }, tcp(usual_ports(b.kind))),
-            (None, _) if !usual_ports(b.kind).is_empty() => (Peer::Anywhere, tcp(usual_ports(b.kind))),
-            _ => continue, // a secret or a volume: nothing on the network
-        };
-        edges.push(Edge { direction: Direction::Egress, peer, ports, granted_by });
+        // The operator's pods (one edge per kind of pod: a Redis cluster's leaders and
+        // followers); the cells' own namespace needs no namespace selector.
+        for e in &b.endpoints {
+            let namespace = e.namespace.clone().filter(|ns| plan.namespace.as_ref() != Some(ns));
+            edges.push(Edge { direction: Direction::Egress, peer: Peer::Pods { labels: e.pod_labels.clone(), namespace }, ports: tcp(&e.ports), granted_by: granted_by.clone() });
+        }
+        let usual = usual_ports(b.kind);
+        if !b.endpoints.is_empty() || usual.is_empty() {
+            continue; // a secret or a volume: nothing on the network
+        }
+        let peer = if b.egress.is_empty() { Peer::Anywhere } else { Peer::Cidrs { cidrs: b.egress.clone() } };
+        edges.push(Edge { direction: Direction::Egress, peer, ports: tcp(usual), granted_by });
     }
     if !d.coordination.is_empty() && d.processes().next().is_some() {
         edges.push(Edge {

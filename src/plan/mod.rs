@@ -334,9 +334,6 @@ pub struct PlannedBinding {
     /// Kubernetes: where the provider's in-cluster endpoint runs (pod labels and ports).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub endpoints: Vec<crate::bindings::endpoints::Endpoint>,
-    /// Kubernetes: the pods that serve it, when its provider is an in-cluster operator.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub endpoint: Option<crate::bindings::Endpoint>,
     /// Kubernetes: the CIDRs the profile says the endpoint is in (`egress` on its entry).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub egress: Vec<String>,

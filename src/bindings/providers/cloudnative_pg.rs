@@ -43,10 +43,7 @@ const APP_SECRET_KEYS: &[(&str, &str)] = &[("DSN", "uri"), ("HOST", "host"), ("P
 fn build(cx: &BuildCx<'_>) -> Built {
     let cluster = cx.params.text("cluster").unwrap_or_default();
     let secret = format!("{cluster}-app");
-    // CloudNativePG labels every instance pod of the Cluster `cnpg.io/cluster: <cluster>`; its
-    // `-rw`, `-ro` and `-r` Services select those pods on PostgreSQL's port.
-    let endpoint = crate::bindings::Endpoint::new(&[("cnpg.io/cluster", cluster)], &[5432]);
-    let mut b = Built { secret: Some(secret.clone()), endpoint: Some(endpoint), ..Built::default() };
+    let mut b = Built { secret: Some(secret.clone()), ..Built::default() };
     let database = cx.params.text("database");
     for (output, key) in APP_SECRET_KEYS.iter().filter(|(o, _)| !cx.from_config.contains(*o)) {
         let source = match (database, *output) {

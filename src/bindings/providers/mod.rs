@@ -113,8 +113,6 @@ pub struct Built {
     pub volume: Option<BindingVolume>,
     /// Annotations on the pods of the cells that list the binding (an injected sidecar).
     pub pod_annotations: Vec<(String, String)>,
-    /// In-cluster operators: the pods that serve the binding (network policies).
-    pub endpoint: Option<super::Endpoint>,
     pub problems: Vec<Problem>,
 }
 

@@ -53,11 +53,7 @@ const BOOTSTRAP_PORT: u16 = 9092;
 
 fn build(cx: &BuildCx<'_>) -> Built {
     let cluster = cx.params.text("cluster").unwrap_or_default();
-    // Strimzi labels every pod of the Kafka cluster `strimzi.io/cluster: <cluster>` and
-    // `strimzi.io/kind: Kafka`; clients reach the bootstrap Service, then each broker, on the
-    // listener's port.
-    let endpoint = crate::bindings::Endpoint::new(&[("strimzi.io/cluster", cluster), ("strimzi.io/kind", "Kafka")], &[BOOTSTRAP_PORT]);
-    let mut b = Built { endpoint: Some(endpoint), ..Built::default() };
+    let mut b = Built::default();
     let namespace = cx.namespace.map(|ns| format!(".{ns}")).unwrap_or_default();
     b.outputs.push(("BOOTSTRAP_SERVERS".to_string(), Source::Config { value: format!("{cluster}-kafka-bootstrap{namespace}:{BOOTSTRAP_PORT}") }));
 

@@ -8,7 +8,7 @@ use serde_json::json;
 
 pub fn run(args: &WorkspaceCheck) -> i32 {
     let mut diags = Vec::new();
-    let Some(opened) = super::open(&args.file, None, &mut diags) else {
+    let Some(opened) = super::open(&args.file, Some(&args.profiles), &args.services, &mut diags) else {
         return output::print(&args.report, Outcome::diagnostics(diags));
     };
     let pairs = super::pairs(&opened, &mut diags);

@@ -15,11 +15,11 @@ pub fn run(args: &WorkspaceDiff) -> i32 {
         return output::print(&args.report, Outcome::diagnostics(diags));
     }
     let profiles = [args.a.clone(), args.b.clone()];
-    let Some(opened) = super::open(&args.file, Some(&profiles), &mut diags) else {
+    let Some(opened) = super::open(&args.file, Some(&profiles), &args.services, &mut diags) else {
         return output::print(&args.report, Outcome::diagnostics(diags));
     };
     let lints = super::lints(&opened);
-    let images = super::service_images(&args.images, args.images_file.as_deref(), &opened.repository, &opened.services, &mut diags);
+    let images = super::service_images(&args.images, args.images_file.as_deref(), &opened, &mut diags);
     if diagnostics::has_errors(&diags) {
         return output::print(&args.report, Outcome::diagnostics(diags).with_lints(lints));
     }

@@ -23,14 +23,22 @@ use std::path::{Path, PathBuf};
 
 const MANIFEST: &str = crate::cli::args::DEFAULT_MANIFEST;
 
+/// Each service_id with the profiles whose output `kubectl apply -k` can take.
+pub type Appliable = Vec<(String, Vec<String>)>;
+
 /// A workspace whose file decoded, with the services it names.
 pub struct Opened {
     pub ws: Workspace,
     pub doc: Document,
     /// The folder of the workspace file: `services` and `out` are relative to it.
     pub root: PathBuf,
-    /// In folder order, each service_id once.
+    /// In folder order, each service_id once (only those `--service` chose, when it was given).
     pub services: Vec<Service>,
+    /// Every service of the workspace whose inputs loaded (chosen or not): the ids of each
+    /// profile whose output kubectl can apply, for the profile folders' kustomizations.
+    pub appliable: Appliable,
+    /// Service folders whose manifest could not be read or decoded (their id is unknown).
+    pub unreadable: usize,
     /// The workspace's folder: every file it leads to is read inside it.
     pub repository: load::Repository,
 }
@@ -60,7 +68,7 @@ impl Pair<'_> {
 /// Reads the workspace file and every service it names, with `profiles` (default: the
 /// workspace's, else each manifest's own). `None` when the file itself is unusable; every
 /// problem is in `diags`.
-pub fn open(file: &str, profiles: Option<&[String]>, diags: &mut Vec<Diagnostic>) -> Option<Opened> {
+pub fn open(file: &str, profiles: Option<&[String]>, chosen: &[String], diags: &mut Vec<Diagnostic>) -> Option<Opened> {
     let file = PathBuf::from(file);
     match load::read(&file, load::Input::Workspace) {
         Err(d) => {
@@ -75,26 +83,40 @@ pub fn open(file: &str, profiles: Option<&[String]>, diags: &mut Vec<Diagnostic>
             diags.append(&mut d.diags);
             let ws = ws.filter(|_| !diagnostics::has_errors(diags))?;
             let root = file.parent().unwrap_or(Path::new("")).to_path_buf();
-            let profiles = profiles.or(ws.profiles.as_deref()).unwrap_or(&[]).to_vec();
+            let profiles = profiles.filter(|p| !p.is_empty()).or(ws.profiles.as_deref()).unwrap_or(&[]).to_vec();
             // Every file the workspace leads to is read inside its folder (SPEC §7.2).
             let mut repository = load::Repository::at(&root);
             repository.confine_all = true;
-            let services = services(&root, &repository, &ws, &doc, &profiles, diags);
-            Some(Opened { ws, doc, root, services, repository })
+            let (services, appliable, unreadable) = services(&root, &repository, &ws, &doc, &profiles, chosen, diags);
+            Some(Opened { ws, doc, root, services, appliable, unreadable, repository })
         }
     }
 }
 
 /// The services' inputs; two folders with one service_id are an error.
-fn services(root: &Path, repository: &load::Repository, ws: &Workspace, doc: &Document, profiles: &[String], diags: &mut Vec<Diagnostic>) -> Vec<Service> {
+fn services(root: &Path, repository: &load::Repository, ws: &Workspace, doc: &Document, profiles: &[String], chosen: &[String], diags: &mut Vec<Diagnostic>) -> (Vec<Service>, Appliable, usize) {
     let mut out = Vec::new();
+    let mut appliable = Vec::new();
+    let mut unreadable = 0;
     let mut by_id: BTreeMap<String, String> = BTreeMap::new();
     for (folder, pattern_at) in service_folders(root, ws, doc, diags) {
         let manifest = root.join(&folder).join(MANIFEST);
         let before = diags.len();
-        let Some(loaded) = load::inputs_in(&manifest, repository, profiles, diags) else { continue };
+        let Some(loaded) = load::inputs_in(&manifest, repository, profiles, diags) else {
+            unreadable += 1;
+            continue;
+        };
         let inputs_ok = !diagnostics::has_errors(&diags[before..]);
         let id = loaded.manifest().service_id.clone();
+        // Only Kubernetes output is something `kubectl apply -k` can take: a wadm Application
+        // is not a Kubernetes object, a hosted descriptor no object at all.
+        let k8s = loaded.profiles.iter().filter(|p| p.target_kind == crate::manifest::TargetKind::K8s).map(|p| p.id.clone()).collect();
+        appliable.push((id.clone(), k8s));
+        if !chosen.is_empty() && !chosen.contains(&id) {
+            // Not chosen: its problems are not this run's (it is still listed in kustomizations).
+            diags.truncate(before);
+            continue;
+        }
         if let Some(first) = by_id.insert(id.clone(), folder.clone()) {
             diags.push(Diagnostic::at(
                 &codes::WORKSPACE_DUPLICATE_SERVICE,
@@ -107,7 +129,19 @@ fn services(root: &Path, repository: &load::Repository, ws: &Workspace, doc: &Do
         }
         out.push(Service { id, folder, loaded, inputs_ok });
     }
-    out
+    let known: std::collections::BTreeSet<&str> = appliable.iter().map(|(s, _)| s.as_str()).collect();
+    for id in chosen.iter().filter(|id| !known.contains(id.as_str())) {
+        // Only when every manifest was read: an unreadable one may be the service named.
+        if unreadable == 0 {
+            diags.push(Diagnostic::about_file(
+                &codes::WORKSPACE_UNKNOWN_SERVICE,
+                "",
+                format!("--service {}: the workspace has no service with this service_id", diagnostics::echo(id)),
+                format!("{}the services are: {}", crate::suggest::did_you_mean(id, known.iter().copied()), diagnostics::list(known.iter().copied())),
+            ));
+        }
+    }
+    (out, appliable, unreadable)
 }
 
 /// Every service × profile with its output folder: never two in one folder, never one inside
@@ -227,7 +261,7 @@ pub fn lints(opened: &Opened) -> Vec<crate::diagnostics::lints::Lints> {
 
 /// The service folders `services` names (relative to the workspace, sorted, each once) with
 /// the pointer of the entry that named it. A plain folder must hold a manifest; a glob that
-/// matches none is a warning.
+/// matches none is an error too (a typo in the workspace file must not pass CI).
 fn service_folders(root: &Path, ws: &Workspace, doc: &Document, diags: &mut Vec<Diagnostic>) -> Vec<(String, Pointer)> {
     let mut found: BTreeMap<String, Pointer> = BTreeMap::new();
     for (i, pattern) in ws.services.iter().enumerate() {
@@ -270,7 +304,7 @@ fn service_folders(root: &Path, ws: &Workspace, doc: &Document, diags: &mut Vec<
         }
         candidates.retain(|c| root.join(c).join(MANIFEST).is_file());
         if candidates.is_empty() {
-            diags.push(Diagnostic::at(&codes::WORKSPACE_GLOB_EMPTY, doc, &at, format!("services glob `{pattern}` matches no folder holding {MANIFEST}"), "fix the glob, or remove the entry"));
+            diags.push(Diagnostic::at(&codes::WORKSPACE_GLOB_NOTHING, doc, &at, format!("services glob `{pattern}` matches no folder holding {MANIFEST}"), "fix the glob, or remove the entry"));
         }
         for c in candidates {
             found.entry(c).or_insert_with(|| at.clone());
@@ -285,9 +319,14 @@ fn join(a: &str, b: &str) -> String {
 
 /// `--image SERVICE:[DEPLOYABLE=]REF` and `--images FILE` (`{"SERVICE": "REF" | {"DEPLOYABLE": "REF"}}`),
 /// per service id.
-pub fn service_images(images: &[String], images_file: Option<&str>, repository: &load::Repository, services: &[Service], diags: &mut Vec<Diagnostic>) -> BTreeMap<String, Vec<ImageOverride>> {
-    // Sorted, so looking a service up is a log-time search however many there are.
-    let known: std::collections::BTreeSet<&str> = services.iter().map(|s| s.id.as_str()).collect();
+pub fn service_images(images: &[String], images_file: Option<&str>, opened: &Opened, diags: &mut Vec<Diagnostic>) -> BTreeMap<String, Vec<ImageOverride>> {
+    let repository = &opened.repository;
+    // Sorted, so looking a service up is a log-time search however many there are. Every
+    // service of the workspace counts (an image for a service `--service` left out is no error).
+    let known: std::collections::BTreeSet<&str> = opened.appliable.iter().map(|(s, _)| s.as_str()).collect();
+    // A manifest that could not be read may be the service an image names: its own error
+    // fails the run, and XT962 would only mislead.
+    let unknown_is_error = opened.unreadable == 0;
     let unknown = |service: &str| {
         (
             format!("image for service `{service}`, which the workspace does not have"),
@@ -309,7 +348,7 @@ pub fn service_images(images: &[String], images_file: Option<&str>, repository: 
                         _ => d.map(n, at, Decoder::text).map(|m| m.into_iter().map(|(k, v)| format!("{k}={v}")).collect()),
                     });
                     for (service, refs) in map.into_iter().flatten() {
-                        if !known.contains(&service.as_str()) {
+                        if unknown_is_error && !known.contains(&service.as_str()) {
                             let (m, h) = unknown(&service);
                             d.report_key(&codes::IMAGE_UNKNOWN_SERVICE, &Pointer::root().key(&service), m, h);
                         }
@@ -322,7 +361,7 @@ pub fn service_images(images: &[String], images_file: Option<&str>, repository: 
     }
     for arg in images {
         match workspace::service_image(arg) {
-            Some((service, image)) if known.contains(&service) => out.entry(service.to_string()).or_default().push(ImageOverride::parse(image)),
+            Some((service, image)) if known.contains(&service) || !unknown_is_error => out.entry(service.to_string()).or_default().push(ImageOverride::parse(image)),
             Some((service, _)) => {
                 let (m, h) = unknown(service);
                 diags.push(Diagnostic::about_file(&codes::IMAGE_UNKNOWN_SERVICE, "", format!("--image {arg}: {m}"), h));

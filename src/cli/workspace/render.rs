@@ -28,11 +28,11 @@ pub fn run(args: &WorkspaceRender) -> i32 {
     if !diags.is_empty() {
         return output::print(&args.report, Outcome::diagnostics(diags));
     }
-    let Some(opened) = super::open(&args.file, None, &mut diags) else {
+    let Some(opened) = super::open(&args.file, Some(&args.profiles), &args.services, &mut diags) else {
         return output::print(&args.report, Outcome::diagnostics(diags));
     };
     let lints = super::lints(&opened);
-    let images = super::service_images(&args.images, args.images_file.as_deref(), &opened.repository, &opened.services, &mut diags);
+    let images = super::service_images(&args.images, args.images_file.as_deref(), &opened, &mut diags);
     let pairs = super::pairs(&opened, &mut diags);
     if diagnostics::has_errors(&diags) {
         return output::print(&args.report, Outcome::diagnostics(diags).with_lints(lints));
@@ -42,20 +42,31 @@ pub fn run(args: &WorkspaceRender) -> i32 {
     let rendered = render_all(&pairs, &images, args.namespace.as_deref(), args.jobs);
     let mut wanted: Vec<Wanted> = Vec::new();
     let mut listed = Vec::new();
-    // A kustomization per profile folder (its profile, its services), listing the services that
-    // are Kubernetes (or wadm) YAML; a hosted descriptor is not something kustomize can build.
+    // A kustomization per profile folder of this run (its profile, its services), listing the
+    // services whose output `kubectl apply -k` can take: Kubernetes YAML only (a wadm
+    // Application is not a Kubernetes object, a hosted descriptor no object). Every service of
+    // the workspace is listed, whether `--service` chose it or not.
     let mut per_profile: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
+    for pair in &pairs {
+        if let Some(folder) = workspace::profile_folder(&ws.out, pair.profile_id()) {
+            per_profile.entry(folder).or_insert_with(|| (pair.profile_id().to_string(), Vec::new()));
+        }
+    }
+    for (service, k8s_profiles) in &opened.appliable {
+        for profile in k8s_profiles {
+            if let Some(entry) = workspace::profile_folder(&ws.out, profile).and_then(|f| per_profile.get_mut(&f)) {
+                entry.1.push(service.clone());
+            }
+        }
+    }
+    per_profile.retain(|_, (_, services)| !services.is_empty());
     let mut declared = Vec::new();
     for (pair, (artifacts, mut own, topics)) in pairs.iter().zip(rendered) {
-        diags.append(&mut own);
+        diags.extend(own.drain(..).map(|d| workspace_hint(&pair.service.id, d)));
         declared.push((pair.profile_id(), pair.service.id.as_str(), topics));
         if let Some((a, owner)) = artifacts {
             listed.push(json!({ "service": pair.service.id, "profile": pair.profile_id(), "out": pair.out }));
-            let files = outdir::files(a);
-            if let Some(folder) = workspace::profile_folder(&ws.out, pair.profile_id()).filter(|_| files.contains_key(outdir::Kustomization::PATH)) {
-                per_profile.entry(folder).or_insert_with(|| (pair.profile_id().to_string(), Vec::new())).1.push(pair.service.id.clone());
-            }
-            wanted.push((pair.out.clone(), files, outdir::Claim { owner, take_over: false }));
+            wanted.push((pair.out.clone(), outdir::files(a), outdir::Claim { owner, take_over: args.take_over }));
         }
     }
     super::shared_objects(&opened, &declared, &mut diags);
@@ -66,7 +77,7 @@ pub fn run(args: &WorkspaceRender) -> i32 {
         // The profile folder belongs to the workspace, not to one service.
         let owner = outdir::Owner { service_id: workspace::PROFILE_FOLDER_OWNER.to_string(), profile: profile.clone(), target_kind: "kustomization".to_string() };
         let files = BTreeMap::from([(outdir::Kustomization::PATH.to_string(), workspace::profile_kustomization(services))]);
-        wanted.push((folder.clone(), files, outdir::Claim { owner, take_over: false }));
+        wanted.push((folder.clone(), files, outdir::Claim { owner, take_over: args.take_over }));
     }
     let result = |extra: serde_json::Value| json!({ "workspace": args.file, "outputs": listed, "profile_folders": per_profile.keys().collect::<Vec<_>>(), "folders": extra });
     if args.check {
@@ -162,7 +173,9 @@ fn check_all(args: &WorkspaceRender, root: &Path, wanted: Vec<Wanted>, mut outco
             Ok(compared) => {
                 // An interrupted render is stale until `render --workspace` completes it.
                 stale += compared.drift.changed.len() + usize::from(compared.pending.is_some());
-                human.push_str(&compared.drift.diffs.concat());
+                for diff in &compared.drift.diffs {
+                    human.push_str(&workspace_relative(&out, diff));
+                }
                 folders.push(json!({ "out": out, "stale": compared.drift.changed }));
             }
             Err(mut errors) => {
@@ -171,8 +184,48 @@ fn check_all(args: &WorkspaceRender, root: &Path, wanted: Vec<Wanted>, mut outco
             }
         }
     }
+    if stale == 0 {
+        human.push_str(&format!("no drift: {} folder(s) hold exactly what would be rendered\n", folders.len()));
+    }
     let failure = (stale > 0).then(|| format!("the workspace is stale: {stale} file(s) in {} folder(s) differ from what would be rendered", folders.iter().filter(|f| f["stale"].as_array().is_some_and(|a| !a.is_empty())).count()));
     outcome.result = result(json!(folders));
     outcome.human = human;
     output::print(&args.report, outcome.failing(failure))
+}
+
+/// A diagnostic of one service's render, its hints written for the workspace command line:
+/// `--image SERVICE:async=REF`, not `--image async=REF` (which `--workspace` refuses).
+fn workspace_hint(service: &str, mut d: Diagnostic) -> Diagnostic {
+    use crate::diagnostics::codes;
+    if [&codes::MISSING_IMAGE, &codes::INVALID_IMAGE, &codes::IMAGE_UNKNOWN_DEPLOYABLE].contains(&d.code) {
+        d.hint = d.hint.replace("--image ", &format!("--image {service}:"));
+        d.hint.push_str(&format!(", or \"{service}\" in --images FILE"));
+    }
+    d
+}
+
+/// A file's diff with paths relative to the workspace (`a/deploy/prod/orders/async/...`), not
+/// to its service's folder: with many services a CI log then says which folder is stale, and
+/// `git apply` takes the diff from the workspace's folder. Only the two header lines change.
+fn workspace_relative(out: &str, diff: &str) -> String {
+    let mut text = String::with_capacity(diff.len() + 2 * out.len() + 2);
+    for (i, line) in diff.split_inclusive('\n').enumerate() {
+        match (i, line.strip_prefix("--- a/"), line.strip_prefix("+++ b/")) {
+            (0, Some(path), _) => text.push_str(&format!("--- a/{out}/{path}")),
+            (1, _, Some(path)) => text.push_str(&format!("+++ b/{out}/{path}")),
+            _ => text.push_str(line),
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn diff_headers_become_workspace_relative() {
+        let diff = "--- a/async/job.yaml\n+++ b/async/job.yaml\n@@ -1 +1 @@\n--- a/not-a-header\n";
+        assert_eq!(super::workspace_relative("deploy/prod/orders", diff), "--- a/deploy/prod/orders/async/job.yaml\n+++ b/deploy/prod/orders/async/job.yaml\n@@ -1 +1 @@\n--- a/not-a-header\n");
+        let added = "--- /dev/null\n+++ b/new.yaml\n";
+        assert_eq!(super::workspace_relative("deploy/dev/shop", added), "--- /dev/null\n+++ b/deploy/dev/shop/new.yaml\n");
+    }
 }

@@ -197,7 +197,6 @@ mod tests {
             volume: None,
             pod_annotations: Vec::new(),
             endpoints: Vec::new(),
-            endpoint: None,
             egress: Vec::new(),
             secret: "db-primary".to_string(),
             secret_from_profile: false,
