@@ -50,10 +50,18 @@ pub struct KeySpec {
     pub link: LinkSide,
     /// Without it the provider does not work (it logs and creates no connection, or falls
     /// back to a localhost or cloud default).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub required: bool,
-    #[serde(skip_serializing_if = "SecretUse::is_no")]
+    /// Absent means `no`.
+    #[serde(default, skip_serializing_if = "SecretUse::is_no")]
     pub secret: SecretUse,
+}
+
+impl Default for SecretUse {
+    /// An omitted `secret` is `no` (config only), as the decoder reads it.
+    fn default() -> Self {
+        SecretUse::No
+    }
 }
 
 impl SecretUse {
