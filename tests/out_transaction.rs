@@ -5,13 +5,12 @@
 
 mod support;
 
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
-use support::{binary, golden_args_without_out, json_report, list_files, Test};
+use support::{binary, golden_args_without_out, json_report, list_files, tree, Test};
 
 const CASE: &str = "render-k8s-orders-split";
 const INVENTORY: &str = "x07-topo.inventory.json";
@@ -28,31 +27,6 @@ fn expected_files() -> PathBuf {
     support::repo_root().join("golden").join(CASE).join("expected/files")
 }
 
-/// Every entry below `dir` (not following links): folders, files with a hash of their bytes,
-/// links with their target, and anything else by kind.
-fn tree(dir: &Path) -> BTreeMap<String, String> {
-    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
-        let Ok(entries) = std::fs::read_dir(dir) else { return };
-        for e in entries.map(|e| e.unwrap()) {
-            let rel = e.path().strip_prefix(base).unwrap().to_string_lossy().into_owned();
-            let ft = e.file_type().unwrap();
-            let what = if ft.is_symlink() {
-                format!("link -> {}", std::fs::read_link(e.path()).unwrap().display())
-            } else if ft.is_dir() {
-                walk(base, &e.path(), out);
-                "folder".to_string()
-            } else if ft.is_file() {
-                format!("file {:x}", Sha256::digest(std::fs::read(e.path()).unwrap()))
-            } else {
-                "special".to_string()
-            };
-            out.insert(rel, what);
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
-}
 
 fn assert_same_tree(before: &BTreeMap<String, String>, dir: &Path, what: &str) {
     let after = tree(dir);

@@ -6,38 +6,13 @@
 mod support;
 
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
-use support::{copy_tree, json_report, repo_root, Output, Test};
+use support::{copy_tree, json_report, repo_root, tree, Output, Test};
 
 const SKIP: &[&str] = &["expected", "args", "formats", "README", "hold-lock", "written"];
 
-/// Every entry below `dir`, not following links: path -> what it is (a file by its hash).
-fn tree(dir: &Path) -> BTreeMap<String, String> {
-    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
-        let Ok(entries) = std::fs::read_dir(dir) else { return };
-        for e in entries.map(|e| e.unwrap()) {
-            let rel = e.path().strip_prefix(base).unwrap().to_string_lossy().into_owned();
-            let ft = e.file_type().unwrap();
-            let what = if ft.is_symlink() {
-                format!("link -> {}", std::fs::read_link(e.path()).unwrap().display())
-            } else if ft.is_dir() {
-                walk(base, &e.path(), out);
-                "folder".to_string()
-            } else if ft.is_file() {
-                format!("file {:x}", Sha256::digest(std::fs::read(e.path()).unwrap()))
-            } else {
-                "special".to_string()
-            };
-            out.insert(rel, what);
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
-}
 
 /// The entries that differ between `before` and now, outside `allowed` (a prefix).
 fn changed_outside(before: &BTreeMap<String, String>, parent: &Path, allowed: Option<&str>) -> Vec<String> {

@@ -217,3 +217,29 @@ pub fn transcript_stdout(text: &str) -> &str {
     let end = text[start..].find("--- stderr\n").map_or(text.len(), |i| start + i);
     &text[start..end]
 }
+
+/// Every entry below `dir` (not following links): folders, files with a hash of their bytes,
+/// links with their target, and anything else by kind.
+pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, String> {
+    fn walk(base: &Path, dir: &Path, out: &mut std::collections::BTreeMap<String, String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for e in entries.map(|e| e.unwrap()) {
+            let rel = e.path().strip_prefix(base).unwrap().to_string_lossy().into_owned();
+            let ft = e.file_type().unwrap();
+            let what = if ft.is_symlink() {
+                format!("link -> {}", std::fs::read_link(e.path()).unwrap().display())
+            } else if ft.is_dir() {
+                walk(base, &e.path(), out);
+                "folder".to_string()
+            } else if ft.is_file() {
+                format!("file {:x}", <sha2::Sha256 as sha2::Digest>::digest(std::fs::read(e.path()).unwrap()))
+            } else {
+                "special".to_string()
+            };
+            out.insert(rel, what);
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
