@@ -7,7 +7,7 @@
 
 use super::{BuildCx, Built, Problem, ProviderDef};
 use crate::bindings::params::{Param, ParamType};
-use crate::bindings::{outputs, BindingObject, Source};
+use crate::bindings::BindingObject;
 use crate::diagnostics::codes;
 use serde_json::json;
 
@@ -73,21 +73,6 @@ fn build(cx: &BuildCx<'_>) -> Built {
     };
     b.objects.push(BindingObject::new(api_version, kind, &cx.object_name(), serde_json::Value::Object(spec)));
     b.secret = Some(secret.clone());
-    match &cx.entry.keys {
-        Some(keys) => {
-            for (suffix, key) in keys {
-                let name = outputs::named(cx.binding.kind, suffix).map_or(suffix.as_str(), |o| o.name);
-                b.outputs.push((name.to_string(), Source::SecretKey { secret: secret.clone(), key: key.clone() }));
-            }
-        }
-        None => {
-            for o in cx.open_outputs() {
-                b.outputs.push((o.name.to_string(), Source::SecretPrefix { secret: secret.clone() }));
-            }
-            if outputs::of(cx.binding.kind).is_empty() {
-                b.outputs.push(("*".to_string(), Source::SecretPrefix { secret }));
-            }
-        }
-    }
+    super::secret::outputs_from_secret(cx, &secret, &mut b);
     b
 }
