@@ -12,7 +12,6 @@ mod support;
 
 use serde_json::Value;
 use std::collections::BTreeMap;
-use support::Test;
 
 type Data = BTreeMap<String, String>;
 
@@ -190,17 +189,9 @@ fn parse_url(s: &str) -> Url {
     Url { scheme: scheme.to_string(), user: user.to_string(), password: password.to_string(), host: host.to_string(), port: port.to_string(), path }
 }
 
-fn documents(case: &str) -> Vec<Value> {
-    let mut args = support::golden_args_without_out(case);
-    args.extend(["--format".to_string(), "json".to_string()]);
-    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-    let out = Test::from_case(case).args(&refs).expect(0);
-    support::json_report(&out)["result"]["documents"].as_array().cloned().unwrap_or_default()
-}
-
 /// Every container of every workload of a case, resolved.
 fn environments(case: &str, platform: &[(&str, Data)]) -> (Vec<Value>, BTreeMap<String, BTreeMap<String, String>>) {
-    let docs = documents(case);
+    let docs = support::rendered_documents(case);
     assert!(!docs.is_empty(), "{case}: nothing rendered");
     let cluster = cluster_for(&docs, platform);
     let text = serde_json::to_string(&docs).unwrap();

@@ -15,14 +15,6 @@ fn k8s_cases() -> Vec<String> {
     support::golden_cases().into_iter().filter(|c| c.starts_with("render-k8s") || (c.starts_with("render-") && c.ends_with("-k8s"))).collect()
 }
 
-fn documents(case: &str) -> Vec<Value> {
-    let mut args = support::golden_args_without_out(case);
-    args.extend(["--format".to_string(), "json".to_string()]);
-    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-    let out = Test::from_case(case).args(&refs).expect(0);
-    support::json_report(&out)["result"]["documents"].as_array().cloned().unwrap_or_default()
-}
-
 /// `X07_BINDING_<TOKEN>_`, as the compiler spells a binding's prefix.
 fn prefix(binding: &str) -> String {
     let mut token = String::new();
@@ -137,7 +129,7 @@ fn every_golden_kafka_trigger_authenticates_like_its_consumer() {
     let mut problems = Vec::new();
     let mut authenticated = 0;
     for case in k8s_cases() {
-        let docs = documents(&case);
+        let docs = support::rendered_documents(&case);
         authenticated += docs.iter().filter(|d| d["kind"] == json!("TriggerAuthentication")).count();
         problems.extend(check(&docs).into_iter().map(|p| format!("{case}: {p}")));
     }
@@ -148,7 +140,7 @@ fn every_golden_kafka_trigger_authenticates_like_its_consumer() {
 /// The showcase's strimzi binding `msg.orders` (cluster `events`, KafkaUser `payments`).
 #[test]
 fn strimzi_scram_user_gives_the_trigger_a_trigger_authentication() {
-    let docs = documents("render-bindings-showcase-k8s");
+    let docs = support::rendered_documents("render-bindings-showcase-k8s");
     let so = docs.iter().find(|d| d["kind"] == json!("ScaledObject")).expect("a ScaledObject");
     let trigger = &so["spec"]["triggers"][0];
     assert_eq!(trigger["type"], json!("kafka"));

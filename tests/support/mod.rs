@@ -243,3 +243,12 @@ pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, String> {
     walk(dir, dir, &mut out);
     out
 }
+
+/// The documents a golden case renders (its args without `--out`, as `--format json`).
+pub fn rendered_documents(case: &str) -> Vec<serde_json::Value> {
+    let mut args = golden_args_without_out(case);
+    args.extend(["--format".to_string(), "json".to_string()]);
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = Test::from_case(case).args(&refs).expect(0);
+    json_report(&out)["result"]["documents"].as_array().cloned().unwrap_or_default()
+}
