@@ -5,14 +5,19 @@ scheduled job, so co-location is valid; bindings of every kind are spread over t
 Also writes profile `staging` (arch/topology/staging.json): every tenth group pinned to
 three replicas, for `diff --profile prod --profile staging`.
 """
+import argparse
 import json
 import os
-import sys
 
-cells_wanted = int(sys.argv[2]) if len(sys.argv) > 2 else 3000
-root = sys.argv[1]
+parser = argparse.ArgumentParser(description="Write a synthetic X07 service for the benchmarks.")
+parser.add_argument("root", help="folder to write arch/ into")
+parser.add_argument("cells", nargs="?", type=int, default=3000, help="number of cells (default 3000)")
 # The placement of profile `prod` (bench/kill_loop.sh switches it to change every file).
-placement = sys.argv[3] if len(sys.argv) > 3 else "co-located"
+parser.add_argument("placement", nargs="?", default="co-located", choices=["co-located", "split-by-cell", "single"])
+args = parser.parse_args()
+cells_wanted = args.cells
+root = args.root
+placement = args.placement
 kinds = ["postgres", "mysql", "redis", "kafka", "amqp", "s3", "secret", "otlp"]
 bindings = [{"name": f"{k}.b{i}", "kind": k, **({"required": False} if i % 3 == 0 else {})} for k in kinds for i in range(3)]
 kafka = [b["name"] for b in bindings if b["kind"] == "kafka"]
