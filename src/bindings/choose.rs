@@ -269,7 +269,7 @@ fn claim(manifest: &Manifest, profile: &Profile, b: &ResourceBinding, r: &Rule<'
     let empty = serde_json::Map::new();
     let name = super::default_secret_name(&manifest.service_id, &b.name);
     let spec = params.object("spec").unwrap_or(&empty);
-    let claim = crate::crd::Claim { api_version, kind, spec, connection_secret: r.entry.secret.is_none().then_some(name.as_str()) };
+    let claim = crate::crd::Claim { api_version, kind, spec, name: &name, connection_secret: r.entry.secret.is_none().then_some(name.as_str()) };
     match crate::crd::check_claim(crd, &claim) {
         Ok(against) => (format!("validated against {against}"), true),
         Err(problems) => {

@@ -10,7 +10,8 @@
 //! `minLength`/`maxLength` (in characters), `minItems`/`maxItems`, `uniqueItems`,
 //! `minProperties`/`maxProperties`, `pattern` (RE2 syntax, as the API server's Go regexp
 //! reads it) and `allOf`/`anyOf`/`oneOf`/`not`. Not checked: `format` other than
-//! `int-or-string`, and CEL rules (`x-kubernetes-validations`); both stay the API server's.
+//! `int-or-string`, CEL rules (`x-kubernetes-validations`) and the resource's own `metadata`;
+//! they stay the API server's.
 //!
 //! Every input is untrusted: the work is bounded ([`MAX_STEPS`] schema-value visits, so
 //! nested `anyOf` cannot blow up), a pattern is compiled with a size limit, and recursion
@@ -181,13 +182,18 @@ impl Validator {
         let embedded = flag(s, "x-kubernetes-embedded-resource");
         let props_at = key(schema_at, "properties");
         for (name, member) in members {
+            // A resource's own `metadata` is the API server's (the schema may only restrict
+            // `name`, which no CRD of ours does): present, never checked.
+            if at.is_empty() && name == "metadata" {
+                continue;
+            }
             at.push(name.clone());
             if let Some(sub) = properties.and_then(|p| p.get(name)) {
                 self.check(sub, &key(&props_at, name), member, at);
             } else if let Some(sub @ Value::Object(_)) = additional {
                 self.check(sub, &key(schema_at, "additionalProperties"), member, at);
-            } else if matches!(additional, Some(Value::Bool(true))) || preserve || (embedded && matches!(name.as_str(), "apiVersion" | "kind" | "metadata")) {
-                // Kept as it is.
+            } else if matches!(additional, Some(Value::Bool(true))) || preserve || ((embedded || at.len() == 1) && matches!(name.as_str(), "apiVersion" | "kind" | "metadata")) {
+                // A resource's (or an embedded one's) type and object meta are implicit.
             } else if matches!(additional, Some(Value::Bool(false))) || properties.is_some() || s.get("type").and_then(Value::as_str) == Some("object") {
                 let known: Vec<&str> = properties.into_iter().flat_map(|p| p.keys()).map(String::as_str).collect();
                 let offer = if known.is_empty() { "the schema declares no members here".to_string() } else { format!("the schema declares {}", crate::diagnostics::list(known.iter().copied())) };
@@ -318,6 +324,14 @@ mod tests {
         assert_eq!(check(schema.clone(), json!({"b": "z"})), [("".to_string(), "/s/required".to_string()), ("b".to_string(), "/s/properties/b/enum".to_string())]);
         assert_eq!(check(schema.clone(), json!({"a": 1, "c": true})), [("".to_string(), "/s/properties".to_string())]);
         assert_eq!(check(schema, json!({"a": 1.0})), [], "a whole number is an integer");
+    }
+
+    #[test]
+    fn a_resource_s_type_and_metadata_are_implicit() {
+        let schema = json!({"type": "object", "required": ["metadata"], "properties": {"spec": {"type": "object", "properties": {"inner": {"type": "object", "x-kubernetes-embedded-resource": true, "x-kubernetes-preserve-unknown-fields": false}}}}});
+        let object = json!({"apiVersion": "a/v1", "kind": "K", "metadata": {"name": "n", "anything": 1}, "spec": {"inner": {"apiVersion": "b/v1", "kind": "J", "metadata": {}}}});
+        assert_eq!(check(schema.clone(), object), []);
+        assert_eq!(check(schema, json!({"kind": "K", "spec": {"inner": {"other": 1}}})), [("".to_string(), "/s/required".to_string()), ("spec/inner".to_string(), "/s/properties/spec/properties/inner".to_string())]);
     }
 
     #[test]
