@@ -49,8 +49,9 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Crd, Unusable> {
     let top = |why: String| Unusable { pointer: String::new(), why };
     let value: Value = serde_saphyr::from_slice_with_options(bytes, yaml_options()).map_err(|e| {
         let text = e.to_string();
-        let first = text.lines().next().unwrap_or("").to_string();
-        top(format!("it is not a YAML or JSON document: {}", crate::diagnostics::echo(&first)))
+        let first = text.lines().next().unwrap_or("");
+        let first = first.strip_prefix("error: ").unwrap_or(first);
+        top(format!("it is not a YAML or JSON document: {}", crate::diagnostics::echo(first)))
     })?;
     let text = |v: &Value, pointer: &str| v.pointer(pointer).and_then(Value::as_str).map(str::to_string);
     let api = text(&value, "/apiVersion").unwrap_or_default();
