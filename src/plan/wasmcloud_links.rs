@@ -121,10 +121,10 @@ pub fn resolve(provider_name: &str, contract: &Keys<'_>, b: &PlannedBinding, sty
     let mut problems = Vec::new();
     let mut given: BTreeMap<String, (&'static str, &str)> = BTreeMap::new();
     // Who reads the keys, and where its contract lives, for messages.
-    let (who, declare) = if contract.host {
-        (format!("the wasmCloud 2.x host plugin serving `{provider_name}`'s interface"), "the provider's `host.keys`")
+    let (who, subject, more, link_config) = if contract.host {
+        (format!("the wasmCloud 2.x host plugin serving `{provider_name}`'s interface"), "the host plugin".to_string(), "a host plugin that reads more declares it in the provider's `host.keys`", "its entry's config")
     } else {
-        (format!("capability provider `{provider_name}`"), "the catalog's `keys`")
+        (format!("capability provider `{provider_name}`"), format!("`{provider_name}`"), "a provider that reads more declares it in the catalog's `keys`", "link config")
     };
     let reads = || {
         let mut r: Vec<String> = contract.keys.keys().filter(|k| !contract.set.contains_key(*k)).map(|k| match contract.profile_name(k) {
@@ -140,9 +140,9 @@ pub fn resolve(provider_name: &str, contract: &Keys<'_>, b: &PlannedBinding, sty
             member: Some((member, key.to_string())),
             message: format!("binding `{}` gives `{key}`, which {who} does not read", b.name),
             hint: if contract.keys.is_empty() {
-                format!("remove `{key}`: it reads no config (declare what it reads in {declare})")
+                format!("remove `{key}`: {subject} reads no {link_config} (declare what it reads in {})", if contract.host { "the provider's `host.keys`" } else { "the catalog's `keys`" })
             } else {
-                format!("{}it reads: {} (keys match in any case; declare more in {declare})", crate::suggest::did_you_mean(key, contract.keys.keys().map(String::as_str)), reads())
+                format!("{}{subject} reads: {} (keys match in any case; {more})", crate::suggest::did_you_mean(key, contract.keys.keys().map(String::as_str)), reads())
             },
         });
     };
@@ -151,7 +151,7 @@ pub fn resolve(provider_name: &str, contract: &Keys<'_>, b: &PlannedBinding, sty
         let (message, hint) = if *m == "set" {
             (format!("binding `{}` gives `{key}`, but x07-topo sets `{theirs}: {first}` itself for {who}", b.name), format!("remove `{key}`"))
         } else {
-            (format!("binding `{}` gives `{key}` and `{first}` ({m}), which are both `{theirs}` of {who}", b.name), format!("keep one of them: it reads one `{theirs}`"))
+            (format!("binding `{}` gives `{key}` and `{first}` ({m}), which are both `{theirs}` of {who}", b.name), format!("keep one of them: {} reads one `{theirs}`", if contract.host { "the host plugin" } else { "the provider" }))
         };
         problems.push(Problem { code: &codes::WASMCLOUD_KEY_GIVEN_TWICE, member: Some((member, key.to_string())), message, hint });
         true
@@ -199,8 +199,8 @@ pub fn resolve(provider_name: &str, contract: &Keys<'_>, b: &PlannedBinding, sty
             problems.push(Problem {
                 code: &codes::WASMCLOUD_SECRET_NOT_READ,
                 member: Some(("keys", key.clone())),
-                message: format!("binding `{}` gives `{key}` as a secret, but {who} reads `{theirs}` only from config: it will use its default instead", b.name),
-                hint: format!("give `{key}` under the entry's `config` until it reads it from secrets"),
+                message: format!("binding `{}` gives `{key}` as a secret, but {who} reads `{theirs}` only from {link_config}: it will use its default instead", b.name),
+                hint: format!("give `{key}` under the entry's `config` until {} reads it from secrets", if contract.host { "the host plugin" } else { "the provider" }),
             });
         }
         if style == SecretStyle::Merged && *field != theirs {
