@@ -129,7 +129,7 @@ fn check_event_handler(cx: &mut Check<'_>, cell: &str) {
             &codes::WASMCLOUD_NO_EVENT_HANDLER,
             at,
             format!("cell `{cell}` consumes `{}` through provider `{name}`, which has no `handler` to deliver messages to a component{}", binding.name, if variant == WasmcloudVariant::Wadm { "" } else { " in its wasmCloud 2.x `host` contract" }),
-            format!("give provider `{name}` a `handler` (interfaces, topic_key, and consumer_group_key or queue_separator) in the catalog, or choose a messaging provider for `{}`", binding.name),
+            format!("give provider `{name}` a `handler` (interfaces, topic_key, and consumer_group_key or queue_separator) in {}, or choose a messaging provider for `{}`", if variant == WasmcloudVariant::Wadm { "the catalog" } else { "its `host` contract" }, binding.name),
         );
     }
 }

@@ -239,6 +239,45 @@ pub fn markdown_table(providers: &BTreeMap<String, super::Provider>) -> String {
             ));
         }
     }
+    out.push_str(&host_table(providers));
+    out
+}
+
+/// The wasmCloud 2.x part of the table: what the host plugin serving each provider's
+/// interface reads from a WorkloadDeployment.
+fn host_table(providers: &BTreeMap<String, super::Provider>) -> String {
+    let mut out = String::from(
+        "\n## wasmCloud 2.x: what the host plugins read (WorkloadDeployments)\n\n\
+         A WorkloadDeployment has no capability providers: the host's own plugins serve each\n\
+         `hostInterfaces` entry, and the provider's `host` contract says what that plugin reads.\n\
+         Entry `target`: the binding's own entry (named after the binding); `source`: the entry over\n\
+         which the host calls the component (http, and one unnamed messaging handler entry);\n\
+         `component`: the component's own `localResources.config`. The runtime operator merges an\n\
+         entry's `config` and the keys of its `secretFrom` Secrets into one map, so secret `may` and\n\
+         `must` keys are read from a Secret key of exactly that name (`must`: only from a Secret).\n\
+         A provider with no `host` contract gets an entry with no config (warning XT514).\n\n\
+         | provider | key | entry | required | secret | set to | source |\n\
+         | --- | --- | --- | --- | --- | --- | --- |\n",
+    );
+    for (name, p) in providers {
+        let Some(h) = &p.host else {
+            out.push_str(&format!("| {name} | (no host contract) | | | | | |\n"));
+            continue;
+        };
+        for (key, spec) in &h.keys {
+            let renamed: Vec<String> = h.config_keys.iter().filter(|(_, k)| *k == key).map(|(a, _)| format!("`{a}`")).collect();
+            let shown = if renamed.is_empty() { format!("`{key}`") } else { format!("`{key}` (profile: {})", renamed.join(", ")) };
+            let set = h.set.get(key).map_or(String::new(), |v| format!("`{v}`"));
+            let event = h.handler.as_ref().filter(|hd| hd.topic_key == *key || hd.consumer_group_key.as_ref() == Some(key)).map_or("", |_| " (event cells: from the manifest)");
+            out.push_str(&format!(
+                "| {name} | {shown}{event} | {} | {} | {} | {set} | {} |\n",
+                spec.link,
+                if spec.required { "yes" } else { "no" },
+                spec.secret,
+                h.source
+            ));
+        }
+    }
     out
 }
 
