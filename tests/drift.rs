@@ -64,7 +64,10 @@ fn a_hand_edited_file_fails_both_with_a_diff_naming_it() {
     assert_eq!(from_check.stdout, from_diff.stdout, "render --check and diff --against must agree");
     let json = json_report(&t.run_args(&["diff", "--profile", "prod", "--against", "out", "--format", "json"]));
     assert_eq!(json["result"]["stale"], serde_json::json!([path]), "{json:#}");
-    assert_eq!(json["result"]["changes"], serde_json::json!([{ "change": "changed", "subject": "file", "name": path }]), "{json:#}");
+    // The file, then its object's change, classified (a Service's type between ClusterIP and
+    // NodePort is updated in place).
+    let object = serde_json::json!({ "change": "changed", "subject": "object", "class": "in-place", "kind": "Service", "name": "orders-api", "field": "", "reason": "updated in place", "hint": null, "file": path });
+    assert_eq!(json["result"]["changes"], serde_json::json!([{ "change": "changed", "subject": "file", "name": path }, object]), "{json:#}");
     assert_eq!(snapshot(t.path()), before, "nothing in the folder may change");
 }
 

@@ -9,6 +9,7 @@ use super::staging::pending_journal;
 use super::wanted::Wanted;
 use crate::diagnostics::Diagnostic;
 use crate::outdir::{self, Claim, Entry, Journal, INVENTORY};
+use crate::transition::committed::{self, ChangedFile, FolderTransitions};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -17,6 +18,8 @@ use std::path::Path;
 pub struct Compared {
     pub drift: outdir::Drift,
     pub pending: Option<Journal>,
+    /// What applying the render over the folder's objects would do (SPEC §3.2).
+    pub transitions: FolderTransitions,
 }
 
 /// Compares DIR with the render's files as `files` hands them to the [`Comparison`] (all
@@ -71,7 +74,13 @@ impl Comparison<'_> {
             })
             .collect();
         let drift = outdir::drift(&paths, &self.stale, &current, &owned);
-        Ok(Compared { drift, pending })
+        let committed = |path: &str| match current.get(path) {
+            Some(outdir::Current::Text(text)) => Some(text.as_str()),
+            _ => None,
+        };
+        let files = drift.changed.iter().map(|path| ChangedFile { path, committed: committed(path), rendered: paths.contains(path).then(|| self.stale.get(path).map(String::as_str)).flatten() });
+        let transitions = committed::classify_folder(files);
+        Ok(Compared { drift, pending, transitions })
     }
 }
 

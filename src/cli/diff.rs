@@ -81,7 +81,7 @@ pub fn compare(loaded: &Loaded, images: &[ImageOverride], with_artifacts: bool, 
     // classes are reported but change no exit code.
     if let [fa, fb] = facts.as_slice() {
         let transitions = transition::classify(fa, fb);
-        human.push_str(&transitions_text(&view_a.profile, &view_b.profile, &transitions));
+        human.push_str(&transition::text(&format!("if {} were deployed and {} applied", view_a.profile, view_b.profile), &transitions));
         if let Some(list) = result["changes"].as_array_mut() {
             list.extend(transitions.iter().map(|t| {
                 json!({ "change": "changed", "subject": "object", "class": t.class, "kind": t.kind, "name": t.name, "field": t.field, "reason": t.reason, "hint": t.hint })
@@ -104,33 +104,6 @@ pub fn compare(loaded: &Loaded, images: &[ImageOverride], with_artifacts: bool, 
 /// `--image KEY=REF` names a deployable of one placement (`api` exists only split by cell),
 /// so each profile gets the overrides for its own deployables; an override that names a
 /// deployable of neither goes to both, which reports it (XT310).
-/// The transitions, grouped by class, as "if A were deployed and B applied". Plain in-place
-/// updates (labels, scaling, settings) are counted, not listed.
-fn transitions_text(a: &str, b: &str, transitions: &[transition::Transition]) -> String {
-    if transitions.is_empty() {
-        return format!("\nif {a} were deployed and {b} applied: no Kubernetes object changes\n");
-    }
-    let plain = |t: &transition::Transition| t.class == transition::Class::InPlace && t.reason == "updated in place";
-    let mut out = format!("\nif {a} were deployed and {b} applied ({} object change(s)):\n", transitions.len());
-    let mut class = None;
-    for t in transitions.iter().filter(|t| !plain(t)) {
-        if class != Some(t.class) {
-            class = Some(t.class);
-            out.push_str(&format!("  {}:\n", t.class.as_str()));
-        }
-        let field = if t.field.is_empty() { String::new() } else { format!(" {}", t.field) };
-        out.push_str(&format!("    {} {}{field}: {}\n", t.kind, crate::escape::line(&t.name), t.reason));
-        if let Some(h) = &t.hint {
-            out.push_str(&format!("      hint: {h}\n"));
-        }
-    }
-    let updated = transitions.iter().filter(|t| plain(t)).count();
-    if updated > 0 {
-        out.push_str(&format!("  ({updated} more object(s) updated in place: labels, scaling, settings)\n"));
-    }
-    out
-}
-
 fn images_per_profile(loaded: &Loaded, images: &[ImageOverride]) -> Vec<Vec<ImageOverride>> {
     if images.iter().all(|o| o.deployable.is_none()) {
         // Nothing names a deployable: no need to lower the profiles to learn theirs.

@@ -13,6 +13,7 @@ use crate::emit;
 use crate::outdir;
 use crate::parallel;
 use crate::plan::{self, ImageOverride, LowerOptions};
+use crate::transition;
 use serde_json::json;
 use std::path::Path;
 
@@ -156,12 +157,23 @@ pub fn check_folder(folder_key: &str, folder: &str, plan: &plan::Plan, claim: &o
             return code.max(EXIT_USAGE_OR_IO);
         }
     };
-    let (drift, pending) = (compared.drift, compared.pending);
+    let (drift, pending, transitions) = (compared.drift, compared.pending, compared.transitions);
     let diff = drift.diffs.concat();
-    let changes: Vec<_> = drift.changed.iter().zip(&drift.changes).map(|(path, change)| json!({ "change": change, "subject": "file", "name": path })).collect();
+    let mut changes: Vec<_> = drift.changed.iter().zip(&drift.changes).map(|(path, change)| json!({ "change": change, "subject": "file", "name": path })).collect();
+    // Each object's change, classified as if the folder were deployed and the render applied.
+    changes.extend(transitions.changes.iter().zip(&transitions.files).map(|(t, file)| {
+        json!({ "change": "changed", "subject": "object", "class": t.class, "kind": t.kind, "name": t.name, "field": t.field, "reason": t.reason, "hint": t.hint, "file": file })
+    }));
+    diags.extend(transition::committed::diagnostics(folder, &transitions));
     let pending_json = pending.as_ref().map(|j| json!({ "moves": j.moves, "prunes": j.prunes }));
     // Nothing drifted: one line says so (an empty output cannot be told from a silent failure).
-    let human = if diff.is_empty() && pending.is_none() { format!("no drift: {folder} holds exactly what would be rendered\n") } else { diff.clone() };
+    let human = if diff.is_empty() && pending.is_none() {
+        format!("no drift: {folder} holds exactly what would be rendered\n")
+    } else if transitions.changes.is_empty() {
+        diff.clone()
+    } else {
+        format!("{diff}{}", transition::text(&format!("if what {folder} holds were deployed and this render applied"), &transitions.changes))
+    };
     let result = json!({ folder_key: folder, "stale": drift.changed, "changes": changes, "diff": diff, "pending": pending_json });
     let mut failure = Vec::new();
     if let Some(j) = &pending {

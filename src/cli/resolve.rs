@@ -3,7 +3,7 @@
 //! so no command can silently do the wrong thing with them.
 
 use super::args::{self, CheckFormat, Command, PlanFormat, ReportFormat, SchemaKind};
-use crate::diagnostics::codes::{self, Code, Severity};
+use crate::diagnostics::codes::{self, Code};
 use crate::plan::ImageOverride;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -321,12 +321,12 @@ fn reporting(command: &'static str, format: Format, lints: &args::LintArgs, colo
 /// A warning code as `--allow` or a profile's `lints` names it (`XT122`, any case).
 pub fn warning_code(given: &str) -> Result<&'static Code, String> {
     let Some(code) = codes::by_id(&given.to_ascii_uppercase()) else {
-        let ids = codes::ALL.iter().filter(|c| c.severity == Severity::Warning).map(|c| c.id);
+        let ids = codes::ALL.iter().filter(|c| c.acceptable()).map(|c| c.id);
         let hint = crate::suggest::closest(given, ids).map(|c| format!(" (did you mean {c}?)")).unwrap_or_default();
         return Err(format!("--allow {given}: no such diagnostic code{hint}; docs/diagnostics.md lists them"));
     };
-    if code.severity != Severity::Warning {
-        return Err(format!("--allow {given}: {} is an error, and only warnings can be allowed", code.id));
+    if !code.acceptable() {
+        return Err(format!("--allow {given}: {} is an error, and only warnings can be allowed (of the errors, only XT702 and XT703, risky topology changes, can be accepted deliberately)", code.id));
     }
     Ok(code)
 }

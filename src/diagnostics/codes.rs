@@ -213,6 +213,13 @@ code_table! {
 
     // Operator workflow: plan and diff.
     ARTIFACTS_NOT_RENDERED  = "XT701" "artifacts-not-rendered"  Unsupported  Warning "diff --artifacts could not render a profile; only the structural diff is shown for it";
+    // Topology changes against a committed folder (SPEC §3.2). XT702 and XT703 are errors that
+    // `--allow` or a profile's `lints` may accept deliberately (see `Code::acceptable`).
+    TRANSITION_REFUSED      = "XT702" "transition-refused"      Conflict     Error "applying the render over the committed folder changes a field its operator refuses to change (the old value stays in force)";
+    TRANSITION_DATA_LOSS    = "XT703" "transition-data-loss"    Conflict     Error "applying the render over the committed folder removes or renames an object whose deletion deletes data";
+    TRANSITION_REPLACE      = "XT704" "transition-replace"      Conflict     Warning "applying the render over the committed folder changes an immutable field: the object must be deleted and created again";
+    TRANSITION_AVAILABILITY = "XT705" "transition-availability" Conflict     Warning "applying the render over the committed folder moves a cell to another workload: for a while no pod may serve it";
+    TRANSITION_UNREADABLE   = "XT706" "transition-unreadable"   InvalidInput Warning "a committed file is not YAML x07-topo can read back, so its changes are not classified";
 
     // explain.
     EXPLAIN_UNKNOWN_BINDING = "XT801" "explain-unknown-binding" NotFound     Error "explain names a binding the manifest does not declare";
@@ -231,6 +238,18 @@ code_table! {
     INVALID_NAMESPACE       = "XT960" "invalid-namespace"       InvalidInput Error "--namespace is not a DNS-1123 label";
     WORKSPACE_MISSING_FOLDER = "XT961" "workspace-missing-folder" NotFound  Error "a workspace names a service folder that does not hold a service manifest";
     IMAGE_UNKNOWN_SERVICE   = "XT962" "image-unknown-service"   NotFound     Error "a workspace image names a service the workspace does not have";
+}
+
+/// The errors a run may accept deliberately (`--allow`, a profile's `lints`): the risky
+/// transitions of SPEC §3.2, which are facts about a change, not mistakes in an input.
+static ACCEPTABLE_ERRORS: &[&Code] = &[&TRANSITION_REFUSED, &TRANSITION_DATA_LOSS];
+
+impl Code {
+    /// Whether `--allow` and a profile's `lints` may name it: every warning, and the
+    /// acceptable errors.
+    pub fn acceptable(&self) -> bool {
+        self.severity == Severity::Warning || ACCEPTABLE_ERRORS.iter().any(|c| std::ptr::eq(*c, self))
+    }
 }
 
 pub fn by_id(id: &str) -> Option<&'static Code> {

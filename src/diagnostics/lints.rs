@@ -1,5 +1,6 @@
-//! Lint levels: which warning codes a run allows (counted, not printed) and which it
-//! denies (a failure). From `--allow CODE` and the profiles' `lints` member.
+//! Lint levels: which warning codes (and acceptable errors, `Code::acceptable`) a run allows
+//! (counted, not printed) and which it denies (a failure). From `--allow CODE` and the
+//! profiles' `lints` member.
 
 use super::{Code, Diagnostic, Severity};
 
@@ -29,6 +30,8 @@ pub fn level(diags: Vec<Diagnostic>, cli_allow: &[&'static Code], profiles: &[&L
     let mut out = Leveled::default();
     for d in diags {
         let code = d.code;
+        // Errors are never hidden, but for the few a run may accept deliberately.
+        let acceptable = code.acceptable();
         let warning = code.severity == Severity::Warning;
         let cli_allowed = cli_allow.contains(&code);
         let denied = !cli_allowed && profiles.iter().any(|l| l.deny.contains(&code));
@@ -36,7 +39,7 @@ pub fn level(diags: Vec<Diagnostic>, cli_allow: &[&'static Code], profiles: &[&L
         if warning && denied && !out.denied.contains(&code) {
             out.denied.push(code);
         }
-        if warning && allowed {
+        if acceptable && allowed {
             out.suppressed.push(d);
         } else {
             out.shown.push(d);
@@ -77,5 +80,18 @@ mod tests {
         assert_eq!((l.shown.len(), l.denied), (2, vec![&codes::ARCHETYPE_RULE]));
         let e = level(vec![warn(&codes::USAGE)], &[&codes::USAGE], &[]);
         assert_eq!(e.shown.len(), 1);
+    }
+
+    #[test]
+    fn an_acceptable_error_is_hidden_only_when_allowed() {
+        let shown = level(vec![warn(&codes::TRANSITION_DATA_LOSS)], &[], &[]);
+        assert_eq!((shown.shown.len(), shown.suppressed.len()), (1, 0));
+        let accepted = level(vec![warn(&codes::TRANSITION_DATA_LOSS)], &[&codes::TRANSITION_DATA_LOSS], &[]);
+        assert_eq!((accepted.shown.len(), accepted.suppressed.len()), (0, 1));
+        let by_profile = Lints { allow: vec![&codes::TRANSITION_REFUSED], deny: vec![] };
+        assert_eq!(level(vec![warn(&codes::TRANSITION_REFUSED)], &[], &[&by_profile]).suppressed.len(), 1);
+        // A deny of an error adds nothing: it is an error already.
+        let deny = Lints { allow: vec![], deny: vec![&codes::TRANSITION_REFUSED] };
+        assert!(level(vec![warn(&codes::TRANSITION_REFUSED)], &[], &[&deny]).denied.is_empty());
     }
 }

@@ -89,7 +89,7 @@ fn lints<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<LintsDocu
 /// Whether one code of `lints.allow` or `lints.deny` is a warning of the code table,
 /// written exactly; reports it if not.
 fn lint_code(d: &mut Decoder<'_>, s: &str, at: &Pointer) -> bool {
-    let warnings = codes::ALL.iter().filter(|c| c.severity == crate::diagnostics::Severity::Warning).map(|c| c.id);
+    let warnings = codes::ALL.iter().filter(|c| c.acceptable()).map(|c| c.id);
     match codes::by_id(s) {
         None => {
             // Not the whole list: it grows with every warning added; the table has it.
@@ -97,7 +97,7 @@ fn lint_code(d: &mut Decoder<'_>, s: &str, at: &Pointer) -> bool {
             d.report(&codes::UNKNOWN_LINT, at, format!("`{s}` is not a diagnostic code"), hint);
             false
         }
-        Some(c) if c.severity != crate::diagnostics::Severity::Warning => {
+        Some(c) if !c.acceptable() => {
             d.report(&codes::LINT_NOT_A_WARNING, at, format!("{} ({}) is an error, and errors cannot be allowed or denied", c.id, c.name), "name warning codes only; fix what the error reports instead");
             false
         }

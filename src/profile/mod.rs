@@ -98,7 +98,7 @@ pub struct LintsDocument {
 /// An array of warning codes (from the code table, so it cannot fall behind). A code given
 /// twice is harmless and accepted, so the schema does not ask for unique items either.
 fn warning_codes_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-    let warnings: Vec<&str> = crate::diagnostics::codes::ALL.iter().filter(|c| c.severity == crate::diagnostics::Severity::Warning).map(|c| c.id).collect();
+    let warnings: Vec<&str> = crate::diagnostics::codes::ALL.iter().filter(|c| c.acceptable()).map(|c| c.id).collect();
     schemars::json_schema!({ "type": "array", "items": { "type": "string", "enum": warnings } })
 }
 

@@ -5,6 +5,7 @@
 //! Each object is first reduced to its [`Facts`] (a few hashes and the values of the fields
 //! the [`immutable`] table names), so comparing two renders of any size holds only those.
 
+pub mod committed;
 pub mod immutable;
 
 use immutable::{Effect, When};
@@ -178,7 +179,10 @@ pub fn classify(deployed: &[Facts], applied: &[Facts]) -> Vec<Transition> {
                 a,
                 "/spec/template/spec/containers",
                 format!("cell `{cell}` moves from {} {} to {} {}: for a while no pod may serve it", a.kind, a.name, b.kind, b.name),
-                Some(format!("apply in two steps: first a profile where both {} and {} run `{cell}` (or scale the new host up first), then remove it from {}", a.name, b.name, a.name)),
+                Some(format!(
+                    "create before you prune: apply the new objects, wait until {} {} is ready (`kubectl rollout status`), then prune {} {} (Argo CD: sync option PruneLast=true); meanwhile both run the cell, and its Service (if it has one) selects the cell label both pod templates carry",
+                    b.kind, b.name, a.kind, a.name
+                )),
             ));
         }
     }
@@ -198,6 +202,33 @@ fn hosts(side: &[Facts]) -> BTreeMap<String, &Facts> {
         }
     }
     m
+}
+
+/// The transitions for people, grouped by class under `heading` ("if A were deployed and B
+/// applied"). Plain in-place updates (labels, scaling, settings) are counted, not listed.
+pub fn text(heading: &str, transitions: &[Transition]) -> String {
+    if transitions.is_empty() {
+        return format!("\n{heading}: no Kubernetes object changes\n");
+    }
+    let plain = |t: &Transition| t.class == Class::InPlace && t.reason == "updated in place";
+    let mut out = format!("\n{heading} ({} object change(s)):\n", transitions.len());
+    let mut class = None;
+    for t in transitions.iter().filter(|t| !plain(t)) {
+        if class != Some(t.class) {
+            class = Some(t.class);
+            out.push_str(&format!("  {}:\n", t.class.as_str()));
+        }
+        let field = if t.field.is_empty() { String::new() } else { format!(" {}", t.field) };
+        out.push_str(&format!("    {} {}{field}: {}\n", crate::escape::line(&t.kind), crate::escape::line(&t.name), crate::escape::line(&t.reason)));
+        if let Some(h) = &t.hint {
+            out.push_str(&format!("      hint: {h}\n"));
+        }
+    }
+    let updated = transitions.iter().filter(|t| plain(t)).count();
+    if updated > 0 {
+        out.push_str(&format!("  ({updated} more object(s) updated in place: labels, scaling, settings)\n"));
+    }
+    out
 }
 
 fn show(v: &Value) -> String {
