@@ -15,6 +15,7 @@ compile_error!(
 pub mod bindings;
 pub mod checks;
 pub mod cli;
+pub mod crd;
 pub mod decode;
 pub mod diagnostics;
 pub mod document;

@@ -111,10 +111,14 @@ fn flows(policies: &[Value], from: &Pod, to: &Pod, port: u16, protocol: &str) ->
 
 /// The rendered documents of the golden case.
 fn documents() -> Vec<Value> {
-    let mut args = support::golden_args_without_out(CASE);
+    documents_of(CASE)
+}
+
+fn documents_of(case: &str) -> Vec<Value> {
+    let mut args = support::golden_args_without_out(case);
     args.extend(["--format", "json"].map(String::from));
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-    let out = Test::from_case(CASE).args(&refs).expect(0);
+    let out = Test::from_case(case).args(&refs).expect(0);
     support::json_report(&out)["result"]["documents"].as_array().expect("documents").clone()
 }
 
@@ -299,4 +303,24 @@ fn the_evaluator_denies_what_no_rule_allows() {
     assert!(!flows(std::slice::from_ref(&policy), &a, &b, 80, "TCP"));
     assert!(!flows(std::slice::from_ref(&policy), &b, &a, 80, "TCP"));
     assert!(flows(&[], &a, &b, 80, "TCP"));
+}
+
+/// redis-operator's sentinel mode: a client asks the sentinels of the RedisSentinel where the
+/// master is, then connects to that pod of the RedisReplication they monitor (any of its pods,
+/// after a failover). The policy must allow both, and no other replication's pods.
+#[test]
+fn sentinel_mode_reaches_the_sentinels_and_the_monitored_replication() {
+    let docs = documents_of("render-k8s-redis-sentinel");
+    let policies: Vec<Value> = docs.iter().filter(|d| d["kind"] == "NetworkPolicy").cloned().collect();
+    let ours = service_pods(&docs);
+    let api = one(&ours, "web");
+    let sentinel = pod("carts-ha-sentinel-0", "shop", &[("app", "carts-ha-sentinel"), ("redis_setup_type", "sentinel"), ("role", "sentinel")], [10, 244, 8, 10]);
+    let master = pod("carts-data-0", "shop", &[("app", "carts-data"), ("redis_setup_type", "replication"), ("role", "replication"), ("redis-role", "master")], [10, 244, 8, 11]);
+    let replica = pod("carts-data-1", "shop", &[("app", "carts-data"), ("redis_setup_type", "replication"), ("role", "replication"), ("redis-role", "slave")], [10, 244, 8, 12]);
+    let other = pod("orders-data-0 (another replication)", "shop", &[("app", "orders-data"), ("redis_setup_type", "replication"), ("role", "replication")], [10, 244, 8, 13]);
+    assert!(flows(&policies, api, &sentinel, 26379, "TCP"));
+    assert!(flows(&policies, api, &master, 6379, "TCP"));
+    assert!(flows(&policies, api, &replica, 6379, "TCP"), "a failover promotes a replica");
+    assert!(!flows(&policies, api, &other, 6379, "TCP"));
+    assert!(!flows(&policies, api, &sentinel, 6379, "TCP"));
 }

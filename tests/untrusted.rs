@@ -385,3 +385,50 @@ fn defect10_two_workspace_services_cannot_both_emit_one_kafka_topic() {
     let topics = |service: &str| support::list_files(&t.path().join("repo/deploy/prod").join(service)).into_iter().filter(|f| f.contains("kafkatopic")).count();
     assert!(topics("payments") > 0 && topics("payments-b") == 0, "a: {}, b: {}", topics("payments"), topics("payments-b"));
 }
+
+/// The CRD files a target names (`k8s.crds`, issue 25) are read like every file an input names:
+/// inside the repository by real path, regular files only, and a hostile YAML file stops at the
+/// reader's budget.
+#[test]
+fn crd_files_a_target_names_stay_inside_the_repository() {
+    const CASE: &str = "render-bindings-crossplane-crd-k8s";
+    let check = ["check", "--profile", "prod"];
+    let name_crd = |t: &Test, path: &str| edit_json(&t.path().join("repo/arch/topology/targets/platform.json"), |v| v["k8s"]["crds"] = serde_json::json!([{ "path": path }]));
+    let crd = "platform.example.org_postgresqlinstances.yaml";
+    // A link inside the repository that leads to a CRD outside it: refused unread.
+    let t = repository(CASE);
+    std::fs::copy(t.path().join("repo/arch/topology/crds").join(crd), t.path().join("sibling").join(crd)).unwrap();
+    std::os::unix::fs::symlink(format!("../../../../sibling/{crd}"), t.path().join("repo/arch/topology/crds/linked.yaml")).unwrap();
+    name_crd(&t, "../crds/linked.yaml");
+    refused(&t, &check, "XT013", None);
+    // `..` out of the repository, and a device.
+    name_crd(&t, &format!("../../../../sibling/{crd}"));
+    refused(&t, &check, "XT013", None);
+    name_crd(&t, "/dev/zero");
+    refused(&t, &check, "XT013", None);
+    // A FIFO inside is never opened, so nothing blocks.
+    let t = repository(CASE);
+    assert!(std::process::Command::new("mkfifo").arg(t.path().join("repo/arch/topology/crds/pipe.yaml")).status().unwrap().success());
+    name_crd(&t, "../crds/pipe.yaml");
+    let start = Instant::now();
+    refused(&t, &check, "XT014", None);
+    assert!(start.elapsed() < Duration::from_secs(2), "took {:?}", start.elapsed());
+    // An alias bomb (10^7 nodes once expanded) stops at the YAML budget at once.
+    let t = repository(CASE);
+    let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..8 {
+        bomb.push_str(&format!("a{i}: &a{i} [{}]\n", vec![format!("*a{}", i - 1); 10].join(", ")));
+    }
+    std::fs::write(t.path().join("repo/arch/topology/crds/bomb.yaml"), bomb).unwrap();
+    name_crd(&t, "../crds/bomb.yaml");
+    let start = Instant::now();
+    refused(&t, &check, "XT253", None);
+    assert!(start.elapsed() < Duration::from_secs(2), "took {:?}", start.elapsed());
+    // A link that stays inside is followed, and the claim validated against the CRD it reaches.
+    let t = repository(CASE);
+    std::os::unix::fs::symlink(crd, t.path().join("repo/arch/topology/crds/current.yaml")).unwrap();
+    name_crd(&t, "../crds/current.yaml");
+    let out = t.run_args(&["explain", "--profile", "prod"]);
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    assert!(out.stdout.contains("claim     validated against arch/topology/targets/../crds/current.yaml"), "{}", out.transcript());
+}

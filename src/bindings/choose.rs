@@ -27,6 +27,8 @@ pub struct Choice {
     /// Kubernetes: the built-in provider and its checked params.
     pub provider: Option<&'static ProviderDef>,
     pub params: ParamValues,
+    /// `crossplane`: what its claim was validated against, or why it was not (for `explain`).
+    pub claim_schema: Option<String>,
 }
 
 struct Rule<'a> {
@@ -66,7 +68,7 @@ pub fn choose(manifest: &Manifest, profile: &Profile, diags: &mut Vec<Diagnostic
         }
         match winners.first() {
             Some(r) => {
-                if let Some(choice) = chosen(profile, b, r, diags) {
+                if let Some(choice) = chosen(manifest, profile, b, r, diags) {
                     out.insert(b.name.clone(), choice);
                 }
             }
@@ -205,7 +207,7 @@ const MEMBER_INSTEAD: &[(&str, &str, &str)] = &[(
     "to say which keys to fetch, use `params.properties` (output → property of the external secret, e.g. {\"API_KEY\": \"api_key\"})",
 )];
 
-fn chosen(profile: &Profile, b: &ResourceBinding, r: &Rule<'_>, diags: &mut Vec<Diagnostic>) -> Option<Choice> {
+fn chosen(manifest: &Manifest, profile: &Profile, b: &ResourceBinding, r: &Rule<'_>, diags: &mut Vec<Diagnostic>) -> Option<Choice> {
     let (def, params) = r.checked.clone()?;
     if let Some(def) = def {
         if !def.serves(b.kind) {
@@ -235,6 +237,14 @@ fn chosen(profile: &Profile, b: &ResourceBinding, r: &Rule<'_>, diags: &mut Vec<
             ok = false;
         }
     }
+    let claim_schema = match def {
+        Some(def) if def.name == "crossplane" => {
+            let (note, valid) = claim(manifest, profile, b, r, &params, diags);
+            ok &= valid;
+            Some(note)
+        }
+        _ => None,
+    };
     let line = r.doc.root().map(|root| r.doc.source.line_col(root.locate(r.at.as_str(), true)).0);
     let resolved_by = ResolvedBy {
         rule: r.key.to_string(),
@@ -243,7 +253,43 @@ fn chosen(profile: &Profile, b: &ResourceBinding, r: &Rule<'_>, diags: &mut Vec<
         line,
         provider: provider_name(profile, b, r.entry, def),
     };
-    ok.then(|| Choice { resolved_by, tier: Some(r.tier), pointer: r.at.clone(), entry: r.entry.clone(), provider: def, params })
+    ok.then(|| Choice { resolved_by, tier: Some(r.tier), pointer: r.at.clone(), entry: r.entry.clone(), provider: def, params, claim_schema })
+}
+
+/// A `crossplane` claim checked against the CRD the target names for its group and kind
+/// (`k8s.crds`): what it was checked against (or why not), and whether it passed. Problems
+/// are reported at the entry member they come from, in the file that set it.
+fn claim(manifest: &Manifest, profile: &Profile, b: &ResourceBinding, r: &Rule<'_>, params: &ParamValues, diags: &mut Vec<Diagnostic>) -> (String, bool) {
+    let (Some(api_version), Some(kind)) = (params.text("api_version"), params.text("kind")) else { return (String::new(), true) };
+    let crds = profile.target.k8s.iter().flat_map(|k| &k.crds).filter_map(|c| c.loaded.as_deref());
+    let Some(crd) = crate::crd::find(crds, api_version, kind) else {
+        let group = api_version.split_once('/').map_or(api_version, |(g, _)| g);
+        return (format!("not validated: the target names no CRD of {kind}.{group} (k8s.crds)"), true);
+    };
+    let empty = serde_json::Map::new();
+    let name = super::default_secret_name(&manifest.service_id, &b.name);
+    let spec = params.object("spec").unwrap_or(&empty);
+    let claim = crate::crd::Claim { api_version, kind, spec, name: &name, connection_secret: r.entry.secret.is_none().then_some(name.as_str()) };
+    match crate::crd::check_claim(crd, &claim) {
+        Ok(against) => (format!("validated against {against}"), true),
+        Err(problems) => {
+            let mut d = match (&profile.origin, r.tier) {
+                (ProfileOrigin::File(layered), Tier::Profile) => Decoder::layered(layered),
+                _ => Decoder::new(r.doc),
+            };
+            for p in problems {
+                let code = match p.issue {
+                    crate::crd::ClaimIssue::Invalid => &codes::CLAIM_INVALID,
+                    crate::crd::ClaimIssue::NotServed => &codes::CLAIM_NOT_SERVED,
+                    crate::crd::ClaimIssue::NoConnectionSecret => &codes::CLAIM_NO_CONNECTION_SECRET,
+                };
+                let at = p.member.iter().fold(r.at.clone(), |at, m| at.key(m));
+                d.report(code, &at, format!("profile `{}`: binding `{}`: {}", profile.id, b.name, p.message), p.hint);
+            }
+            diags.append(&mut d.diags);
+            (format!("invalid against {}", crd.file), false)
+        }
+    }
 }
 
 fn kinds(def: &ProviderDef) -> String {
@@ -260,6 +306,7 @@ fn default_choice(profile: &Profile, b: &ResourceBinding) -> Choice {
         entry,
         provider: def,
         params: ParamValues::default(),
+        claim_schema: None,
     }
 }
 

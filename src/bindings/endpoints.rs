@@ -90,9 +90,18 @@ pub const TABLE: &[EndpointDecl] = &[
         provider: "redis",
         mode: "sentinel",
         param: "instance",
-        what: "Redis sentinels (the monitored replication's pods are named by the RedisSentinel, not here)",
+        what: "Redis sentinels (asked where the master is)",
         labels: &[("app", "{name}-sentinel"), ("redis_setup_type", "sentinel")],
         ports: &[26379],
+        needs_namespace: &[],
+    },
+    EndpointDecl {
+        provider: "redis",
+        mode: "sentinel",
+        param: "replication",
+        what: "the monitored RedisReplication's master and replicas (a failover promotes a replica)",
+        labels: &[("app", "{name}"), ("redis_setup_type", "replication")],
+        ports: &[6379],
         needs_namespace: &[],
     },
     EndpointDecl {
@@ -156,6 +165,17 @@ mod tests {
         };
         let e = of("redis", &redis, None, None);
         assert_eq!(e.iter().map(|e| e.pod_labels["app"].as_str()).collect::<Vec<_>>(), ["cache-leader", "cache-follower"]);
+        // Sentinel mode: the sentinels, then the monitored replication's pods (a client asks the
+        // first where the master is and connects to it).
+        let sentinel = |n: &str| match n {
+            "instance" => Some("cache".to_string()),
+            "mode" => Some("sentinel".to_string()),
+            "replication" => Some("cache-data".to_string()),
+            _ => None,
+        };
+        let e = of("redis", &sentinel, None, None);
+        let pods: Vec<(&str, &str, u16)> = e.iter().map(|e| (e.pod_labels["app"].as_str(), e.pod_labels["redis_setup_type"].as_str(), e.ports[0])).collect();
+        assert_eq!(pods, [("cache-sentinel", "sentinel", 26379), ("cache-data", "replication", 6379)]);
         let otel = |n: &str| (n == "collector").then(|| "otel".to_string());
         assert!(!of("opentelemetry", &otel, None, Some(4318))[0].pod_labels.contains_key("app.kubernetes.io/instance"));
         assert_eq!(of("opentelemetry", &otel, Some("obs"), Some(4318))[0].pod_labels["app.kubernetes.io/instance"], "obs.otel");

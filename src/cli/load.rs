@@ -335,14 +335,41 @@ fn target_file(repository: &Repository, layers: &[Document], places: &[Place]) -
     let Place::File(path) = place else { return None };
     let file = path.parent().unwrap_or(Path::new("")).join(&reference);
     let name = display(&file);
-    let bytes = read_bounded(&file, Some(repository)).map_err(|refused| match refused {
-        Refused::Io(e) => profile::Unread { code: &codes::UNKNOWN_TARGET, why: io_reason(&e) },
+    let bytes = read_bounded(&file, Some(repository)).map_err(|refused| unread(refused, &name, &codes::UNKNOWN_TARGET));
+    let crds = bytes.as_ref().map(|b| crd_files(repository, &file, &name, b)).unwrap_or_default();
+    Some(TargetFile { reference, name, bytes, crds })
+}
+
+fn unread(refused: Refused, name: &str, io_code: &'static crate::diagnostics::Code) -> profile::Unread {
+    match refused {
+        Refused::Io(e) => profile::Unread { code: io_code, why: io_reason(&e) },
         other => {
-            let (code, why) = other.reason(&name);
+            let (code, why) = other.reason(name);
             profile::Unread { code, why }
         }
-    });
-    Some(TargetFile { reference, name, bytes })
+    }
+}
+
+/// The CRD files a target file names (`/k8s/crds/<i>/path`, relative to it), read inside the
+/// repository like every file an input names. The kernel decodes the target and reports.
+fn crd_files(repository: &Repository, target: &Path, target_name: &str, bytes: &[u8]) -> Vec<profile::CrdFile> {
+    let (doc, _) = Document::parse(target_name, bytes);
+    let Some(crate::json::Value::Array(list)) = doc.root().and_then(|r| r.get("/k8s/crds")).map(|n| &n.value) else { return Vec::new() };
+    let folder = target.parent().unwrap_or(Path::new(""));
+    list.iter()
+        .enumerate()
+        .take(crate::target::MAX_CRDS)
+        .filter_map(|(index, entry)| match &entry.member("path")?.value.value {
+            crate::json::Value::String(s) => Some((index, s.as_str().to_owned())),
+            _ => None,
+        })
+        .map(|(index, reference)| {
+            let file = folder.join(&reference);
+            let name = display(&file);
+            let bytes = read_bounded(&file, Some(repository)).map_err(|refused| unread(refused, &name, &codes::CRD_UNUSABLE));
+            profile::CrdFile { index, reference, name, bytes }
+        })
+        .collect()
 }
 
 /// The manifest and the resolved profiles of a run.

@@ -162,6 +162,10 @@ code_table! {
     UNSAFE_PARAM            = "XT250" "unsafe-param"            InvalidInput Error "a provider param spliced into a URL, a host or a database identifier is not a plain label or identifier: it could add a query, a host or a path";
     RESERVED_PARAM          = "XT251" "reserved-param"          InvalidInput Error "a provider param names a database or role the operator refuses";
     VOLUME_PATH_TAKEN       = "XT252" "volume-path-taken"       InvalidInput Error "a sqlite PATH whose folder is the root or /tmp, or that names a folder";
+    CRD_UNUSABLE            = "XT253" "crd-unusable"            InvalidInput Error "a CRD file a target names (`k8s.crds`) cannot be read, is not YAML or JSON, or is not a CustomResourceDefinition";
+    CLAIM_INVALID           = "XT254" "claim-invalid"           InvalidInput Error "a crossplane binding's claim does not match the openAPIV3Schema of the CRD the target names for its kind";
+    CLAIM_NOT_SERVED        = "XT255" "claim-not-served"        InvalidInput Error "the CRD the target names for a crossplane binding's kind does not serve its version, or is cluster-scoped";
+    CLAIM_NO_CONNECTION_SECRET = "XT256" "claim-no-connection-secret" InvalidInput Error "a crossplane binding without `secret` whose CRD has no spec.writeConnectionSecretToRef: nothing would write the Secret its outputs come from";
 
     // Lowering: cells to deployables.
     SINGLETON_SHARES_DEPLOYABLE = "XT301" "singleton-shares-deployable" Conflict Error "(retired) a singleton-orchestrator cell shared a deployable with a replicated cell: it runs under leader election there now";

@@ -334,6 +334,9 @@ pub struct PlannedBinding {
     /// Kubernetes: where the provider's in-cluster endpoint runs (pod labels and ports).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub endpoints: Vec<crate::bindings::endpoints::Endpoint>,
+    /// Kubernetes, `crossplane`: what its claim was validated against, or why not (`explain`).
+    #[serde(skip)]
+    pub claim_schema: Option<String>,
     /// Kubernetes: the CIDRs the profile says the endpoint is in (`egress` on its entry).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub egress: Vec<String>,

@@ -29,6 +29,9 @@ pub struct BindingChain {
     /// The in-cluster pods the cells connect to.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub endpoints: Vec<crate::bindings::endpoints::Endpoint>,
+    /// `crossplane`: the CRD its claim was validated against, or why it was not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claim_schema: Option<String>,
     /// The volume the cells mount (sqlite).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub volume: Option<crate::bindings::BindingVolume>,
@@ -69,6 +72,7 @@ pub fn explain(plan: &Plan, only: Option<&str>) -> Explanation {
                 }))
                 .collect(),
             endpoints: b.endpoints.clone(),
+            claim_schema: b.claim_schema.clone(),
             volume: b.volume.clone(),
             pod_annotations: b.pod_annotations.clone(),
             cells: plan
@@ -101,6 +105,9 @@ pub fn render(e: &Explanation) -> String {
             for o in &b.objects {
                 out.push_str(&format!("    {} {} ({})\n", o.kind, o.name, o.path));
             }
+        }
+        if let Some(note) = &b.claim_schema {
+            out.push_str(&format!("  claim     {note}\n"));
         }
         for e in &b.endpoints {
             let labels: Vec<String> = e.pod_labels.iter().map(|(k, v)| format!("{k}={v}")).collect();

@@ -8,7 +8,7 @@ mod resolve;
 
 pub use decode::{binding_config as decode_binding_config, cidr as decode_cidr, decode};
 pub use extends::{parent_of, preset, unknown_preset_argument, ChainBreak, Parent, MAX_EXTENDS, PRESETS, PRESET_PREFIX};
-pub use resolve::{resolve, ProfileSpec, TargetFile, Unread};
+pub use resolve::{resolve, CrdFile, ProfileSpec, TargetFile, Unread};
 
 use crate::document::Document;
 use crate::json::Pointer;

@@ -32,6 +32,17 @@ pub struct TargetFile {
     pub name: String,
     /// The file's bytes, or why it could not be read.
     pub bytes: Result<Vec<u8>, Unread>,
+    /// The CRD files it names (`k8s.crds`), as the shell read them.
+    pub crds: Vec<CrdFile>,
+}
+
+/// A CRD file a target file names: `/k8s/crds/<index>/path` is `reference`.
+pub struct CrdFile {
+    pub index: usize,
+    pub reference: String,
+    /// The path as shown in diagnostics.
+    pub name: String,
+    pub bytes: Result<Vec<u8>, Unread>,
 }
 
 /// Why the shell did not read a file an input names: the code to report and the reason.
@@ -235,6 +246,11 @@ fn resolve_target(p: &ProfileDocument, kind: TargetKind, target_file: Option<&Ta
                 let mut td = Decoder::new(&doc);
                 let t = crate::target::decode(&mut td);
                 parse.append(&mut td.diags);
+                let mut t = t.filter(|_| !crate::diagnostics::has_errors(&parse));
+                if let Some(k8s) = t.as_mut().and_then(|t| t.k8s.as_mut()) {
+                    let files = target_file.map(|t| t.crds.as_slice()).unwrap_or_default();
+                    attach_crds(k8s, files, &doc, &mut parse);
+                }
                 let ok = !crate::diagnostics::has_errors(&parse);
                 d.diags.append(&mut parse);
                 (t.filter(|_| ok)?, doc)
@@ -273,6 +289,40 @@ fn resolve_target(p: &ProfileDocument, kind: TargetKind, target_file: Option<&Ta
         return None;
     }
     Some(target)
+}
+
+/// Parses the CRD files a target names (read by the shell) into its `k8s.crds`; a file that
+/// cannot be read or is no CRD is reported at its `path` in the target file.
+fn attach_crds(k8s: &mut crate::target::K8sSettings, files: &[CrdFile], doc: &Document, diags: &mut Vec<Diagnostic>) {
+    for (i, r) in k8s.crds.iter_mut().enumerate() {
+        let at = Pointer::root().key("k8s").key("crds").index(i).key("path");
+        let Some(file) = files.iter().find(|f| f.index == i && f.reference == r.path) else {
+            diags.push(Diagnostic::at(&codes::CRD_UNUSABLE, doc, &at, format!("CRD file `{}` was not read", crate::diagnostics::echo(&r.path)), "pass the profile by path so the files its target names can be found"));
+            continue;
+        };
+        match &file.bytes {
+            Err(unread) => diags.push(Diagnostic::at(
+                unread.code,
+                doc,
+                &at,
+                format!("CRD file `{}` cannot be read: {}", crate::diagnostics::echo(&r.path), unread.why),
+                "name a CRD file relative to the target file, inside the repository",
+            )),
+            Ok(bytes) => match crate::crd::parse(&file.name, bytes) {
+                Ok(crd) => r.loaded = Some(std::sync::Arc::new(crd)),
+                Err(e) => {
+                    let inside = if e.pointer.is_empty() { String::new() } else { format!(" (at {})", e.pointer) };
+                    diags.push(Diagnostic::at(
+                        &codes::CRD_UNUSABLE,
+                        doc,
+                        &at,
+                        format!("{} is not a CRD x07-topo can use{inside}: {}", file.name, e.why),
+                        "name an apiextensions.k8s.io/v1 CustomResourceDefinition, one per file (what `kubectl get crd NAME -o yaml` prints)",
+                    ))
+                }
+            },
+        }
+    }
 }
 
 /// Every cell, group and binding the profile names must exist in the manifest.

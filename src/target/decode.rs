@@ -69,6 +69,14 @@ fn k8s<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<K8sSettings
     let network_policies = d.optional(&mut f, "network_policies", Decoder::boolean);
     let ingress_namespace = d.optional(&mut f, "ingress_namespace", dns_label);
     let api_server_cidrs = d.optional(&mut f, "api_server_cidrs", |d, n, at| d.array(n, at, crate::profile::decode_cidr));
+    let crds = d.optional(&mut f, "crds", |d, n, at| {
+        let list = d.array(n, at, crd_ref)?;
+        if list.len() > MAX_CRDS {
+            d.report(&codes::CRD_UNUSABLE, at, format!("the target names {} CRD files, more than the {MAX_CRDS} x07-topo reads", list.len()), "name only the CRDs of the kinds the service's crossplane bindings use");
+            return None;
+        }
+        Some(list)
+    });
     d.finish(f);
     Some(K8sSettings {
         namespace: namespace?,
@@ -82,7 +90,18 @@ fn k8s<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<K8sSettings
         network_policies: network_policies?.unwrap_or(defaults.network_policies),
         ingress_namespace: ingress_namespace?,
         api_server_cidrs: api_server_cidrs?.unwrap_or_default(),
+        crds: crds?.unwrap_or_default(),
     })
+}
+
+/// The most CRD files one target names (each is read and parsed on every run).
+pub const MAX_CRDS: usize = 64;
+
+fn crd_ref<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<CrdRef> {
+    let mut f = d.fields(n, at)?;
+    let path = d.required(&mut f, "path", Decoder::text);
+    d.finish(f);
+    Some(CrdRef { path: path?, loaded: None })
 }
 
 /// A namespace or other DNS-1123 label, as Kubernetes requires it.

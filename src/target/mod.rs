@@ -7,7 +7,7 @@ mod decode;
 mod wasmcloud;
 
 pub use contract::markdown_table as providers_markdown_table;
-pub use decode::{decode, dns_label as decode_dns_label, resources as decode_resources};
+pub use decode::{decode, dns_label as decode_dns_label, resources as decode_resources, MAX_CRDS};
 pub use wasmcloud::{
     apply_override as apply_catalog_override, decode_override as decode_catalog_override, Catalog, CatalogOverride, KeySpec, Keys, LinkDirection, LinkSide, MessageHandler,
     Provider, SecretUse, WasmcloudSettings, WasmcloudVariant,
@@ -106,6 +106,24 @@ pub struct K8sSettings {
     /// Where the Kubernetes API server is, for the egress of deployables that hold leases
     /// (ports 443 and 6443); default: anywhere (the address differs per cluster and provider).
     pub api_server_cidrs: Vec<String>,
+    /// The platform's own CustomResourceDefinitions (YAML or JSON files, relative to this
+    /// file and inside the repository). A `crossplane` binding whose `api_version` and `kind`
+    /// one of them defines is validated against that version's `openAPIV3Schema`; a kind none
+    /// defines is passed through unvalidated.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub crds: Vec<CrdRef>,
+}
+
+/// A CRD file a target names.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CrdRef {
+    /// The file, relative to the target file; it must resolve inside the repository.
+    pub path: String,
+    /// The CRD as read (attached when the profile is resolved).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub loaded: Option<std::sync::Arc<crate::crd::Crd>>,
 }
 
 impl Default for K8sSettings {
@@ -122,6 +140,7 @@ impl Default for K8sSettings {
             network_policies: false,
             ingress_namespace: None,
             api_server_cidrs: Vec::new(),
+            crds: Vec::new(),
         }
     }
 }

@@ -3,7 +3,9 @@
 //! Its connection Secret gives the outputs through the entry's `keys`: a v1 claim is asked
 //! to write it with `spec.writeConnectionSecretToRef.name: <service>-<binding>`; a v2
 //! namespaced XR has no such member (its composition writes the Secret), so the profile names
-//! the Secret with `secret` and nothing is asked.
+//! the Secret with `secret` and nothing is asked. When the target names the CRD of the
+//! kind (`k8s.crds`), the claim is validated against it when the profile is resolved
+//! (`bindings::choose`, `crate::crd`).
 
 use super::{BuildCx, Built, Problem, ProviderDef};
 use crate::bindings::params::{Param, ParamType};
@@ -13,7 +15,7 @@ use serde_json::json;
 
 pub const PROVIDER: ProviderDef = ProviderDef {
     name: "crossplane",
-    summary: "A claim or namespaced composite resource of the platform's own API (any kind): `api_version`, `kind` and `spec` passed through, named `<service_id>-<binding>`. Without `secret` the claim gets `spec.writeConnectionSecretToRef.name: <service_id>-<binding>` and the outputs come from that Secret; with `secret` (a v2 XR, whose composition writes the Secret) from the Secret it names. `keys` maps outputs to the Secret's keys (without `keys`, every key).",
+    summary: "A claim or namespaced composite resource of the platform's own API (any kind): `api_version`, `kind` and `spec` passed through, named `<service_id>-<binding>`. Without `secret` the claim gets `spec.writeConnectionSecretToRef.name: <service_id>-<binding>` and the outputs come from that Secret; with `secret` (a v2 XR, whose composition writes the Secret) from the Secret it names. `keys` maps outputs to the Secret's keys (without `keys`, every key). When the target's `k8s.crds` names the CRD of the kind, the claim is validated against its version's openAPIV3Schema (XT254..XT256); otherwise it is passed through unvalidated.",
     kinds: &[],
     params: &[
         Param { name: "api_version", ty: ParamType::Text, required: true, default: None, description: "the platform API's group/version, e.g. platform.example.org/v1alpha1" },

@@ -3,16 +3,20 @@
 //! `Redis` `<instance>`, `RedisReplication` `<instance>-master`, `RedisCluster`
 //! `<instance>-leader` (6379), `RedisSentinel` `<instance>-sentinel` (26379). The password
 //! is read from the Secret the instance itself uses (`spec.kubernetesConfig.redisSecret`),
-//! and the URL composed from it when the container starts.
+//! and the URL composed from it when the container starts. In sentinel mode a client asks the
+//! sentinels where the master is and then connects to that pod of the monitored
+//! `RedisReplication` (`replication`, the RedisSentinel's `redisSentinelConfig.redisReplicationName`),
+//! so the param is required there: without it no network policy could let the data through.
 
-use super::{BuildCx, Built, ProviderDef};
+use super::{BuildCx, Built, Problem, ProviderDef};
+use crate::diagnostics::codes;
 use crate::bindings::params::{Param, ParamType};
 use crate::bindings::{env_prefix, Source};
 use crate::manifest::BindingKind;
 
 pub const PROVIDER: ProviderDef = ProviderDef {
     name: "redis",
-    summary: "An OT-Container-Kit redis-operator instance in the cells' namespace (the platform's: nothing is emitted). `mode` picks the Service: standalone `<instance>`, replication `<instance>-master`, cluster `<instance>-leader` (6379), sentinel `<instance>-sentinel` (26379, URL redis+sentinel://…/<master_group>). With `password_secret` (the Secret the instance's `kubernetesConfig.redisSecret` names) PASSWORD is its key and the URL composed: redis://:$(PASSWORD)@<service>.<namespace>.svc:6379.",
+    summary: "An OT-Container-Kit redis-operator instance in the cells' namespace (the platform's: nothing is emitted). `mode` picks the Service: standalone `<instance>`, replication `<instance>-master`, cluster `<instance>-leader` (6379), sentinel `<instance>-sentinel` (26379, URL redis+sentinel://…/<master_group>; `replication` names the RedisReplication the sentinels monitor, whose pods the cells then reach on 6379). With `password_secret` (the Secret the instance's `kubernetesConfig.redisSecret` names) PASSWORD is its key and the URL composed: redis://:$(PASSWORD)@<service>.<namespace>.svc:6379.",
     kinds: &[BindingKind::Redis],
     params: &[
         Param { name: "instance", ty: ParamType::DnsLabel, required: true, default: None, description: "the Redis, RedisReplication, RedisCluster or RedisSentinel resource's name (part of the URL's host)" },
@@ -26,6 +30,13 @@ pub const PROVIDER: ProviderDef = ProviderDef {
         Param { name: "password_secret", ty: ParamType::ObjectName, required: false, default: None, description: "the Secret the instance's `spec.kubernetesConfig.redisSecret` names; without it the URL carries no password" },
         Param { name: "password_key", ty: ParamType::Text, required: false, default: Some("password"), description: "the key of the password in `password_secret`" },
         Param { name: "master_group", ty: ParamType::UrlSegment, required: false, default: None, description: "sentinel mode: the monitored master group (the RedisSentinel's `redisSentinelConfig.masterGroupName`, whose default is myMaster)" },
+        Param {
+            name: "replication",
+            ty: ParamType::DnsLabel,
+            required: false,
+            default: None,
+            description: "sentinel mode (required there): the RedisReplication the sentinels monitor (the RedisSentinel's `redisSentinelConfig.redisReplicationName`), whose master and replica pods the cells then connect to on 6379",
+        },
     ],
     members: &[],
     build,
@@ -43,6 +54,21 @@ fn build(cx: &BuildCx<'_>) -> Built {
     let (_, suffix, port) = SERVICES.iter().copied().find(|(m, _, _)| *m == mode).unwrap_or(SERVICES[0]);
     let host = super::service_host(&format!("{instance}{suffix}"), cx.namespace);
     let mut b = Built::default();
+    match (mode, cx.params.text("replication")) {
+        ("sentinel", None) => b.problems.push(Problem {
+            code: &codes::MISSING_PROVIDER_PARAM,
+            member: vec!["params", "mode"],
+            message: format!("binding `{}`: in sentinel mode provider `redis` needs param `replication`, the RedisReplication the sentinels of `{instance}` monitor", cx.binding.name),
+            hint: "add \"replication\": the RedisSentinel's `spec.redisSentinelConfig.redisReplicationName`; the cells connect to its pods once the sentinels name the master".to_string(),
+        }),
+        (_, Some(_)) if mode != "sentinel" => b.problems.push(Problem {
+            code: &codes::PROVIDER_MEMBER_UNUSED,
+            member: vec!["params", "replication"],
+            message: format!("binding `{}`: param `replication` means something only in sentinel mode, and the mode is {mode}", cx.binding.name),
+            hint: "remove `replication`, or set \"mode\": \"sentinel\"".to_string(),
+        }),
+        _ => {}
+    }
     let (scheme, path) = if mode == "sentinel" {
         // The master group is case-sensitive and percent-encoded like any path segment.
         let group = cx.params.text("master_group").unwrap_or(DEFAULT_MASTER_GROUP);

@@ -197,6 +197,7 @@ mod tests {
             volume: None,
             pod_annotations: Vec::new(),
             endpoints: Vec::new(),
+            claim_schema: None,
             egress: Vec::new(),
             secret: "db-primary".to_string(),
             secret_from_profile: false,
