@@ -27,6 +27,26 @@ fn every_default_provider_pins_a_released_tag_and_cites_its_source() {
     assert!(decisions.contains("Provider contracts, and where each was read"));
 }
 
+/// wasmCloud 2.x: every host contract of the default catalog cites a host plugin's source at
+/// the release it was read from (v2.7.0, whose runtime-operator CRD is the one
+/// `../shared/schemas/wasmcloud-v2/` holds), and docs/decisions.md records it.
+#[test]
+fn every_default_host_contract_cites_its_source_at_the_release() {
+    let path = support::repo_root().join("targets/wasmcloud-default.json");
+    let target: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let providers = target["wasmcloud"]["catalog"]["providers"].as_object().unwrap();
+    let with_host: Vec<&String> = providers.iter().filter(|(_, p)| p.get("host").is_some()).map(|(n, _)| n).collect();
+    assert!(with_host.len() >= 4, "host contracts: {with_host:?}");
+    for name in with_host {
+        let host = &providers[name]["host"];
+        let source = host["source"].as_str().unwrap();
+        assert!(source.starts_with("wasmCloud/wasmCloud@v2.7.0:crates/wash-runtime/src/"), "provider {name}: host source {source} is not a host plugin at v2.7.0");
+        assert!(!host["keys"].as_object().unwrap().is_empty(), "provider {name}'s host contract declares no keys");
+    }
+    let decisions = std::fs::read_to_string(support::repo_root().join("docs/decisions.md")).unwrap();
+    assert!(decisions.contains("wasmCloud 2.x host contracts, and where each was read") && decisions.contains("tag `v2.7.0`"));
+}
+
 /// docs/decisions.md names every check where x07-topo refuses what upstream's validator
 /// accepts (the manifest codes that upstream has no counterpart for), each with a reason.
 #[test]

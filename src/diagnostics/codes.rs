@@ -212,6 +212,8 @@ code_table! {
     WASMCLOUD_SECRET_NOT_READ = "XT510" "wasmcloud-secret-not-read" Unsupported Warning "a key given as a secret, which the capability provider reads only from link config";
     WASMCLOUD_KEY_MUST_BE_SECRET = "XT511" "wasmcloud-key-must-be-secret" InvalidInput Error "a key holding credentials given as plain link config instead of a secret";
     WASMCLOUD_KEY_GIVEN_TWICE = "XT512" "wasmcloud-key-given-twice" Conflict Error "two profile keys rename to one key of the capability provider";
+    WASMCLOUD_SECRET_KEY_NAME = "XT513" "wasmcloud-secret-key-name" InvalidInput Error "a WorkloadDeployment host interface would get a Secret key under a name the host plugin does not read (the operator merges Secret keys as they are)";
+    WASMCLOUD_NO_HOST_CONTRACT = "XT514" "wasmcloud-no-host-contract" Unsupported Warning "a binding's capability provider declares no wasmCloud 2.x host contract: its host interface gets no config";
 
     // Operator workflow: plan and diff.
     ARTIFACTS_NOT_RENDERED  = "XT701" "artifacts-not-rendered"  Unsupported  Warning "diff --artifacts could not render a profile; only the structural diff is shown for it";

@@ -116,7 +116,9 @@ fn check_event_handler(cx: &mut Check<'_>, cell: &str) {
     let Some((name, provider)) = cx.catalog.for_binding(binding.kind, chosen) else {
         return;
     }; // reported for the binding
-    if provider.handler.is_none() {
+    // On wasmCloud 2.x the host plugin's contract says how messages arrive (none: XT514).
+    let variant = cx.profile.target.wasmcloud.as_ref().map_or(WasmcloudVariant::Wadm, |w| w.variant);
+    if provider.contract_for(variant).is_some_and(|c| c.handler.is_none()) {
         let at = cx
             .cell_at(cell)
             .key("runtime")
@@ -126,8 +128,8 @@ fn check_event_handler(cx: &mut Check<'_>, cell: &str) {
         cx.in_manifest(
             &codes::WASMCLOUD_NO_EVENT_HANDLER,
             at,
-            format!("cell `{cell}` consumes `{}` through provider `{name}`, which has no `handler` to deliver messages to a component", binding.name),
-            format!("give provider `{name}` a `handler` (interfaces, topic_key, and consumer_group_key or queue_separator) in the catalog, or choose a messaging provider for `{}`", binding.name),
+            format!("cell `{cell}` consumes `{}` through provider `{name}`, which has no `handler` to deliver messages to a component{}", binding.name, if variant == WasmcloudVariant::Wadm { "" } else { " in its wasmCloud 2.x `host` contract" }),
+            format!("give provider `{name}` a `handler` (interfaces, topic_key, and consumer_group_key or queue_separator) in {}, or choose a messaging provider for `{}`", if variant == WasmcloudVariant::Wadm { "the catalog" } else { "its `host` contract" }, binding.name),
         );
     }
 }

@@ -1,8 +1,10 @@
 //! wasmCloud links that work on a real host (SPEC §5): a binding's profile entry becomes the
 //! keys its capability provider reads, by the provider's contract (`target::contract`): in
 //! the provider's exact case, on the link side it reads them, required keys present, secrets
-//! named so the target's secrets backend can serve them. The wadm emitter builds its links
-//! with [`resolve`]; [`check`] reports what would not work when the Plan is made.
+//! named so the target's secrets backend can serve them. On wasmCloud 2.x the same rules
+//! apply to the host plugin's contract (the provider's `host`), for the WorkloadDeployment's
+//! `hostInterfaces` entries. The emitter builds its links and entries with [`resolve`];
+//! [`check`] reports what would not work when the Plan is made.
 
 use super::{CellRole, Deployable, PlannedBinding, PlannedEvent};
 use crate::diagnostics::{codes, Code, Diagnostic};
@@ -10,8 +12,12 @@ use crate::document::Document;
 use crate::json::Pointer;
 use crate::manifest::{BindingKind, Manifest, RuntimeClass};
 use crate::profile::Profile;
-use crate::target::{Provider, SecretUse, WasmcloudSettings, WasmcloudVariant};
+use crate::target::{Keys, LinkSide, SecretUse, WasmcloudSettings, WasmcloudVariant};
 use std::collections::BTreeMap;
+
+/// The wasmCloud release whose host plugins the default catalog's `host` contracts were
+/// read from.
+pub const HOST_RELEASE: &str = "wasmCloud v2.7.0";
 
 /// A secret in the target's secrets backend: `key` is the backend's secret, `field` one of its
 /// fields (backends that read fields only).
@@ -30,16 +36,21 @@ pub enum SecretStyle {
     /// (wasmCloud `crates/secrets-nats-kv/src/api.rs`, `get`): one backend key per value,
     /// `<secret>-<field>`.
     PerValue,
-    /// Other backends, and WorkloadDeployments (Kubernetes Secrets): the secret and its field.
+    /// wadm with other backends: the secret and its field.
     Field,
+    /// WorkloadDeployments: `secretFrom` names a Kubernetes Secret, and the runtime operator
+    /// merges all its keys into the entry's config under their own names
+    /// (`runtime-operator/internal/controller/runtime/utils.go`, `MaterializeConfigLayer`), so
+    /// a value reaches the host as the Secret key it is stored under.
+    Merged,
 }
 
 impl SecretStyle {
     pub fn of(settings: &WasmcloudSettings) -> SecretStyle {
-        if settings.variant == WasmcloudVariant::Wadm && settings.secrets_backend == "nats-kv" {
-            SecretStyle::PerValue
-        } else {
-            SecretStyle::Field
+        match settings.variant {
+            WasmcloudVariant::Wadm if settings.secrets_backend == "nats-kv" => SecretStyle::PerValue,
+            WasmcloudVariant::Wadm => SecretStyle::Field,
+            WasmcloudVariant::WorkloadDeployment => SecretStyle::Merged,
         }
     }
 
@@ -47,7 +58,7 @@ impl SecretStyle {
     pub fn reference(self, name: String, secret: &str, field: &str) -> SecretRef {
         match self {
             SecretStyle::PerValue => SecretRef { name, key: format!("{secret}-{field}"), field: None },
-            SecretStyle::Field => SecretRef { name, key: secret.to_string(), field: Some(field.to_string()) },
+            SecretStyle::Field | SecretStyle::Merged => SecretRef { name, key: secret.to_string(), field: Some(field.to_string()) },
         }
     }
 }
@@ -60,11 +71,13 @@ pub struct Side {
 }
 
 /// A binding's keys per link: `target` for the component→provider link (the provider is its
-/// target), `source` for the provider→component link that delivers messages (event cells).
+/// target), `source` for the provider→component link that delivers messages (event cells),
+/// `component` for the component's own config (wasmCloud 2.x: `localResources.config`).
 #[derive(Debug, Default)]
 pub struct LinkKeys {
     pub target: Side,
     pub source: Side,
+    pub component: Side,
 }
 
 /// Why a link would not work, found by [`resolve`]; `member` is the profile member
@@ -78,33 +91,43 @@ pub struct Problem {
 }
 
 impl LinkKeys {
-    fn put(&mut self, reads_target: bool, reads_source: bool, key: &str, value: &str) {
-        for (reads, side) in [(reads_target, &mut self.target), (reads_source, &mut self.source)] {
-            if reads {
-                side.config.insert(key.to_string(), value.to_string());
-            }
+    fn sides(&mut self, link: LinkSide) -> Vec<&mut Side> {
+        match link {
+            LinkSide::Target => vec![&mut self.target],
+            LinkSide::Source => vec![&mut self.source],
+            LinkSide::Both => vec![&mut self.target, &mut self.source],
+            LinkSide::Component => vec![&mut self.component],
         }
     }
 
-    fn put_secret(&mut self, reads_target: bool, reads_source: bool, r: SecretRef) {
-        if reads_source {
-            self.source.secrets.push(r.clone());
+    fn put(&mut self, link: LinkSide, key: &str, value: &str) {
+        for side in self.sides(link) {
+            side.config.insert(key.to_string(), value.to_string());
         }
-        if reads_target {
-            self.target.secrets.push(r);
+    }
+
+    fn put_secret(&mut self, link: LinkSide, r: SecretRef) {
+        for side in self.sides(link) {
+            side.secrets.push(r.clone());
         }
     }
 }
 
-/// The keys provider `provider_name` gets for binding `b` (and, for the cell consuming `b`'s
-/// events, the topic and consumer group where the provider reads them), and what is wrong.
-pub fn resolve(provider_name: &str, provider: &Provider, b: &PlannedBinding, style: SecretStyle, event: Option<&PlannedEvent>) -> (LinkKeys, Vec<Problem>) {
-    let contract = provider.contract();
+/// The keys `contract` gets for binding `b` (and, for the cell consuming `b`'s events, the
+/// topic and consumer group where it reads them), and what is wrong. `contract` is capability
+/// provider `provider_name`'s (wadm links), or its host plugin's (WorkloadDeployment entries).
+pub fn resolve(provider_name: &str, contract: &Keys<'_>, b: &PlannedBinding, style: SecretStyle, event: Option<&PlannedEvent>) -> (LinkKeys, Vec<Problem>) {
     let mut out = LinkKeys::default();
     let mut problems = Vec::new();
     let mut given: BTreeMap<String, (&'static str, &str)> = BTreeMap::new();
+    // Who reads the keys, and where its contract lives, for messages.
+    let (who, subject, more, link_config) = if contract.host {
+        (format!("the wasmCloud 2.x host plugin serving `{provider_name}`'s interface"), "the host plugin".to_string(), "a host plugin that reads more declares it in the provider's `host.keys`", "its entry's config")
+    } else {
+        (format!("capability provider `{provider_name}`"), format!("`{provider_name}`"), "a provider that reads more declares it in the catalog's `keys`", "link config")
+    };
     let reads = || {
-        let mut r: Vec<String> = provider.keys.keys().map(|k| match contract.profile_name(k) {
+        let mut r: Vec<String> = contract.keys.keys().filter(|k| !contract.set.contains_key(*k)).map(|k| match contract.profile_name(k) {
             alias if alias != *k => format!("{k} (or {alias})"),
             _ => k.clone(),
         }).collect();
@@ -115,25 +138,29 @@ pub fn resolve(provider_name: &str, provider: &Provider, b: &PlannedBinding, sty
         problems.push(Problem {
             code: &codes::WASMCLOUD_LINK_KEY_UNREAD,
             member: Some((member, key.to_string())),
-            message: format!("binding `{}` gives `{key}`, which capability provider `{provider_name}` does not read", b.name),
-            hint: if provider.keys.is_empty() {
-                format!("remove `{key}`: `{provider_name}` reads no link config (declare what it reads in the catalog's `keys`)")
+            message: format!("binding `{}` gives `{key}`, which {who} does not read", b.name),
+            hint: if contract.keys.is_empty() {
+                format!("remove `{key}`: {subject} reads no {link_config} (declare what it reads in {})", if contract.host { "the provider's `host.keys`" } else { "the catalog's `keys`" })
             } else {
-                format!("{}`{provider_name}` reads: {} (keys match in any case; a provider that reads more declares it in the catalog's `keys`)", crate::suggest::did_you_mean(key, provider.keys.keys().map(String::as_str)), reads())
+                format!("{}{subject} reads: {} (keys match in any case; {more})", crate::suggest::did_you_mean(key, contract.keys.keys().map(String::as_str)), reads())
             },
         });
     };
     let twice = |member: &'static str, key: &str, theirs: &str, given: &mut BTreeMap<String, (&'static str, &str)>, problems: &mut Vec<Problem>| -> bool {
         let Some((m, first)) = given.get(theirs) else { return false };
-        problems.push(Problem {
-            code: &codes::WASMCLOUD_KEY_GIVEN_TWICE,
-            member: Some((member, key.to_string())),
-            message: format!("binding `{}` gives `{key}` and `{first}` ({m}), which are both `{theirs}` of capability provider `{provider_name}`", b.name),
-            hint: format!("keep one of them: the provider reads one `{theirs}`"),
-        });
+        let (message, hint) = if *m == "set" {
+            (format!("binding `{}` gives `{key}`, but x07-topo sets `{theirs}: {first}` itself for {who}", b.name), format!("remove `{key}`"))
+        } else {
+            (format!("binding `{}` gives `{key}` and `{first}` ({m}), which are both `{theirs}` of {who}", b.name), format!("keep one of them: {} reads one `{theirs}`", if contract.host { "the host plugin" } else { "the provider" }))
+        };
+        problems.push(Problem { code: &codes::WASMCLOUD_KEY_GIVEN_TWICE, member: Some((member, key.to_string())), message, hint });
         true
     };
 
+    for (key, value) in contract.set {
+        out.put(contract.keys.get(key).map_or(LinkSide::Target, |s| s.link), key, value);
+        given.insert(key.clone(), ("set", value.as_str()));
+    }
     for (key, value) in &b.config {
         let Some((theirs, spec)) = contract.resolve(key) else {
             // A declared output of the kind the provider does not read stays in the
@@ -152,12 +179,12 @@ pub fn resolve(provider_name: &str, provider: &Provider, b: &PlannedBinding, sty
             problems.push(Problem {
                 code: &codes::WASMCLOUD_KEY_MUST_BE_SECRET,
                 member: Some(("config", key.clone())),
-                message: format!("binding `{}` gives `{key}` as plain config, but `{theirs}` of capability provider `{provider_name}` holds credentials", b.name),
+                message: format!("binding `{}` gives `{key}` as plain config, but `{theirs}` of {who} holds credentials", b.name),
                 hint: format!("move it to the entry's `keys` (`\"{key}\": \"<field>\"` with `secret`), and store the value in the secrets backend"),
             });
             continue;
         }
-        out.put(spec.link.reads_target(), spec.link.reads_source(), &theirs, value);
+        out.put(spec.link, &theirs, value);
     }
     for (key, field) in &b.keys {
         let Some((theirs, spec)) = contract.resolve(key) else {
@@ -172,23 +199,33 @@ pub fn resolve(provider_name: &str, provider: &Provider, b: &PlannedBinding, sty
             problems.push(Problem {
                 code: &codes::WASMCLOUD_SECRET_NOT_READ,
                 member: Some(("keys", key.clone())),
-                message: format!("binding `{}` gives `{key}` as a secret, but capability provider `{provider_name}` reads `{theirs}` only from link config: it will use its default instead", b.name),
-                hint: format!("give `{key}` under the entry's `config` until the provider reads it from secrets"),
+                message: format!("binding `{}` gives `{key}` as a secret, but {who} reads `{theirs}` only from {link_config}: it will use its default instead", b.name),
+                hint: format!("give `{key}` under the entry's `config` until {} reads it from secrets", if contract.host { "the host plugin" } else { "the provider" }),
             });
         }
-        out.put_secret(spec.link.reads_target(), spec.link.reads_source(), style.reference(theirs, &b.secret, field));
+        if style == SecretStyle::Merged && *field != theirs {
+            problems.push(Problem {
+                code: &codes::WASMCLOUD_SECRET_KEY_NAME,
+                member: Some(("keys", key.clone())),
+                message: format!(
+                    "binding `{}` takes `{key}` from key `{field}` of Secret `{}`, but the runtime operator merges a Secret's keys into the host interface's config under their own names: {who} would get `{field}`, and it reads `{theirs}`",
+                    b.name, b.secret
+                ),
+                hint: format!("store the value under key `{theirs}` of Secret `{}`, and write `\"{key}\": \"{theirs}\"`", b.secret),
+            });
+            continue;
+        }
+        out.put_secret(spec.link, style.reference(theirs, &b.secret, field));
     }
 
-    if let (Some(e), Some(h)) = (event, provider.handler.as_ref()) {
+    if let (Some(e), Some(h)) = (event, contract.handler) {
         let topic = match &h.queue_separator {
             Some(sep) => format!("{}{sep}{}", e.topic, e.consumer_group),
             None => e.topic.clone(),
         };
         let group = h.consumer_group_key.as_ref().map(|k| (k, e.consumer_group.as_str()));
         for (key, value) in std::iter::once((&h.topic_key, topic.as_str())).chain(group) {
-            let side = provider.keys.get(key).map(|s| s.link);
-            let (t, s) = side.map_or((false, true), |l| (l.reads_target(), l.reads_source()));
-            out.put(t, s, key, value);
+            out.put(contract.keys.get(key).map_or(LinkSide::Source, |s| s.link), key, value);
             given.insert(key.clone(), ("event", ""));
         }
     }
@@ -201,25 +238,30 @@ pub fn resolve(provider_name: &str, provider: &Provider, b: &PlannedBinding, sty
             continue;
         }
         if by_convention && spec.secret != SecretUse::No {
-            out.put_secret(spec.link.reads_target(), spec.link.reads_source(), style.reference(key.clone(), &b.secret, key));
+            out.put_secret(spec.link, style.reference(key.clone(), &b.secret, key));
             continue;
         }
         let ours = contract.profile_name(key);
         let why = if spec.secret == SecretUse::No {
-            format!("`{provider_name}` reads `{key}` only from link config, so the secrets backend cannot give it")
+            let reader = if contract.host { who.clone() } else { format!("`{provider_name}`") };
+            format!("{reader} reads `{key}` only from {}, so the secrets backend cannot give it", if contract.host { "config" } else { "link config" })
         } else {
             "the profile's entry gives config or keys, but not this one".to_string()
         };
         let name = &b.name;
+        let stored = match style {
+            SecretStyle::Merged => format!("key `{key}` of Secret `{}`", b.secret),
+            _ => format!("`{}` from the secrets backend", style.reference(key.clone(), &b.secret, key).key),
+        };
         let hint = match spec.secret {
             SecretUse::No => format!("set `bindings.{name}.config.{ours}` in the profile"),
-            SecretUse::May => format!("set `bindings.{name}.config.{ours}`, or `bindings.{name}.keys.{ours}` (a field of the entry's `secret`), in the profile; or name only a `secret` (no `keys`) to read `{}` from the secrets backend", style.reference(key.clone(), &b.secret, key).key),
-            SecretUse::Must => format!("set `bindings.{name}.keys.{ours}` (a field of the entry's `secret`) in the profile; or name only a `secret` (no `keys`) to read `{}` from the secrets backend", style.reference(key.clone(), &b.secret, key).key),
+            SecretUse::May => format!("set `bindings.{name}.config.{ours}`, or `bindings.{name}.keys.{ours}` (a field of the entry's `secret`), in the profile; or name only a `secret` (no `keys`) to read {stored}"),
+            SecretUse::Must => format!("set `bindings.{name}.keys.{ours}` (a field of the entry's `secret`) in the profile; or name only a `secret` (no `keys`) to read {stored}"),
         };
         problems.push(Problem {
             code: &codes::WASMCLOUD_REQUIRED_KEY_MISSING,
             member: None,
-            message: format!("binding `{name}`: capability provider `{provider_name}` requires `{key}`, and nothing gives it: {why}"),
+            message: format!("binding `{name}`: {who} requires `{key}`, and nothing gives it: {why}"),
             hint,
         });
     }
@@ -242,10 +284,12 @@ pub fn wadm_secret_id(name: &str) -> String {
     name.to_ascii_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect()
 }
 
-/// The diagnostics of the links of a wadm target's deployables: every problem [`resolve`]
-/// finds, and two secret references of one application that wadm would store under one name.
+/// The diagnostics of the links (wadm) or host interfaces (WorkloadDeployments) of a
+/// wasmCloud target's deployables: every problem [`resolve`] finds, a provider with no host
+/// contract on wasmCloud 2.x, and two secret references of one wadm application that wadm
+/// would store under one name.
 pub fn check(manifest: &Manifest, doc: &Document, profile: &Profile, deployables: &[Deployable], bindings: &[PlannedBinding]) -> Vec<Diagnostic> {
-    let Some(settings) = profile.target.wasmcloud.as_ref().filter(|w| profile.target_kind == crate::manifest::TargetKind::Wasmcloud && w.variant == WasmcloudVariant::Wadm) else {
+    let Some(settings) = profile.target.wasmcloud.as_ref().filter(|_| profile.target_kind == crate::manifest::TargetKind::Wasmcloud) else {
         return Vec::new();
     };
     let style = SecretStyle::of(settings);
@@ -263,7 +307,22 @@ pub fn check(manifest: &Manifest, doc: &Document, profile: &Profile, deployables
                 } else {
                     let Some((name, provider)) = settings.catalog.for_binding(b.kind, b.provider.as_deref()) else { continue };
                     let event = c.event.as_ref().filter(|e| e.binding_ref == b.name);
-                    let (keys, problems) = resolve(name, provider, b, style, event);
+                    let Some(contract) = provider.contract_for(settings.variant) else {
+                        let p = Problem {
+                            code: &codes::WASMCLOUD_NO_HOST_CONTRACT,
+                            member: None,
+                            message: format!(
+                                "binding `{}`: capability provider `{name}` declares no wasmCloud 2.x host contract, so its host interface gets none of the profile's config or secrets: no plugin of wasmCloud's own host ({HOST_RELEASE}) serves it",
+                                b.name
+                            ),
+                            hint: format!("run hosts with a plugin for `{}:{}` and declare what it reads under `providers.{name}.host` of the target's catalog (or the profile's `wasmcloud`); or choose a provider with a `host` contract with the binding's `provider`", provider.namespace, provider.package),
+                        };
+                        if seen.insert((b.name.clone(), p.code.id, p.message.clone())) {
+                            diags.push(diagnostic(manifest, doc, profile, &b.name, p));
+                        }
+                        continue;
+                    };
+                    let (keys, problems) = resolve(name, &contract, b, style, event);
                     for p in problems {
                         if seen.insert((b.name.clone(), p.code.id, p.message.clone())) {
                             diags.push(diagnostic(manifest, doc, profile, &b.name, p));
@@ -271,7 +330,8 @@ pub fn check(manifest: &Manifest, doc: &Document, profile: &Profile, deployables
                     }
                     keys.target.secrets.into_iter().chain(keys.source.secrets).collect()
                 };
-                for r in refs {
+                // Secret names are per application in wadm only.
+                for r in refs.into_iter().filter(|_| settings.variant == WasmcloudVariant::Wadm) {
                     let id = wadm_secret_id(&r.name);
                     match ids.get(&id) {
                         Some((first, other)) if (&first.key, &first.field) != (&r.key, &r.field) => {

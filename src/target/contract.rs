@@ -2,6 +2,8 @@
 //! provider's exact case, the link side it reads it on, whether it is required and whether
 //! it may or must come from the secrets backend. The default catalog's contracts cite the
 //! provider source they were read from (docs/wasmcloud-providers.md is generated from them).
+//! A provider's `host` member is the same kind of contract for wasmCloud 2.x, where the host's
+//! own plugins serve the interface of a WorkloadDeployment's `hostInterfaces` entry.
 
 use crate::decode::Decoder;
 use crate::diagnostics::codes;
@@ -14,11 +16,14 @@ crate::vocabulary! {
     /// Which link's config the provider reads a key from: `target` (the component→provider
     /// link, where the provider is the target: `receive_link_config_as_target`), `source`
     /// (the provider→component link, where it is the source: `receive_link_config_as_source`),
-    /// or `both`.
+    /// or `both`. Host contracts (wasmCloud 2.x) also have `component`: the component's own
+    /// `localResources.config` in the WorkloadDeployment, which a host plugin reads before
+    /// its interface entry's config (per-component event subscriptions).
     pub enum LinkSide as "link side" {
         Target = "target",
         Source = "source",
         Both = "both",
+        Component = "component",
     }
 }
 
@@ -30,16 +35,6 @@ crate::vocabulary! {
         No = "no",
         May = "may",
         Must = "must",
-    }
-}
-
-impl LinkSide {
-    pub fn reads_target(self) -> bool {
-        matches!(self, LinkSide::Target | LinkSide::Both)
-    }
-
-    pub fn reads_source(self) -> bool {
-        matches!(self, LinkSide::Source | LinkSide::Both)
     }
 }
 
@@ -70,11 +65,54 @@ impl SecretUse {
     }
 }
 
+/// What a wasmCloud 2.x host plugin reads from a WorkloadDeployment's `hostInterfaces` entry.
+/// The runtime operator merges the entry's `config`, its `configFrom` ConfigMaps and its
+/// `secretFrom` Secrets into one map, so a Secret's keys reach the plugin under their own
+/// names. `link` says which entry: `target` the binding's own entry (the component calls the
+/// host), `source` the entry over which the host calls the component (an event handler, http).
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HostContract {
+    /// Where it was read: repository, release tag and file of the host plugin.
+    pub source: String,
+    pub keys: BTreeMap<String, KeySpec>,
+    /// Our setting name → the plugin's key, for names that differ other than in case.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub config_keys: BTreeMap<String, String>,
+    /// Keys x07-topo always writes, with their value (a multiplexed plugin's `backend`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub set: BTreeMap<String, String>,
+    /// Messaging: how the host delivers messages to a component (event ingress).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handler: Option<super::wasmcloud::MessageHandler>,
+}
+
+/// No keys set by the catalog.
+static NOTHING_SET: BTreeMap<String, String> = BTreeMap::new();
+
 /// A provider's keys, and how one of ours (a profile key, in any case) maps to one of them.
 pub struct Keys<'a> {
     pub keys: &'a BTreeMap<String, KeySpec>,
     /// Our name → the provider's key (`BOOTSTRAP_SERVERS` → `hosts`).
     pub aliases: &'a BTreeMap<String, String>,
+    /// Keys with a value fixed by the catalog (`backend: redis`).
+    pub set: &'a BTreeMap<String, String>,
+    /// How messages reach a component, for event cells.
+    pub handler: Option<&'a super::wasmcloud::MessageHandler>,
+    /// `true` for a wasmCloud 2.x host plugin's contract (messages say so).
+    pub host: bool,
+}
+
+impl<'a> Keys<'a> {
+    /// A capability provider's (wasmCloud 1.x) contract.
+    pub fn provider(keys: &'a BTreeMap<String, KeySpec>, aliases: &'a BTreeMap<String, String>, handler: Option<&'a super::wasmcloud::MessageHandler>) -> Keys<'a> {
+        Keys { keys, aliases, set: &NOTHING_SET, handler, host: false }
+    }
+
+    /// A wasmCloud 2.x host plugin's contract.
+    pub fn host(c: &'a HostContract) -> Keys<'a> {
+        Keys { keys: &c.keys, aliases: &c.config_keys, set: &c.set, handler: c.handler.as_ref(), host: true }
+    }
 }
 
 impl<'a> Keys<'a> {
@@ -117,6 +155,30 @@ fn decode_key<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<KeyS
     let secret = d.optional(&mut f, "secret", Decoder::vocab);
     d.finish(f);
     Some(KeySpec { link: link?, required: required?.unwrap_or(false), secret: secret?.unwrap_or(SecretUse::No) })
+}
+
+pub fn decode_host<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<HostContract> {
+    let mut f = d.fields(n, at)?;
+    let source = d.required(&mut f, "source", Decoder::text);
+    let keys = d.required(&mut f, "keys", decode_keys);
+    let config_keys = d.optional(&mut f, "config_keys", |d, n, at| d.map(n, at, Decoder::text));
+    let set = d.optional(&mut f, "set", |d, n, at| d.map(n, at, Decoder::string));
+    let handler = d.optional(&mut f, "handler", super::wasmcloud::decode_handler);
+    d.finish(f);
+    let (keys, config_keys, set, handler) = (keys?, config_keys?.unwrap_or_default(), set?.unwrap_or_default(), handler?);
+    check_aliases(d, at, &keys, &config_keys);
+    let handler_keys = handler.iter().flat_map(|h| std::iter::once(&h.topic_key).chain(h.consumer_group_key.as_ref()));
+    for (member, key) in set.keys().map(|k| ("set", k)).chain(handler_keys.map(|k| ("handler", k))) {
+        if !keys.contains_key(key) {
+            d.report(
+                &codes::UNKNOWN_VALUE,
+                &at.key(member),
+                format!("`{member}` names `{key}`, which is not one of the host plugin's `keys`"),
+                "declare it in `keys` with the entry it is read from (`target`: the binding's, `source`: the handler's)",
+            );
+        }
+    }
+    Some(HostContract { source: source?, keys, config_keys, set, handler })
 }
 
 /// Every alias names a key the provider reads (else renaming would invent a key).
@@ -177,6 +239,45 @@ pub fn markdown_table(providers: &BTreeMap<String, super::Provider>) -> String {
             ));
         }
     }
+    out.push_str(&host_table(providers));
+    out
+}
+
+/// The wasmCloud 2.x part of the table: what the host plugin serving each provider's
+/// interface reads from a WorkloadDeployment.
+fn host_table(providers: &BTreeMap<String, super::Provider>) -> String {
+    let mut out = String::from(
+        "\n## wasmCloud 2.x: what the host plugins read (WorkloadDeployments)\n\n\
+         A WorkloadDeployment has no capability providers: the host's own plugins serve each\n\
+         `hostInterfaces` entry, and the provider's `host` contract says what that plugin reads.\n\
+         Entry `target`: the binding's own entry (named after the binding); `source`: the entry over\n\
+         which the host calls the component (http, and one unnamed messaging handler entry);\n\
+         `component`: the component's own `localResources.config`. The runtime operator merges an\n\
+         entry's `config` and the keys of its `secretFrom` Secrets into one map, so secret `may` and\n\
+         `must` keys are read from a Secret key of exactly that name (`must`: only from a Secret).\n\
+         A provider with no `host` contract gets an entry with no config (warning XT514).\n\n\
+         | provider | key | entry | required | secret | set to | source |\n\
+         | --- | --- | --- | --- | --- | --- | --- |\n",
+    );
+    for (name, p) in providers {
+        let Some(h) = &p.host else {
+            out.push_str(&format!("| {name} | (no host contract) | | | | | |\n"));
+            continue;
+        };
+        for (key, spec) in &h.keys {
+            let renamed: Vec<String> = h.config_keys.iter().filter(|(_, k)| *k == key).map(|(a, _)| format!("`{a}`")).collect();
+            let shown = if renamed.is_empty() { format!("`{key}`") } else { format!("`{key}` (profile: {})", renamed.join(", ")) };
+            let set = h.set.get(key).map_or(String::new(), |v| format!("`{v}`"));
+            let event = h.handler.as_ref().filter(|hd| hd.topic_key == *key || hd.consumer_group_key.as_ref() == Some(key)).map_or("", |_| " (event cells: from the manifest)");
+            out.push_str(&format!(
+                "| {name} | {shown}{event} | {} | {} | {} | {set} | {} |\n",
+                spec.link,
+                if spec.required { "yes" } else { "no" },
+                spec.secret,
+                h.source
+            ));
+        }
+    }
     out
 }
 
@@ -192,7 +293,7 @@ mod tests {
     fn resolves_case_insensitively_to_the_exact_key_through_aliases_and_prefixes() {
         let keys = BTreeMap::from([("hosts".to_string(), spec()), ("POSTGRES_HOST".to_string(), spec()), ("alias_*".to_string(), spec())]);
         let aliases = BTreeMap::from([("BOOTSTRAP_SERVERS".to_string(), "hosts".to_string())]);
-        let k = Keys { keys: &keys, aliases: &aliases };
+        let k = Keys::provider(&keys, &aliases, None);
         assert_eq!(k.resolve("HOSTS").map(|r| r.0), Some("hosts".to_string()));
         assert_eq!(k.resolve("bootstrap_servers").map(|r| r.0), Some("hosts".to_string()));
         assert_eq!(k.resolve("postgres_host").map(|r| r.0), Some("POSTGRES_HOST".to_string()));

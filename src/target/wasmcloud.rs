@@ -10,7 +10,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-pub use super::contract::{KeySpec, Keys, LinkSide, SecretUse};
+pub use super::contract::{HostContract, KeySpec, Keys, LinkSide, SecretUse};
 
 crate::vocabulary! {
     /// What the wasmCloud emitter writes: wadm `core.oam.dev/v1beta1` Applications
@@ -88,12 +88,29 @@ pub struct Provider {
     /// Messaging providers: how the provider delivers messages to a component (event ingress).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handler: Option<MessageHandler>,
+    /// wasmCloud 2.x (WorkloadDeployments): what the host plugin serving this interface
+    /// reads from its `hostInterfaces` entry. Without it the entry gets no config (XT514).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<HostContract>,
 }
 
 impl Provider {
     /// The contract's keys with the catalog's renamings.
     pub fn contract(&self) -> Keys<'_> {
-        Keys { keys: &self.keys, aliases: &self.config_keys }
+        Keys::provider(&self.keys, &self.config_keys, self.handler.as_ref())
+    }
+
+    /// The wasmCloud 2.x host plugin's contract, if the catalog declares one.
+    pub fn host_contract(&self) -> Option<Keys<'_>> {
+        self.host.as_ref().map(Keys::host)
+    }
+
+    /// The contract that applies on `variant`: the provider's (wadm) or the host plugin's.
+    pub fn contract_for(&self, variant: WasmcloudVariant) -> Option<Keys<'_>> {
+        match variant {
+            WasmcloudVariant::Wadm => Some(self.contract()),
+            WasmcloudVariant::WorkloadDeployment => self.host_contract(),
+        }
     }
 
     /// The provider's name for one of our settings: its exact key when it reads one, else
@@ -276,9 +293,18 @@ fn decode_provider<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option
         d.map(n, at, Decoder::text)
     });
     let handler = d.optional(&mut f, "handler", decode_handler);
+    let host = d.optional(&mut f, "host", super::contract::decode_host);
     d.finish(f);
     let (keys, config_keys) = (keys?, config_keys?.unwrap_or_default());
     super::contract::check_aliases(d, at, &keys, &config_keys);
+    for (key, _) in keys.iter().filter(|(_, s)| s.link == LinkSide::Component) {
+        d.report(
+            &codes::UNKNOWN_VALUE,
+            &at.key("keys").key(key).key("link"),
+            format!("`{key}`: a capability provider reads link config, never the component's own (`component` is for `host` contracts)"),
+            "write `target`, `source` or `both`",
+        );
+    }
     let handler = handler?;
     if let Some(h) = &handler {
         for key in std::iter::once(&h.topic_key).chain(h.consumer_group_key.as_ref()) {
@@ -302,10 +328,11 @@ fn decode_provider<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option
         keys,
         config_keys,
         handler,
+        host: host?,
     })
 }
 
-fn decode_handler<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<MessageHandler> {
+pub(super) fn decode_handler<'d>(d: &mut Decoder<'d>, n: &'d Node, at: &Pointer) -> Option<MessageHandler> {
     let mut f = d.fields(n, at)?;
     let interfaces = d.required(&mut f, "interfaces", wit_names);
     let topic_key = d.required(&mut f, "topic_key", Decoder::text);

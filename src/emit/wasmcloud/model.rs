@@ -5,7 +5,7 @@
 use crate::checks::names::{object_name, sanitize_dns1123};
 use crate::manifest::{BindingKind, IngressKind, RuntimeClass};
 use crate::plan::{CellRole, Deployable, Plan, PlannedCell, Scaling};
-use crate::target::{Catalog, LinkDirection, Provider, WasmcloudSettings, WasmcloudVariant};
+use crate::target::{Catalog, LinkDirection, Provider, WasmcloudSettings};
 use std::collections::BTreeMap;
 
 /// wadm application names: `^[-\w]+$`; we keep DNS-1123 so they also name Kubernetes objects.
@@ -27,6 +27,9 @@ pub struct Component {
     pub config: BTreeMap<String, String>,
     /// Secret-kind bindings: read with `wasmcloud:secrets/store`.
     pub secrets: Vec<SecretRef>,
+    /// wasmCloud 2.x: keys a host plugin reads from the component's own config
+    /// (`localResources.config`), such as an event cell's subscriptions.
+    pub host_config: BTreeMap<String, String>,
     /// What calls the component: the http server, a messaging handler, a schedule provider.
     pub incoming: Option<Link>,
     /// The bindings it calls through providers.
@@ -34,7 +37,7 @@ pub struct Component {
 }
 
 pub use crate::plan::wasmcloud_links::SecretRef;
-use crate::plan::wasmcloud_links::{component_secrets, resolve, LinkKeys, SecretStyle, Side};
+use crate::plan::wasmcloud_links::{component_secrets, resolve, SecretStyle};
 
 /// A link between a component and a provider, over one WIT package.
 pub struct Link {
@@ -122,6 +125,7 @@ fn component(plan: &Plan, settings: &WasmcloudSettings, c: &PlannedCell) -> Comp
     let mut secrets = Vec::new();
     let mut outgoing = Vec::new();
     let mut incoming = None;
+    let mut host_config = BTreeMap::new();
     for b in c.binding_refs.iter().filter_map(|r| plan.binding(r)) {
         if b.kind == BindingKind::Secret {
             secrets.extend(component_secrets(b, style));
@@ -131,11 +135,11 @@ fn component(plan: &Plan, settings: &WasmcloudSettings, c: &PlannedCell) -> Comp
             continue;
         }; // otlp: reported
         let event = c.event.as_ref().filter(|e| e.binding_ref == b.name);
-        let keys = match settings.variant {
-            // Problems were reported when the Plan was made (wasmcloud_links::check).
-            WasmcloudVariant::Wadm => resolve(name, provider, b, style, event).0,
-            WasmcloudVariant::WorkloadDeployment => host_interface_keys(b, provider, event),
-        };
+        // The provider's contract (wadm) or its host plugin's (WorkloadDeployments; none:
+        // no config, XT514). Problems were reported when the Plan was made
+        // (wasmcloud_links::check).
+        let keys = provider.contract_for(settings.variant).map(|c| resolve(name, &c, b, style, event).0).unwrap_or_default();
+        host_config.extend(keys.component.config);
         let link = |config, secrets| Link {
             binding: Some(b.name.clone()),
             secrets,
@@ -160,30 +164,10 @@ fn component(plan: &Plan, settings: &WasmcloudSettings, c: &PlannedCell) -> Comp
         name: sanitize_dns1123(&c.key),
         config: contract(plan, c),
         secrets,
+        host_config,
         incoming,
         outgoing,
     }
-}
-
-/// wasmCloud 2.x: the host provides the interfaces, so the 1.x provider contracts do not
-/// apply (docs/decisions.md). The binding's config goes to its interface (renamed where the
-/// catalog renames), its `keys` as references to its Kubernetes Secret, and an event cell's
-/// topic and group to its handler interface.
-fn host_interface_keys(b: &crate::plan::PlannedBinding, provider: &Provider, event: Option<&crate::plan::PlannedEvent>) -> LinkKeys {
-    let config: BTreeMap<String, String> = b.config.iter().map(|(k, v)| (provider.config_key(k), v.clone())).collect();
-    let secrets: Vec<SecretRef> = b.keys.iter().map(|(suffix, field)| SecretStyle::Field.reference(provider.config_key(suffix), &b.secret, field)).collect();
-    let mut source = Side { config: config.clone(), secrets: secrets.clone() };
-    if let (Some(e), Some(h)) = (event, provider.handler.as_ref()) {
-        let topic = match &h.queue_separator {
-            Some(sep) => format!("{}{sep}{}", e.topic, e.consumer_group),
-            None => e.topic.clone(),
-        };
-        source.config.insert(h.topic_key.clone(), topic);
-        if let Some(k) = &h.consumer_group_key {
-            source.config.insert(k.clone(), e.consumer_group.clone());
-        }
-    }
-    LinkKeys { target: Side { config, secrets }, source }
 }
 
 /// The link that calls a component that is not an event consumer: http and mcp through the

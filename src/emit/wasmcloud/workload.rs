@@ -25,7 +25,13 @@ pub fn workload_deployment(plan: &Plan, settings: &WasmcloudSettings, app: &App<
             if !secrets.is_empty() {
                 environment.insert("secretFrom".to_string(), refs(secrets));
             }
-            json!({ "name": c.name, "image": image, "localResources": { "environment": environment } })
+            let mut local = Map::new();
+            if !c.host_config.is_empty() {
+                // Read by host plugins before their interface entry's (event subscriptions).
+                local.insert("config".to_string(), json!(c.host_config));
+            }
+            local.insert("environment".to_string(), Value::Object(environment));
+            json!({ "name": c.name, "image": image, "localResources": local })
         })
         .collect();
     let mut spec = Map::new();
@@ -57,13 +63,15 @@ pub fn workload_deployment(plan: &Plan, settings: &WasmcloudSettings, app: &App<
 }
 
 /// One entry per distinct interface the workload's components use: bindings are named after
-/// the binding, event handlers after the component, http only when several cells serve it.
+/// the binding, http only when several cells serve it. Event handlers share one unnamed
+/// entry per package: the host's messaging plugin serves no named instances, and it reads
+/// each component's subscriptions from the component's own config (`host_config`).
 fn host_interfaces(settings: &WasmcloudSettings, app: &App<'_>) -> Vec<Value> {
     let mut out: BTreeMap<(String, String, String), Value> = BTreeMap::new();
     for c in &app.components {
         for l in c.links() {
             let name = match (&l.binding, l.tag.as_str()) {
-                (_, "event") => Some(object_name(&[&c.name, "event"], MAX_INTERFACE_NAME)),
+                (_, "event") => None,
                 (Some(_), _) => Some(object_name(&[&l.tag], MAX_INTERFACE_NAME)),
                 (None, _) => l
                     .name
