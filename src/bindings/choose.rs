@@ -271,7 +271,7 @@ fn claim(manifest: &Manifest, profile: &Profile, b: &ResourceBinding, r: &Rule<'
     let spec = params.object("spec").unwrap_or(&empty);
     let claim = crate::crd::Claim { api_version, kind, spec, name: &name, connection_secret: r.entry.secret.is_none().then_some(name.as_str()) };
     match crate::crd::check_claim(crd, &claim) {
-        Ok(against) => (format!("validated against {against}"), true),
+        Ok(note) => (note, true),
         Err(problems) => {
             let mut d = match (&profile.origin, r.tier) {
                 (ProfileOrigin::File(layered), Tier::Profile) => Decoder::layered(layered),

@@ -49,8 +49,9 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Crd, Unusable> {
     let top = |why: String| Unusable { pointer: String::new(), why };
     let value: Value = serde_saphyr::from_slice_with_options(bytes, yaml_options()).map_err(|e| {
         let text = e.to_string();
-        let first = text.lines().next().unwrap_or("").to_string();
-        top(format!("it is not a YAML or JSON document: {}", crate::diagnostics::echo(&first)))
+        let first = text.lines().next().unwrap_or("");
+        let first = first.strip_prefix("error: ").unwrap_or(first);
+        top(format!("it is not a YAML or JSON document: {}", crate::diagnostics::echo(first)))
     })?;
     let text = |v: &Value, pointer: &str| v.pointer(pointer).and_then(Value::as_str).map(str::to_string);
     let api = text(&value, "/apiVersion").unwrap_or_default();
@@ -116,8 +117,8 @@ pub struct Claim<'a> {
     pub connection_secret: Option<&'a str>,
 }
 
-/// Checks a claim against the CRD of its group and kind; `Ok` says what it was checked
-/// against (for `explain`).
+/// Checks a claim against the CRD of its group and kind; `Ok` says what it was validated
+/// against, or why not (for `explain`).
 pub fn check_claim(crd: &Crd, claim: &Claim<'_>) -> Result<String, Vec<ClaimProblem>> {
     let version = claim.api_version.split_once('/').map_or("", |(_, v)| v);
     let served: Vec<&str> = crd.versions.iter().filter(|v| v.served).map(|v| v.name.as_str()).collect();
@@ -137,8 +138,10 @@ pub fn check_claim(crd: &Crd, claim: &Claim<'_>) -> Result<String, Vec<ClaimProb
             hint: "name the API's namespaced claim kind (Crossplane v1 claimNames) or a namespaced v2 composite resource".to_string(),
         }]);
     }
-    let against = format!("{} ({}/{} {}, {})", crd.file, crd.group, v.name, crd.kind, v.schema_at);
-    let Some(schema) = &v.schema else { return Ok(against) };
+    let Some(schema) = &v.schema else {
+        return Ok(format!("not validated: version {} of {} has no openAPIV3Schema", v.name, crd.file));
+    };
+    let against = format!("validated against {} ({}/{} {}, {})", crd.file, crd.group, v.name, crd.kind, v.schema_at);
     let mut spec = claim.spec.clone();
     let mut problems = Vec::new();
     if let Some(name) = claim.connection_secret {
@@ -245,6 +248,11 @@ spec:
         // The schema has no writeConnectionSecretToRef: asking for the Secret is refused once.
         let secret = check_claim(&crd, &claim("platform.example.org/v1", &good, Some("svc-b"))).unwrap_err();
         assert_eq!(secret.iter().map(|p| p.issue).collect::<Vec<_>>(), [ClaimIssue::NoConnectionSecret]);
+        // A served version without a schema cannot be validated, and says so.
+        let mut bare = crd.clone();
+        bare.versions[0].schema = None;
+        assert!(check_claim(&bare, &claim("platform.example.org/v1", &bad, None)).unwrap().starts_with("not validated"));
+        assert!(check_claim(&crd, &claim("platform.example.org/v1", &good, None)).unwrap().starts_with("validated against b.yaml"));
         assert!(find([&crd], "platform.example.org/v1", "Bucket").is_some());
         assert!(find([&crd], "other.example.org/v1", "Bucket").is_none());
     }

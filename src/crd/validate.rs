@@ -5,7 +5,7 @@
 //! `properties`, `required`, `additionalProperties` (a schema or `false`), unknown members
 //! of an object with `properties` (refused, as `kubectl apply`'s strict field validation
 //! does), `x-kubernetes-preserve-unknown-fields`, `x-kubernetes-int-or-string`,
-//! `x-kubernetes-embedded-resource`, `enum`, `items`, `minimum`/`maximum` (with the
+//! `x-kubernetes-embedded-resource`, `format: int-or-string`, `enum`, `items`, `minimum`/`maximum` (with the
 //! OpenAPI 3.0 boolean `exclusiveMinimum`/`exclusiveMaximum`), `multipleOf`,
 //! `minLength`/`maxLength` (in characters), `minItems`/`maxItems`, `uniqueItems`,
 //! `minProperties`/`maxProperties`, `pattern` (RE2 syntax, as the API server's Go regexp
@@ -138,9 +138,10 @@ impl Validator {
 
     /// `type`, and Kubernetes' int-or-string; false when the rest cannot apply.
     fn check_type(&mut self, s: &Map<String, Value>, schema_at: &str, value: &Value, at: &[String]) -> bool {
-        if flag(s, "x-kubernetes-int-or-string") {
+        let extension = flag(s, "x-kubernetes-int-or-string");
+        if extension || s.get("format").and_then(Value::as_str) == Some("int-or-string") {
             if !(is_integer(value) || value.is_string()) {
-                self.fail(at, key(schema_at, "x-kubernetes-int-or-string"), format!("must be an integer or a string, found {}", type_of(value)));
+                self.fail(at, key(schema_at, if extension { "x-kubernetes-int-or-string" } else { "format" }), format!("must be an integer or a string, found {}", type_of(value)));
                 return false;
             }
             return true;
@@ -349,6 +350,9 @@ mod tests {
         assert_eq!(check(ios.clone(), json!(8080)), []);
         assert_eq!(check(ios.clone(), json!("http")), []);
         assert_eq!(check(ios, json!(true)).len(), 1);
+        let format = json!({"type": "string", "format": "int-or-string"});
+        assert_eq!(check(format.clone(), json!(80)), [], "Kubernetes' own OpenAPI spells it as a format");
+        assert_eq!(check(format, json!([80])).len(), 1);
         let s = json!({"type": "string", "minLength": 2, "maxLength": 4, "pattern": "^[a-z]+$"});
         assert_eq!(check(s.clone(), json!("abc")), []);
         assert_eq!(check(s.clone(), json!("a")), [("".to_string(), "/s/minLength".to_string())]);
