@@ -312,10 +312,10 @@ pub fn check(manifest: &Manifest, doc: &Document, profile: &Profile, deployables
                             code: &codes::WASMCLOUD_NO_HOST_CONTRACT,
                             member: None,
                             message: format!(
-                                "binding `{}`: capability provider `{name}` declares no wasmCloud 2.x host contract, so its host interface gets none of the profile's config or secrets: no plugin of wasmCloud's own host ({HOST_RELEASE}) serves it",
-                                b.name
+                                "binding `{}`: capability provider `{name}` declares no wasmCloud 2.x host contract, so its `{}:{}` host interface gets none of the profile's config or secrets",
+                                b.name, provider.namespace, provider.package
                             ),
-                            hint: format!("run hosts with a plugin for `{}:{}` and declare what it reads under `providers.{name}.host` of the target's catalog (or the profile's `wasmcloud`); or choose a provider with a `host` contract with the binding's `provider`", provider.namespace, provider.package),
+                            hint: format!("the host needs a plugin that serves `{}:{}` for `{name}` ({HOST_RELEASE}'s own host has none for Kafka or S3): declare what it reads under `providers.{name}.host` of the target's catalog (or the profile's `wasmcloud`), or choose a provider with a `host` contract with the binding's `provider`", provider.namespace, provider.package),
                         };
                         if seen.insert((b.name.clone(), p.code.id, p.message.clone())) {
                             diags.push(diagnostic(manifest, doc, profile, &b.name, p));
