@@ -2,7 +2,7 @@
 //! their rendered files), or one profile's rendering compared with a committed folder
 //! (`--against DIR`, the engine of `render --check`).
 
-use super::resolve::{Diff, DiffMode};
+use super::resolve::{Diff, DiffMode, Format};
 use super::load::{self, Loaded};
 use super::output::{self, Outcome};
 use super::{plan, render};
@@ -47,15 +47,80 @@ fn between(args: &Diff, profiles: &[String], with_artifacts: bool) -> i32 {
     if diagnostics::has_errors(&diags) {
         return failed(args, diags, loaded.lints());
     }
-    match compare(&loaded, &args.images, with_artifacts, args.namespace.as_deref(), &mut diags) {
-        Some((human, result)) => output::print(&args.report, Outcome::new(diags, result, human).with_lints(loaded.lints())),
-        None => failed(args, diags, loaded.lints()),
+    let Some(compared) = compare(&loaded, &args.images, with_artifacts, args.namespace.as_deref(), &mut diags) else { return failed(args, diags, loaded.lints()) };
+    if args.report.format != Format::Json {
+        return output::print(&args.report, Outcome::new(diags, serde_json::Value::Null, compared.human).with_lints(loaded.lints()));
+    }
+    // The object changes are written as they are serialised: at 30,000 cells they are tens of
+    // thousands, and as JSON values they would cost tens of MB more than the report's text.
+    let Compared { human, mut result, transitions } = compared;
+    let structural = std::mem::take(&mut result["changes"]);
+    result["changes"] = serde_json::Value::Null;
+    let body = move |out: &mut dyn std::io::Write| -> std::io::Result<()> {
+        out.write_all(b"\"changes\": [")?;
+        let mut any = false;
+        let mut separate = |out: &mut dyn std::io::Write| {
+            let sep: &[u8] = if any { b",\n      " } else { b"\n      " };
+            any = true;
+            out.write_all(sep)
+        };
+        for change in structural.as_array().into_iter().flatten() {
+            separate(out)?;
+            output::write_nested(out, change, 3)?;
+        }
+        for t in &transitions {
+            separate(out)?;
+            output::write_nested(out, &ObjectChange::of(t), 3)?;
+        }
+        out.write_all(if any { b"\n    ]" } else { b"]" })
+    };
+    let splice = output::Splice { placeholder: "\"changes\": null", body: Box::new(body) };
+    output::print(&args.report, Outcome::spliced(diags, result, human, splice).with_lints(loaded.lints()))
+}
+
+/// One service's two profiles compared.
+pub struct Compared {
+    pub human: String,
+    /// The JSON result; its `changes` hold the structural changes only.
+    pub result: serde_json::Value,
+    /// What applying B over a running A would do to each object (SPEC §3.2).
+    pub transitions: Vec<transition::Transition>,
+}
+
+impl Compared {
+    /// The human text and the whole JSON result, object changes appended to `changes`.
+    pub fn into_parts(self) -> (String, serde_json::Value) {
+        let Compared { human, mut result, transitions } = self;
+        if let Some(list) = result["changes"].as_array_mut() {
+            list.extend(transitions.iter().map(|t| serde_json::to_value(ObjectChange::of(t)).unwrap_or_default()));
+        }
+        (human, result)
     }
 }
 
-/// One service's two profiles compared: the human text and the JSON result, or `None` when
-/// a profile cannot be lowered (the reasons are in `diags`).
-pub fn compare(loaded: &Loaded, images: &[ImageOverride], with_artifacts: bool, namespace: Option<&str>, diags: &mut Vec<Diagnostic>) -> Option<(String, serde_json::Value)> {
+/// One object's change as `result.changes[]` lists it (members in the order a JSON map sorts
+/// them, so the streamed report and the value-built one are the same bytes).
+#[derive(serde::Serialize)]
+struct ObjectChange<'t> {
+    change: &'static str,
+    class: transition::Class,
+    field: &'t str,
+    hint: &'t Option<String>,
+    kind: &'t str,
+    name: &'t str,
+    reason: &'t str,
+    subject: &'static str,
+}
+
+impl<'t> ObjectChange<'t> {
+    fn of(t: &'t transition::Transition) -> Self {
+        ObjectChange { change: "changed", class: t.class, field: t.field, hint: &t.hint, kind: &t.kind, name: &t.name, reason: &t.reason, subject: "object" }
+    }
+}
+
+/// One service's two profiles compared, or `None` when a profile cannot be lowered (the
+/// reasons are in `diags`).
+pub fn compare(loaded: &Loaded, images: &[ImageOverride], with_artifacts: bool, namespace: Option<&str>, diags: &mut Vec<Diagnostic>) -> Option<Compared> {
     if loaded.profiles.len() != 2 {
         return None;
     }
@@ -79,15 +144,12 @@ pub fn compare(loaded: &Loaded, images: &[ImageOverride], with_artifacts: bool, 
     let mut result = json!({ "from": view_a.profile, "to": view_b.profile, "changes": changes });
     // What applying B over a running A would do to each object (SPEC §3.2): a what-if, so the
     // classes are reported but change no exit code.
+    let mut transitions = Vec::new();
     if let [fa, fb] = facts.as_slice() {
-        let transitions = transition::classify(fa, fb);
+        transitions = transition::classify(fa, fb);
         human.push_str(&transition::text(&format!("if {} were deployed and {} applied", view_a.profile, view_b.profile), &transitions));
-        if let Some(list) = result["changes"].as_array_mut() {
-            list.extend(transitions.iter().map(|t| {
-                json!({ "change": "changed", "subject": "object", "class": t.class, "kind": t.kind, "name": t.name, "field": t.field, "reason": t.reason, "hint": t.hint })
-            }));
-        }
     }
+    drop(facts);
     if with_artifacts {
         let rendered: Vec<Option<BTreeMap<String, String>>> = loaded.profiles.iter().zip(&images).map(|(p, imgs)| rendered_files(loaded, p, imgs, namespace, diags)).collect();
         let mut rendered = rendered.into_iter();
@@ -98,7 +160,7 @@ pub fn compare(loaded: &Loaded, images: &[ImageOverride], with_artifacts: bool, 
         human.push_str(&section);
         result["artifacts"] = value;
     }
-    Some((human, result))
+    Some(Compared { human, result, transitions })
 }
 
 /// `--image KEY=REF` names a deployable of one placement (`api` exists only split by cell),

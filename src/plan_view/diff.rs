@@ -142,10 +142,10 @@ pub fn diff(a: &PlanView, b: &PlanView) -> Vec<Change> {
     for (key, _, ca, _, cb) in &pairs {
         let cell = || Change::new("changed", "cell", key);
         if ca.exposure != cb.exposure {
-            out.push(cell().field("exposure", (val(&ca.exposure), text::exposure(ca.exposure.as_ref())), (val(&cb.exposure), text::exposure(cb.exposure.as_ref()))));
+            out.push(cell().field("exposure", (val(&ca.exposure), text::exposure(ca.exposure.as_deref())), (val(&cb.exposure), text::exposure(cb.exposure.as_deref()))));
         }
         if ca.probes != cb.probes {
-            out.push(cell().field("probes", (val(&ca.probes), text::probes(ca.probes.as_ref())), (val(&cb.probes), text::probes(cb.probes.as_ref()))));
+            out.push(cell().field("probes", (val(&ca.probes), text::probes(ca.probes.as_deref())), (val(&cb.probes), text::probes(cb.probes.as_deref()))));
         }
         if ca.resources != cb.resources {
             let (fa, fb) = (val(&ca.resources), val(&cb.resources));

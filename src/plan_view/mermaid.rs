@@ -49,7 +49,7 @@ pub fn render(v: &PlanView) -> String {
     for (i, b) in v.bindings.iter().enumerate() {
         for user in &b.used_by {
             let Some(cell_id) = cell_ids.get(user.as_str()) else { continue };
-            let subscribed = v.cell(user).and_then(|(_, c)| c.subscription.as_ref()).filter(|e| e.binding_ref == b.name);
+            let subscribed = v.cell(user).and_then(|(_, c)| c.subscription.as_deref()).filter(|e| e.binding_ref == b.name);
             match subscribed {
                 Some(e) => out.push_str(&format!("  b{i} -->|\"{}\"| {cell_id}\n", label(&[format!("topic {}", e.topic)]))),
                 None if b.required => out.push_str(&format!("  {cell_id} --> b{i}\n")),

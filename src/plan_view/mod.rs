@@ -108,12 +108,14 @@ pub struct CellView {
     pub role: CellRole,
     pub entry_symbol: String,
     pub topology_group: String,
-    pub exposure: Option<Exposure>,
-    pub subscription: Option<PlannedEvent>,
-    pub schedule: Option<PlannedSchedule>,
-    pub probes: Option<Probes>,
-    pub autoscaling: Option<Autoscale>,
-    pub resources: Resources,
+    // The settings a cell may lack are boxed: a view of 30,000 cells holds two sides of
+    // every cell in `diff`, and unboxed each absent one would still take its full size.
+    pub exposure: Option<Box<Exposure>>,
+    pub subscription: Option<Box<PlannedEvent>>,
+    pub schedule: Option<Box<PlannedSchedule>>,
+    pub probes: Option<Box<Probes>>,
+    pub autoscaling: Option<Box<Autoscale>>,
+    pub resources: Box<Resources>,
     pub env: crate::profile::Env,
     pub binding_refs: Vec<String>,
     /// What the target approximates or drops for this cell.
@@ -174,7 +176,8 @@ impl PlanView {
             let facts: Vec<crate::transition::Facts> = if want_facts { objects.iter().filter_map(|a| crate::transition::Facts::of(&a.value)).collect() } else { Vec::new() };
             (deployable(plan.target_kind, d, &objects), config_map, facts)
         });
-        let mut facts = Vec::new();
+        // Sized once: at 30,000 cells a growing vector of two sides' facts is tens of MB.
+        let mut facts = Vec::with_capacity(views.iter().map(|v| v.2.len()).sum::<usize>() + if want_facts { 64 } else { 0 });
         let deployables: Vec<DeployableView> = plan
             .deployables
             .iter()
@@ -324,12 +327,12 @@ fn cell(c: &PlannedCell, artifacts: &[&Artifact]) -> CellView {
         role: c.role,
         entry_symbol: c.entry_symbol.clone(),
         topology_group: c.topology_group.clone(),
-        exposure,
-        subscription: c.event.clone(),
-        schedule: c.schedule.clone(),
-        probes: c.probes.clone(),
-        autoscaling: c.autoscaling.clone(),
-        resources: c.resources.clone(),
+        exposure: exposure.map(Box::new),
+        subscription: c.event.clone().map(Box::new),
+        schedule: c.schedule.clone().map(Box::new),
+        probes: c.probes.clone().map(Box::new),
+        autoscaling: c.autoscaling.clone().map(Box::new),
+        resources: Box::new(c.resources.clone()),
         env: c.env.clone(),
         binding_refs: c.binding_refs.clone(),
         parity: c.parity.clone(),

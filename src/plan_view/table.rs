@@ -58,7 +58,7 @@ pub fn render(v: &PlanView) -> String {
         let mut notes = Vec::new();
         for c in &d.cells {
             if c.role == CellRole::Process && c.probes.is_some() {
-                notes.push(vec![c.key.clone(), format!("probes {}", text::probes(c.probes.as_ref()))]);
+                notes.push(vec![c.key.clone(), format!("probes {}", text::probes(c.probes.as_deref()))]);
             }
             if !c.env.is_empty() {
                 notes.push(vec![c.key.clone(), format!("env {}", text::key_values(&c.env))]);

@@ -63,7 +63,7 @@ pub fn classify_folder<'a>(files: impl IntoIterator<Item = ChangedFile<'a>>) -> 
             }
         };
         for facts in old.iter().chain(&new) {
-            file_of.entry((facts.kind.clone(), facts.name.clone())).or_insert_with(|| f.path.to_string());
+            file_of.entry((facts.kind.to_string(), facts.name.to_string())).or_insert_with(|| f.path.to_string());
         }
         committed.extend(old);
         rendered.extend(new);
@@ -95,7 +95,7 @@ pub fn diagnostics(folder: &str, found: &FolderTransitions) -> Vec<Diagnostic> {
         .filter_map(|(t, file)| {
             let code = code_of(t.class)?;
             let mut d = Diagnostic::about_file(code, path(file), format!("{}: {} {}: {}", t.class.as_str(), t.kind, t.name, t.reason), t.hint.clone().unwrap_or_default());
-            d.pointer = t.field.clone();
+            d.pointer = t.field.to_string();
             Some(d)
         })
         .collect();
@@ -121,7 +121,7 @@ mod tests {
         let six = TOPIC_12.replace("12", "6");
         let found = classify_folder([ChangedFile { path: "kafka/topic.yaml", committed: Some(TOPIC_12), rendered: Some(&six) }]);
         let (t, file) = (&found.changes[0], &found.files[0]);
-        assert_eq!((t.class, t.field.as_str(), file.as_str()), (Class::Refused, "/spec/partitions", "kafka/topic.yaml"));
+        assert_eq!((t.class, t.field, file.as_str()), (Class::Refused, "/spec/partitions", "kafka/topic.yaml"));
         let d = diagnostics("deploy/prod/", &found);
         assert_eq!((d[0].code.id, d[0].file.as_str(), d[0].pointer.as_str()), ("XT702", "deploy/prod/kafka/topic.yaml", "/spec/partitions"));
         assert!(d[0].hint.contains("add a new topic binding"), "{d:?}");

@@ -12,6 +12,7 @@ use immutable::{Effect, When};
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// The classes of SPEC §3.2, in the order a report lists them (most severe first).
@@ -52,8 +53,10 @@ pub struct Transition {
     pub kind: String,
     pub name: String,
     /// The field (a JSON pointer into the object), `""` for the whole object.
-    pub field: String,
-    pub reason: String,
+    pub field: &'static str,
+    /// Most reasons are fixed text, so they are borrowed: a diff of 30,000 cells has tens of
+    /// thousands of rollouts.
+    pub reason: Cow<'static, str>,
     /// The safe sequence, for the classes that have one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
@@ -62,34 +65,51 @@ pub struct Transition {
 /// What classification needs of one object.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Facts {
-    pub kind: String,
-    pub name: String,
-    /// The values of the fields the immutability table names for this kind.
-    immutables: Vec<(&'static str, Value)>,
+    pub kind: Box<str>,
+    pub name: Box<str>,
+    /// The values of the fields the immutability table names for this kind: scalars as they
+    /// are, objects and arrays as their compact JSON text (a map per object costs far more).
+    immutables: Box<[(&'static str, Value)]>,
     /// Hash of the pod template (`spec.template`, a CronJob's `spec.jobTemplate`).
-    template: Option<[u8; 32]>,
+    template: Option<Digest128>,
     /// Hash of the whole object (with an equal template, a different whole is another change).
-    whole: [u8; 32],
+    whole: Digest128,
     /// Cells whose processes it runs (Deployment, Rollout) or that it serves (Service, CronJob).
-    cells: Vec<String>,
+    cells: Box<[Box<str>]>,
     /// Why deleting it deletes data, if it does.
     data: Option<&'static str>,
 }
 
-/// SHA-256 of a value's JSON, streamed into the hasher (no copy of the text).
-fn hash(v: &Value) -> [u8; 32] {
+/// The first 128 bits of a SHA-256: plenty to tell two versions of one object apart, and half
+/// the memory per object of the whole digest (a diff holds two sides of every object).
+type Digest128 = [u8; 16];
+
+/// SHA-256 of a value's JSON, streamed into the hasher (no copy of the text), cut to 128 bits.
+fn hash(v: &Value) -> Digest128 {
     let mut h = Sha256::new();
     // Writing into a hasher cannot fail; a value that does not serialise hashes as empty.
     let _ = serde_json::to_writer(&mut h, v);
-    h.finalize().into()
+    let full: [u8; 32] = h.finalize().into();
+    let mut cut = [0u8; 16];
+    cut.copy_from_slice(&full[..16]);
+    cut
+}
+
+/// A field's value as the facts keep it: scalars as they are, anything else as compact JSON.
+fn kept(v: Option<&Value>) -> Value {
+    match v {
+        None => Value::Null,
+        Some(v @ (Value::Array(_) | Value::Object(_))) => Value::String(v.to_string()),
+        Some(v) => v.clone(),
+    }
 }
 
 impl Facts {
     /// The facts of one Kubernetes object (anything with `kind` and `metadata.name`).
     pub fn of(value: &Value) -> Option<Facts> {
-        let kind = value.get("kind")?.as_str()?.to_string();
-        let name = value.pointer("/metadata/name")?.as_str()?.to_string();
-        let template_at = match kind.as_str() {
+        let kind: Box<str> = value.get("kind")?.as_str()?.into();
+        let name: Box<str> = value.pointer("/metadata/name")?.as_str()?.into();
+        let template_at = match &*kind {
             "Deployment" | "Rollout" | "Job" => Some("/spec/template"),
             "CronJob" => Some("/spec/jobTemplate"),
             _ => None,
@@ -97,8 +117,8 @@ impl Facts {
         let template = template_at.and_then(|p| value.pointer(p)).map(hash);
         let immutables = immutable::RULES
             .iter()
-            .filter(|r| r.kind == kind)
-            .map(|r| (r.pointer, value.pointer(r.pointer).cloned().unwrap_or(Value::Null)))
+            .filter(|r| r.kind == &*kind)
+            .map(|r| (r.pointer, kept(value.pointer(r.pointer))))
             .collect();
         let mut cells = Vec::new();
         if let Some(t) = template_at.and_then(|p| value.pointer(p)) {
@@ -106,26 +126,26 @@ impl Facts {
             for c in containers.and_then(Value::as_array).into_iter().flatten() {
                 for e in c.get("env").and_then(Value::as_array).into_iter().flatten() {
                     if e.get("name").and_then(Value::as_str) == Some("X07_WORKLOAD_CELL_KEY") {
-                        cells.extend(e.get("value").and_then(Value::as_str).map(str::to_string));
+                        cells.extend(e.get("value").and_then(Value::as_str).map(Box::<str>::from));
                     }
                 }
             }
-        } else if kind == "Service" {
-            cells.extend(value.pointer("/metadata/labels/x07.io~1cell-key").and_then(Value::as_str).map(str::to_string));
+        } else if &*kind == "Service" {
+            cells.extend(value.pointer("/metadata/labels/x07.io~1cell-key").and_then(Value::as_str).map(Box::<str>::from));
         }
-        let data = immutable::DATA_BEARING.iter().find(|d| d.kind == kind && (d.applies)(value)).map(|d| d.why);
-        Some(Facts { kind, name, immutables, template, whole: hash(value), cells, data })
+        let data = immutable::DATA_BEARING.iter().find(|d| d.kind == &*kind && (d.applies)(value)).map(|d| d.why);
+        Some(Facts { kind, name, immutables, template, whole: hash(value), cells: cells.into_boxed_slice(), data })
     }
 }
 
 /// Every change between the objects of `deployed` and those of `applied`, classified, in a
 /// fixed order (class, kind, name, field). Linear in the objects (one index per side).
-pub fn classify(deployed: &[Facts], applied: &[Facts]) -> Vec<Transition> {
-    let key = |f: &Facts| (f.kind.clone(), f.name.clone());
-    let new: BTreeMap<(String, String), &Facts> = applied.iter().map(|f| (key(f), f)).collect();
-    let old: BTreeMap<(String, String), &Facts> = deployed.iter().map(|f| (key(f), f)).collect();
+pub fn classify<'a>(deployed: &'a [Facts], applied: &'a [Facts]) -> Vec<Transition> {
+    let key = |f: &'a Facts| (&*f.kind, &*f.name);
+    let new: BTreeMap<(&str, &str), &Facts> = applied.iter().map(|f| (key(f), f)).collect();
+    let old: BTreeMap<(&str, &str), &Facts> = deployed.iter().map(|f| (key(f), f)).collect();
     let mut out = Vec::new();
-    let t = |class, f: &Facts, field: &str, reason: String, hint: Option<String>| Transition { class, kind: f.kind.clone(), name: f.name.clone(), field: field.to_string(), reason, hint };
+    let t = |class, f: &Facts, field: &'static str, reason: Cow<'static, str>, hint: Option<String>| Transition { class, kind: f.kind.to_string(), name: f.name.to_string(), field, reason, hint };
     for (k, a) in &old {
         let Some(b) = new.get(k) else {
             match a.data {
@@ -133,40 +153,40 @@ pub fn classify(deployed: &[Facts], applied: &[Facts]) -> Vec<Transition> {
                     Class::DataLoss,
                     a,
                     "",
-                    format!("removed: {why}"),
+                    format!("removed: {why}").into(),
                     Some(format!("keep the binding (and its {}) until its data is moved: add the new binding, move the consumers, then remove the old one", a.kind)),
                 )),
-                None => out.push(t(Class::InPlace, a, "", "deleted".to_string(), None)),
+                None => out.push(t(Class::InPlace, a, "", "deleted".into(), None)),
             }
             continue;
         };
         let mut immutable_change = false;
         for ((pointer, va), (_, vb)) in a.immutables.iter().zip(&b.immutables) {
-            let Some(rule) = immutable::RULES.iter().find(|r| r.kind == a.kind && r.pointer == *pointer) else { continue };
+            let Some(rule) = immutable::RULES.iter().find(|r| r.kind == &*a.kind && r.pointer == *pointer) else { continue };
             if rule.when.holds(va, vb) {
                 immutable_change = true;
                 let class = match rule.effect {
                     Effect::Replace => Class::Replace,
                     Effect::Refused => Class::Refused,
                 };
-                out.push(t(class, a, pointer, format!("{} ({} -> {}): {}", rule.what, show(va), show(vb), rule.source), Some(rule.hint.to_string())));
+                out.push(t(class, a, pointer, format!("{} ({} -> {}): {}", rule.what, show(va), show(vb), rule.source).into(), Some(rule.hint.to_string())));
             }
         }
         if immutable_change {
             continue;
         }
-        if a.template != b.template && a.kind == "CronJob" {
+        if a.template != b.template && &*a.kind == "CronJob" {
             // A CronJob's template only shapes the Jobs it starts from now on.
-            out.push(t(Class::InPlace, a, "/spec/jobTemplate", "the job template changes: runs from now on use it".to_string(), None));
+            out.push(t(Class::InPlace, a, "/spec/jobTemplate", "the job template changes: runs from now on use it".into(), None));
         } else if a.template != b.template {
-            out.push(t(Class::Rollout, a, "/spec/template", "the pod template changes: pods are replaced by a rolling update".to_string(), None));
+            out.push(t(Class::Rollout, a, "/spec/template", "the pod template changes: pods are replaced by a rolling update".into(), None));
         } else if a.whole != b.whole {
-            out.push(t(Class::InPlace, a, "", "updated in place".to_string(), None));
+            out.push(t(Class::InPlace, a, "", "updated in place".into(), None));
         }
     }
     for (k, b) in &new {
         if !old.contains_key(k) {
-            out.push(t(Class::InPlace, b, "", "created".to_string(), None));
+            out.push(t(Class::InPlace, b, "", "created".into(), None));
         }
     }
     // A cell whose host workload changes name is served by neither while the old pods stop
@@ -178,7 +198,7 @@ pub fn classify(deployed: &[Facts], applied: &[Facts]) -> Vec<Transition> {
                 Class::Availability,
                 a,
                 "/spec/template/spec/containers",
-                format!("cell `{cell}` moves from {} {} to {} {}: for a while no pod may serve it", a.kind, a.name, b.kind, b.name),
+                format!("cell `{cell}` moves from {} {} to {} {}: for a while no pod may serve it", a.kind, a.name, b.kind, b.name).into(),
                 Some(format!(
                     "create before you prune: apply the new objects, wait until {} {} is ready (`kubectl rollout status`), then prune {} {} (Argo CD: sync option PruneLast=true); meanwhile both run the cell, and its Service (if it has one) selects the cell label both pod templates carry",
                     b.kind, b.name, a.kind, a.name
@@ -191,11 +211,11 @@ pub fn classify(deployed: &[Facts], applied: &[Facts]) -> Vec<Transition> {
 }
 
 /// Cell → the workload (Deployment or Rollout) that runs it, first by kind and name.
-fn hosts(side: &[Facts]) -> BTreeMap<String, &Facts> {
-    let mut m: BTreeMap<String, &Facts> = BTreeMap::new();
-    for f in side.iter().filter(|f| matches!(f.kind.as_str(), "Deployment" | "Rollout")) {
+fn hosts(side: &[Facts]) -> BTreeMap<&str, &Facts> {
+    let mut m: BTreeMap<&str, &Facts> = BTreeMap::new();
+    for f in side.iter().filter(|f| matches!(&*f.kind, "Deployment" | "Rollout")) {
         for c in &f.cells {
-            let e = m.entry(c.clone()).or_insert(f);
+            let e = m.entry(&**c).or_insert(f);
             if (&f.kind, &f.name) < (&e.kind, &e.name) {
                 *e = f;
             }
@@ -275,7 +295,7 @@ mod tests {
     #[test]
     fn partitions_decreased_is_refused_and_increased_in_place() {
         let t = run(&[topic(12)], &[topic(6)]);
-        assert_eq!((t[0].class, t[0].field.as_str()), (Class::Refused, "/spec/partitions"), "{t:?}");
+        assert_eq!((t[0].class, t[0].field), (Class::Refused, "/spec/partitions"), "{t:?}");
         let t = run(&[topic(6)], &[topic(12)]);
         assert_eq!(t.iter().map(|t| t.class).collect::<Vec<_>>(), vec![Class::InPlace]);
     }
@@ -290,7 +310,7 @@ mod tests {
     #[test]
     fn selector_change_is_replace() {
         let t = run(&[deployment("orders-main", &["api"], "main")], &[deployment("orders-main", &["api"], "other")]);
-        assert_eq!((t[0].class, t[0].field.as_str()), (Class::Replace, "/spec/selector"), "{t:?}");
+        assert_eq!((t[0].class, t[0].field), (Class::Replace, "/spec/selector"), "{t:?}");
     }
 
     #[test]
@@ -298,7 +318,7 @@ mod tests {
         let a = [deployment("orders-main", &["api", "events"], "main")];
         let b = [deployment("orders-frontdoor", &["api"], "frontdoor"), deployment("orders-async", &["events"], "async")];
         let t = run(&a, &b);
-        let av: Vec<&str> = t.iter().filter(|t| t.class == Class::Availability).map(|t| t.reason.as_str()).collect();
+        let av: Vec<&str> = t.iter().filter(|t| t.class == Class::Availability).map(|t| &*t.reason).collect();
         assert_eq!(av.len(), 2, "{t:?}");
         assert!(av[0].contains("`api` moves from Deployment orders-main to Deployment orders-frontdoor"), "{av:?}");
         // Nothing changed, nothing reported.

@@ -27,7 +27,8 @@ pub fn run(args: &WorkspaceDiff) -> i32 {
     let mut services = Vec::new();
     for service in &opened.services {
         let own = images.get(&service.id).map_or(&[][..], Vec::as_slice);
-        let Some((text, mut result)) = crate::cli::diff::compare(&service.loaded, own, args.artifacts, args.namespace.as_deref(), &mut diags) else { continue };
+        let Some(compared) = crate::cli::diff::compare(&service.loaded, own, args.artifacts, args.namespace.as_deref(), &mut diags) else { continue };
+        let (text, mut result) = compared.into_parts();
         human.push_str(&format!("== {} ({})\n{text}", service.id, service.folder));
         if !text.ends_with('\n') {
             human.push('\n');
