@@ -157,30 +157,42 @@ pub fn check_folder(folder_key: &str, folder: &str, plan: &plan::Plan, claim: &o
             return code.max(EXIT_USAGE_OR_IO);
         }
     };
-    let (drift, pending, transitions) = (compared.drift, compared.pending, compared.transitions);
-    let diff = drift.diffs.concat();
+    let (mut drift, pending, transitions) = (compared.drift, compared.pending, compared.transitions);
+    diags.extend(transition::committed::diagnostics(folder, &transitions));
+    let failure = folder_failure(folder, &drift, pending.as_ref());
+    // The diff of a large change is hundreds of MB: it is made once, into the one output that
+    // is printed (the human text, or the JSON result).
+    let mut diff = String::with_capacity(drift.diffs.iter().map(String::len).sum());
+    // Each file's diff is freed as it is appended.
+    std::mem::take(&mut drift.diffs).into_iter().for_each(|d| diff.push_str(&d));
+    if report.format != Format::Json {
+        let human = if diff.is_empty() && pending.is_none() {
+            format!("no drift: {folder} holds exactly what would be rendered\n")
+        } else if transitions.changes.is_empty() {
+            diff
+        } else {
+            diff + &transition::text(&format!("if what {folder} holds were deployed and this render applied"), &transitions.changes)
+        };
+        return output::print(report, Outcome::new(diags, serde_json::Value::Null, human).failing(failure).with_lints(lints));
+    }
     let mut changes: Vec<_> = drift.changed.iter().zip(&drift.changes).map(|(path, change)| json!({ "change": change, "subject": "file", "name": path })).collect();
     // Each object's change, classified as if the folder were deployed and the render applied.
     changes.extend(transitions.changes.iter().zip(&transitions.files).map(|(t, file)| {
         json!({ "change": "changed", "subject": "object", "class": t.class, "kind": t.kind, "name": t.name, "field": t.field, "reason": t.reason, "hint": t.hint, "file": file })
     }));
-    diags.extend(transition::committed::diagnostics(folder, &transitions));
     let pending_json = pending.as_ref().map(|j| json!({ "moves": j.moves, "prunes": j.prunes }));
-    // Nothing drifted: one line says so (an empty output cannot be told from a silent failure).
-    let human = if diff.is_empty() && pending.is_none() {
-        format!("no drift: {folder} holds exactly what would be rendered\n")
-    } else if transitions.changes.is_empty() {
-        diff.clone()
-    } else {
-        format!("{diff}{}", transition::text(&format!("if what {folder} holds were deployed and this render applied"), &transitions.changes))
-    };
     let result = json!({ folder_key: folder, "stale": drift.changed, "changes": changes, "diff": diff, "pending": pending_json });
+    output::print(report, Outcome::new(diags, result, String::new()).failing(failure).with_lints(lints))
+}
+
+/// Why `--check` fails, if it does: an interrupted render left in the folder, stale files.
+fn folder_failure(folder: &str, drift: &outdir::Drift, pending: Option<&outdir::Journal>) -> Option<String> {
     let mut failure = Vec::new();
-    if let Some(j) = &pending {
+    if let Some(j) = pending {
         failure.push(format!("{folder} holds an interrupted render ({} file(s) to move, {} to prune); `render --out {folder}` completes it", j.moves.len(), j.prunes.len()));
     }
     if !drift.changed.is_empty() {
         failure.push(format!("{folder} is stale: {} file(s) differ from what would be rendered", drift.changed.len()));
     }
-    output::print(report, Outcome::new(diags, result, human).failing((!failure.is_empty()).then(|| failure.join("\n"))).with_lints(lints))
+    (!failure.is_empty()).then(|| failure.join("\n"))
 }
