@@ -214,6 +214,7 @@ code_table! {
     WASMCLOUD_KEY_GIVEN_TWICE = "XT512" "wasmcloud-key-given-twice" Conflict Error "two profile keys rename to one key of the capability provider";
     WASMCLOUD_SECRET_KEY_NAME = "XT513" "wasmcloud-secret-key-name" InvalidInput Error "a WorkloadDeployment host interface would get a Secret key under a name the host plugin does not read (the operator merges Secret keys as they are)";
     WASMCLOUD_NO_HOST_CONTRACT = "XT514" "wasmcloud-no-host-contract" Unsupported Warning "a binding's capability provider declares no wasmCloud 2.x host contract: its host interface gets no config";
+    WASMCLOUD_COMPONENT_SECRET_NAME = "XT515" "wasmcloud-component-secret-name" InvalidInput Error "a WorkloadDeployment component would get a secret binding's value under the Secret key's own name, not the X07_BINDING_<NAME>_<OUTPUT> variable it reads";
 
     // Operator workflow: plan and diff.
     ARTIFACTS_NOT_RENDERED  = "XT701" "artifacts-not-rendered"  Unsupported  Warning "diff --artifacts could not render a profile; only the structural diff is shown for it";

@@ -277,6 +277,28 @@ pub fn component_secrets(b: &PlannedBinding, style: SecretStyle) -> Vec<SecretRe
     b.keys.iter().map(|(suffix, key)| style.reference(format!("{}{}", b.env_prefix, suffix.to_ascii_uppercase()), &b.secret, key)).collect()
 }
 
+/// On wasmCloud 2.x a component's `secretFrom` Secret reaches it as environment, each key
+/// under its own name (`runtime-operator/.../utils.go`, `MaterializeConfigLayer`), so a
+/// `keys` entry works only when its Secret key is the contract variable itself. With no
+/// `keys`, the Secret must hold keys of those names (documented, not checkable here).
+fn component_secret_names(b: &PlannedBinding) -> Vec<Problem> {
+    b.keys
+        .iter()
+        .filter_map(|(suffix, key)| {
+            let wanted = format!("{}{}", b.env_prefix, suffix.to_ascii_uppercase());
+            (*key != wanted).then(|| Problem {
+                code: &codes::WASMCLOUD_COMPONENT_SECRET_NAME,
+                member: Some(("keys", suffix.clone())),
+                message: format!(
+                    "binding `{}` takes `{suffix}` from key `{key}` of Secret `{}`, but on wasmCloud 2.x the runtime operator hands a component's Secret keys over under their own names: the component would get `{key}`, and it reads `{wanted}`",
+                    b.name, b.secret
+                ),
+                hint: format!("store the value under key `{wanted}` of Secret `{}`, and write `\"{suffix}\": \"{wanted}\"`", b.secret),
+            })
+        })
+        .collect()
+}
+
 /// wadm names the secret config of a reference `SECRET_<app>-<name>`, its name lower-cased
 /// with every character but ASCII letters and digits replaced by `_`
 /// (`crates/wadm/src/scaler/convert.rs`, `compute_secret_id`).
@@ -303,6 +325,13 @@ pub fn check(manifest: &Manifest, doc: &Document, profile: &Profile, deployables
         for c in cells {
             for b in c.binding_refs.iter().filter_map(|r| by_name.get(r.as_str()).copied()) {
                 let refs = if b.kind == BindingKind::Secret {
+                    if settings.variant == WasmcloudVariant::WorkloadDeployment {
+                        for p in component_secret_names(b) {
+                            if seen.insert((b.name.clone(), p.code.id, p.message.clone())) {
+                                diags.push(diagnostic(manifest, doc, profile, &b.name, p));
+                            }
+                        }
+                    }
                     component_secrets(b, style)
                 } else {
                     let Some((name, provider)) = settings.catalog.for_binding(b.kind, b.provider.as_deref()) else { continue };
