@@ -39,29 +39,8 @@ fn seen() -> &'static BTreeMap<String, Vec<Seen>> {
     SEEN.get_or_init(|| {
         let by_image: BTreeMap<&str, &str> = default_catalog().iter().map(|(n, p)| (p["image"].as_str().unwrap(), n.as_str())).collect();
         let mut out: BTreeMap<String, Vec<Seen>> = BTreeMap::new();
-        for case in support::golden_cases() {
-            let dir = support::repo_root().join("golden").join(&case);
-            let args = std::fs::read_to_string(dir.join("args")).unwrap_or_default();
-            let expected = support::list_files(&dir.join("expected")).iter().map(|f| std::fs::read_to_string(dir.join("expected").join(f)).unwrap_or_default()).collect::<String>();
-            if !args.starts_with("render") || !expected.contains("kind: Application") || support::golden_exit(&case) != 0 {
-                continue;
-            }
-            let mut words: Vec<String> = Vec::new();
-            let mut it = args.split_whitespace();
-            while let Some(w) = it.next() {
-                if w == "--out" || w == "--format" {
-                    it.next();
-                } else {
-                    words.push(w.to_string());
-                }
-            }
-            words.extend(["--format", "json", "--out", "-"].map(String::from));
-            let t = support::Test::from_case(&case);
-            let run = t.expect_args(&words, 0);
-            let report = support::json_report(&run);
-            for doc in report["result"]["documents"].as_array().into_iter().flatten().filter(|d| d["kind"] == "Application") {
-                collect(&case, doc, &by_image, &mut out);
-            }
+        for (case, doc) in support::golden_documents_of_kind("Application") {
+            collect(&case, &doc, &by_image, &mut out);
         }
         out
     })

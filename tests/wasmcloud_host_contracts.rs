@@ -34,29 +34,9 @@ fn seen() -> &'static Seen {
     static SEEN: OnceLock<Seen> = OnceLock::new();
     SEEN.get_or_init(|| {
         let mut out = Seen::default();
-        for case in support::golden_cases() {
-            let dir = support::repo_root().join("golden").join(&case);
-            let args = std::fs::read_to_string(dir.join("args")).unwrap_or_default();
-            let expected = support::list_files(&dir.join("expected")).iter().map(|f| std::fs::read_to_string(dir.join("expected").join(f)).unwrap_or_default()).collect::<String>();
-            if !args.starts_with("render") || !expected.contains("kind: WorkloadDeployment") || support::golden_exit(&case) != 0 {
-                continue;
-            }
-            let mut words: Vec<String> = Vec::new();
-            let mut it = args.split_whitespace();
-            while let Some(w) = it.next() {
-                if w == "--out" || w == "--format" {
-                    it.next();
-                } else {
-                    words.push(w.to_string());
-                }
-            }
-            words.extend(["--format", "json", "--out", "-"].map(String::from));
-            let run = support::Test::from_case(&case).expect_args(&words, 0);
-            let report = support::json_report(&run);
-            for doc in report["result"]["documents"].as_array().into_iter().flatten().filter(|d| d["kind"] == "WorkloadDeployment") {
-                out.workloads += 1;
-                collect(&case, doc, &mut out);
-            }
+        for (case, doc) in support::golden_documents_of_kind("WorkloadDeployment") {
+            out.workloads += 1;
+            collect(&case, &doc, &mut out);
         }
         out
     })

@@ -252,3 +252,19 @@ pub fn rendered_documents(case: &str) -> Vec<serde_json::Value> {
     let out = Test::from_case(case).args(&refs).expect(0);
     json_report(&out)["result"]["documents"].as_array().cloned().unwrap_or_default()
 }
+
+/// Every document of kind `kind` that the passing render golden cases make, with its case
+/// (each case whose expected output holds such a document, re-rendered as JSON).
+pub fn golden_documents_of_kind(kind: &str) -> Vec<(String, serde_json::Value)> {
+    let mut out = Vec::new();
+    for case in golden_cases() {
+        let dir = repo_root().join("golden").join(&case);
+        let args = std::fs::read_to_string(dir.join("args")).unwrap_or_default();
+        let expected = list_files(&dir.join("expected")).iter().map(|f| std::fs::read_to_string(dir.join("expected").join(f)).unwrap_or_default()).collect::<String>();
+        if !args.starts_with("render") || !expected.contains(&format!("kind: {kind}")) || golden_exit(&case) != 0 {
+            continue;
+        }
+        out.extend(rendered_documents(&case).into_iter().filter(|d| d["kind"] == kind).map(|d| (case.clone(), d)));
+    }
+    out
+}
