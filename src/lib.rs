@@ -37,3 +37,4 @@ pub mod suggest;
 pub mod target;
 pub mod transition;
 pub mod workspace;
+pub mod yaml;

@@ -35,24 +35,10 @@ pub struct Unusable {
     pub why: String,
 }
 
-/// The YAML reader's limits for a CRD file: ten times the nodes of the largest CRD we know
-/// (External Secrets' SecretStore, 12,000 lines), deeper than any; CRDs use no aliases, so
-/// few are allowed. A hostile file costs little.
-fn yaml_options() -> serde_saphyr::Options {
-    serde_saphyr::options! {
-        budget: serde_saphyr::budget! { max_depth: 128, max_nodes: 500_000, max_events: 2_000_000, max_aliases: 100, max_anchors: 100, max_recorded_anchor_events: 100_000 },
-    }
-}
-
 /// Parses a CRD file (YAML, of which JSON is a part).
 pub fn parse(file: &str, bytes: &[u8]) -> Result<Crd, Unusable> {
     let top = |why: String| Unusable { pointer: String::new(), why };
-    let value: Value = serde_saphyr::from_slice_with_options(bytes, yaml_options()).map_err(|e| {
-        let text = e.to_string();
-        let first = text.lines().next().unwrap_or("");
-        let first = first.strip_prefix("error: ").unwrap_or(first);
-        top(format!("it is not a YAML or JSON document: {}", crate::diagnostics::echo(first)))
-    })?;
+    let value = crate::yaml::document(bytes).map_err(|why| top(format!("it is not a YAML or JSON document: {why}")))?;
     let text = |v: &Value, pointer: &str| v.pointer(pointer).and_then(Value::as_str).map(str::to_string);
     let api = text(&value, "/apiVersion").unwrap_or_default();
     let kind = text(&value, "/kind").unwrap_or_default();

@@ -176,8 +176,10 @@ impl PlanView {
             let facts: Vec<crate::transition::Facts> = if want_facts { objects.iter().filter_map(|a| crate::transition::Facts::of(&a.value)).collect() } else { Vec::new() };
             (deployable(plan.target_kind, d, &objects), config_map, facts)
         });
+        let service_artifacts = emit::service_artifacts(plan);
+        let service_facts: Vec<crate::transition::Facts> = if want_facts { service_artifacts.iter().filter_map(|a| crate::transition::Facts::of(&a.value)).collect() } else { Vec::new() };
         // Sized once: at 30,000 cells a growing vector of two sides' facts is tens of MB.
-        let mut facts = Vec::with_capacity(views.iter().map(|v| v.2.len()).sum::<usize>() + if want_facts { 64 } else { 0 });
+        let mut facts = Vec::with_capacity(views.iter().map(|v| v.2.len()).sum::<usize>() + service_facts.len());
         let deployables: Vec<DeployableView> = plan
             .deployables
             .iter()
@@ -198,10 +200,7 @@ impl PlanView {
             resolved_by: b.resolved_by.clone(),
             materialisation: materialise::of(plan, b, &config_maps),
         });
-        let service_artifacts = emit::service_artifacts(plan);
-        if want_facts {
-            facts.extend(service_artifacts.iter().filter_map(|a| crate::transition::Facts::of(&a.value)));
-        }
+        facts.extend(service_facts);
         let mut cell_index = BTreeMap::new();
         for (i, d) in deployables.iter().enumerate() {
             for (j, c) in d.cells.iter().enumerate() {

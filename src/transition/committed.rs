@@ -7,7 +7,6 @@
 
 use super::{classify, Class, Facts, Transition};
 use crate::diagnostics::{codes, Code, Diagnostic};
-use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// One file that differs between the committed folder and the render.
@@ -32,14 +31,9 @@ pub struct FolderTransitions {
 
 /// Every Kubernetes object of a multi-document YAML text, as facts.
 pub fn facts_of_yaml(text: &str) -> Result<Vec<Facts>, String> {
-    // The parser's default budget bounds events, aliases and nesting, so a hand-edited
-    // committed file cannot make the read unbounded.
-    let documents: Vec<Value> = serde_saphyr::from_multiple(text).map_err(|e| first_line(&e.to_string()))?;
-    Ok(documents.iter().filter_map(Facts::of).collect())
-}
-
-fn first_line(s: &str) -> String {
-    s.lines().next().unwrap_or_default().to_string()
+    // Bounded like every YAML read (events, aliases, nesting): a hand-edited committed file
+    // cannot make it run away.
+    Ok(crate::yaml::documents(text)?.iter().filter_map(Facts::of).collect())
 }
 
 /// Whether x07-topo writes Kubernetes objects in a file of this name.
